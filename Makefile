@@ -1,0 +1,37 @@
+# The two commands of the quick start, `make demo` and `make test`, each work on a fresh
+# Debian machine with Python: they make the virtual environment and install what is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.presskit-installed
+SAMPLE_SLUG := 2012-12-28-magnitsky-acquittal
+
+.PHONY: setup system demo test bench clean
+
+setup: system $(STAMP)
+
+system:
+	@sh scripts/system-deps.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Cannot create a virtual environment: install it with 'apt-get install python3-venv'" >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/presskit check
+	$(BIN)/presskit build
+	$(BIN)/presskit kit --year 2012
+	$(BIN)/presskit send $(SAMPLE_SLUG) --to demo-journalists --dry-run
+	@echo
+	@echo "Done. Open the PDFs in dist/releases/ and dist/kits/, the messages in dist/outbox/."
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf dist .presskit

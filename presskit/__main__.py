@@ -1,0 +1,3 @@
+from presskit.cli import main
+
+main(prog_name="presskit")

@@ -1,0 +1,92 @@
+"""The command line: a thin click layer over the library. No logic lives here."""
+from __future__ import annotations
+
+import sys
+import traceback
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import PresskitError
+
+
+class Context:
+    def __init__(self, project_dir: Path, debug: bool, quiet: bool):
+        self.project_dir = project_dir
+        self.debug = debug
+        self.quiet = quiet
+
+    def project(self):
+        from .load import load_project
+
+        return load_project(self.project_dir)
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+def reports_errors(command):
+    """Turn presskit's errors into one line a problem on stderr and the right exit code."""
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context().find_object(Context)
+        try:
+            return command(*args, **kwargs)
+        except PresskitError as exc:
+            if ctx and ctx.debug:
+                traceback.print_exc()
+            for line in exc.lines():
+                click.echo(line, err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="presskit")
+@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=".", show_default=True, help="The project folder.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.pass_context
+def main(ctx: click.Context, project_dir: Path, debug: bool, quiet: bool) -> None:
+    """Press releases and press kits as print-quality PDFs, emailed to media lists."""
+    ctx.obj = Context(project_dir, debug, quiet)
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_obj
+@reports_errors
+def check(obj: Context, strict: bool) -> None:
+    """Validate every file of the project."""
+    from .check import check_project
+
+    summary = check_project(obj.project_dir, strict=strict, echo=click.echo)
+    obj.say(summary)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
+@click.option("--html", "write_html", is_flag=True, help="Also write the HTML beside each PDF.")
+@click.pass_obj
+@reports_errors
+def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
+          write_html: bool) -> None:
+    """Build one PDF per release into dist/releases/ (all when no SLUG is given)."""
+    from .build import build_releases
+
+    project = obj.project()
+    results = build_releases(project, list(slugs) or None, write_html=write_html)
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"{result.slug}: warning: {warning}", err=True)
+        obj.say(f"built {result.pdf.relative_to(project.root)}")

@@ -1,0 +1,199 @@
+"""Fixed labels and dates in the release's language.
+
+Dates are written as people of that language write them (Babel's CLDR data); labels come from
+the table below, and a project may override any of them in presskit.yaml under ``labels``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_date
+from babel.dates import format_time as _babel_time
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "immediate": "For immediate release",
+        "embargoed": "Embargoed until",
+        "about": "About {name}",
+        "contact": "Media contact",
+        "contacts": "Media contacts",
+        "notes": "Notes to editors",
+        "more": "- more -",
+        "page": "Page {page} of {pages}",
+        "press_kit": "Press Kit {year}",
+        "contents": "Contents",
+        "fact_sheet": "Fact sheet",
+        "history": "History",
+        "people": "People",
+        "releases": "Releases",
+        "website": "Website",
+        "headquarters": "Headquarters",
+        "photo": "Photo",
+        "covering": "Releases from {start} to {end}",
+    },
+    "fr": {
+        "immediate": "Pour diffusion immédiate",
+        "embargoed": "Sous embargo jusqu’au",
+        "about": "À propos de {name}",
+        "contact": "Contact presse",
+        "contacts": "Contacts presse",
+        "notes": "Notes aux rédactions",
+        "more": "- suite -",
+        "page": "Page {page} sur {pages}",
+        "press_kit": "Dossier de presse {year}",
+        "contents": "Sommaire",
+        "fact_sheet": "Fiche d’information",
+        "history": "Historique",
+        "people": "Équipe",
+        "releases": "Communiqués",
+        "website": "Site web",
+        "headquarters": "Siège",
+        "photo": "Photo",
+        "covering": "Communiqués du {start} au {end}",
+    },
+    "es": {
+        "immediate": "Para publicación inmediata",
+        "embargoed": "Embargado hasta",
+        "about": "Acerca de {name}",
+        "contact": "Contacto de prensa",
+        "contacts": "Contactos de prensa",
+        "notes": "Notas para los editores",
+        "more": "- sigue -",
+        "page": "Página {page} de {pages}",
+        "press_kit": "Dossier de prensa {year}",
+        "contents": "Índice",
+        "fact_sheet": "Datos clave",
+        "history": "Historia",
+        "people": "Equipo",
+        "releases": "Comunicados",
+        "website": "Sitio web",
+        "headquarters": "Sede",
+        "photo": "Foto",
+        "covering": "Comunicados del {start} al {end}",
+    },
+    "de": {
+        "immediate": "Zur sofortigen Veröffentlichung",
+        "embargoed": "Sperrfrist bis",
+        "about": "Über {name}",
+        "contact": "Pressekontakt",
+        "contacts": "Pressekontakte",
+        "notes": "Hinweise für Redaktionen",
+        "more": "- weiter -",
+        "page": "Seite {page} von {pages}",
+        "press_kit": "Pressemappe {year}",
+        "contents": "Inhalt",
+        "fact_sheet": "Daten und Fakten",
+        "history": "Geschichte",
+        "people": "Ansprechpartner",
+        "releases": "Pressemitteilungen",
+        "website": "Website",
+        "headquarters": "Sitz",
+        "photo": "Foto",
+        "covering": "Pressemitteilungen vom {start} bis {end}",
+    },
+    "ru": {
+        "immediate": "Для немедленной публикации",
+        "embargoed": "Эмбарго до",
+        "about": "О {name}",
+        "contact": "Контакт для прессы",
+        "contacts": "Контакты для прессы",
+        "notes": "Примечания для редакторов",
+        "more": "- далее -",
+        "page": "Страница {page} из {pages}",
+        "press_kit": "Пресс-кит {year}",
+        "contents": "Содержание",
+        "fact_sheet": "Основные факты",
+        "history": "История",
+        "people": "Руководство",
+        "releases": "Пресс-релизы",
+        "website": "Сайт",
+        "headquarters": "Штаб-квартира",
+        "photo": "Фото",
+        "covering": "Пресс-релизы с {start} по {end}",
+    },
+    "ar": {
+        "immediate": "للنشر الفوري",
+        "embargoed": "يحظر النشر حتى",
+        "about": "نبذة عن {name}",
+        "contact": "جهة الاتصال الإعلامي",
+        "contacts": "جهات الاتصال الإعلامي",
+        "notes": "ملاحظات للمحررين",
+        "more": "- يتبع -",
+        "page": "صفحة {page} من {pages}",
+        "press_kit": "الملف الصحفي {year}",
+        "contents": "المحتويات",
+        "fact_sheet": "حقائق أساسية",
+        "history": "التاريخ",
+        "people": "الفريق",
+        "releases": "البيانات الصحفية",
+        "website": "الموقع الإلكتروني",
+        "headquarters": "المقر",
+        "photo": "صورة",
+        "covering": "البيانات الصحفية من {start} إلى {end}",
+    },
+}
+
+LABEL_KEYS = tuple(LABELS["en"])
+RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}
+
+
+def base_language(lang: str) -> str:
+    return (lang or "en").replace("_", "-").split("-")[0].lower()
+
+
+def labels_for(lang: str, overrides: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
+    """The labels for a language: built-in, else English, then the project's overrides."""
+    base = base_language(lang)
+    labels = dict(LABELS["en"])
+    labels.update(LABELS.get(base, {}))
+    for key in (base, lang):
+        labels.update((overrides or {}).get(key, {}))
+    return labels
+
+
+def has_labels(lang: str) -> bool:
+    return base_language(lang) in LABELS
+
+
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse((lang or "en").replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(base_language(lang)) if _known(base_language(lang)) else Locale("en")
+
+
+def _known(code: str) -> bool:
+    try:
+        Locale.parse(code)
+        return True
+    except (ValueError, UnknownLocaleError):
+        return False
+
+
+def format_date(date: dt.date, lang: str) -> str:
+    """A date as written in running text of that language (December 28, 2012; 28 décembre 2012)."""
+    return _babel_date(date, format="long", locale=_locale(lang))
+
+
+def format_embargo(moment: dt.datetime, lang: str) -> str:
+    """Date, time and zone of an embargo, e.g. 'January 5, 2013, 9:00 AM UTC−05:00'."""
+    locale = _locale(lang)
+    zone = utc_offset(moment)
+    return (f"{_babel_date(moment.date(), format='long', locale=locale)}, "
+            f"{_babel_time(moment.timetz(), format='short', locale=locale)} {zone}")
+
+
+def direction(lang: str) -> str:
+    return "rtl" if base_language(lang) in RTL_LANGUAGES else "ltr"
+
+
+def utc_offset(moment: dt.datetime) -> str:
+    """The zone as written in the YAML, as an offset: UTC, UTC+01:00, UTC−05:00."""
+    offset = moment.utcoffset() or dt.timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes > 0 else "\u2212"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"

@@ -1,0 +1,205 @@
+"""Load a project folder: read every YAML file with positions, validate, build the model.
+
+All problems of all files are gathered and raised together as one ProjectError, so a press
+officer sees everything to fix in one run.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import schema
+from .errors import Problem, ProjectError
+from .model import (Contact, EmailSettings, Fact, HistoryEntry, Image, Organization, Person,
+                    Release, Settings, SmtpSettings)
+
+SLUG_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class Project:
+    """A press-kit project: its settings, organization and releases (sorted by date)."""
+
+    root: Path
+    settings: Settings
+    organization: Organization
+    releases: dict[str, Release] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def dist(self) -> Path:
+        return self.root / "dist"
+
+    @property
+    def state(self) -> Path:
+        return self.root / ".presskit"
+
+    def release(self, slug: str) -> Release:
+        from .errors import PresskitError
+
+        if slug not in self.releases:
+            known = ", ".join(self.releases) or "none"
+            raise PresskitError(f"{self.root / 'releases'}: no release '{slug}' "
+                                f"(releases: {known})")
+        return self.releases[slug]
+
+    def release_lang(self, release: Release) -> str:
+        return release.lang or self.organization.lang or "en"
+
+
+def read_yaml(path: Path, problems: list[Problem]) -> yaml.Node | None:
+    """Parse one YAML file into a node tree; syntax errors become problems."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(str(path), None, None, f"not UTF-8 text ({exc.reason})"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(str(path), None, None, f"cannot read: {exc.strerror}"))
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = f"YAML syntax error: {exc.problem or exc.context}"
+        if exc.context and exc.problem:
+            message += f" ({exc.context})"
+        problems.append(Problem(str(path), mark.line + 1 if mark else None,
+                                mark.column + 1 if mark else None, message))
+        return None
+    except yaml.YAMLError as exc:
+        problems.append(Problem(str(path), None, None, f"YAML error: {exc}"))
+        return None
+    if node is None:
+        problems.append(Problem(str(path), 1, 1, "the file is empty"))
+    return node
+
+
+def load_project(root: Path | str = ".", theme_roots: tuple[Path, ...] = ()) -> Project:
+    """Read and validate a project folder. Raises ProjectError listing every problem."""
+    root = Path(root).resolve()
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise ProjectError([Problem(str(root), None, None, "no such project folder")])
+    allowed = (root,)
+
+    settings = load_settings(root, problems)
+    org_path = root / "organization.yaml"
+    organization = None
+    if not org_path.is_file():
+        problems.append(Problem(str(org_path), None, None,
+                                "missing: every project needs an organization.yaml "
+                                "(run 'presskit init' to start one)"))
+    else:
+        organization = load_organization(org_path, root, allowed, problems)
+
+    releases: dict[str, Release] = {}
+    release_dir = root / "releases"
+    files = sorted(release_dir.glob("*.yaml")) + sorted(release_dir.glob("*.yml")) \
+        if release_dir.is_dir() else []
+    for path in files:
+        release = load_release(path, root, allowed, problems)
+        if release is not None:
+            releases[release.slug] = release
+
+    if problems:
+        raise ProjectError(problems)
+    assert organization is not None
+    ordered = dict(sorted(releases.items(), key=lambda kv: (kv[1].date, kv[0])))
+    return Project(root=root, settings=settings, organization=organization, releases=ordered)
+
+
+def load_settings(root: Path, problems: list[Problem]) -> Settings:
+    path = root / "presskit.yaml"
+    if not path.is_file():
+        return Settings()
+    node = read_yaml(path, problems)
+    if node is None:
+        return Settings(path=path)
+    checker = schema.Checker(path, root)
+    values = checker.mapping(node, schema.SETTINGS, "presskit.yaml")
+    problems.extend(checker.problems)
+    email = values.get("email", {})
+    smtp = email.get("smtp", {})
+    security = smtp.get("security", "starttls")
+    default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
+    return Settings(
+        path=path,
+        paper=values.get("paper", "letter"),
+        accent=values.get("accent", ""),
+        labels=values.get("labels", {}),
+        email=EmailSettings(
+            sender=email.get("from", ""),
+            reply_to=email.get("reply_to", ""),
+            per_minute=email.get("per_minute", 60),
+            smtp=SmtpSettings(host=smtp.get("host", "localhost"),
+                              port=smtp.get("port", default_port), security=security),
+        ),
+    )
+
+
+def _contacts(records) -> list[Contact]:
+    return [Contact(name=r["name"], title=r.get("title", ""), email=r.get("email", ""),
+                    phone=r.get("phone", "")) for r in records if "name" in r]
+
+
+def load_organization(path: Path, root: Path, allowed, problems) -> Organization | None:
+    node = read_yaml(path, problems)
+    if node is None:
+        return None
+    checker = schema.Checker(path, root, allowed)
+    v = checker.mapping(node, schema.ORGANIZATION, "organization.yaml")
+    problems.extend(checker.problems)
+    if checker.problems:
+        return None
+    return Organization(
+        path=path,
+        name=v["name"].strip(),
+        boilerplate=v["boilerplate"],
+        short_name=v.get("short_name", ""),
+        location=v.get("location", ""),
+        website=v.get("website", ""),
+        logo=v.get("logo"),
+        history=[HistoryEntry(str(r["year"]), r["text"]) for r in v.get("history", [])],
+        facts=[Fact(r["label"], r["value"]) for r in v.get("facts", [])],
+        people=[Person(name=r["name"], title=r.get("title", ""), bio=r.get("bio", ""),
+                       photo=r.get("photo")) for r in v.get("people", [])],
+        contacts=_contacts(v.get("contacts", [])),
+        lang=(v.get("lang") or "en").strip(),
+    )
+
+
+def load_release(path: Path, root: Path, allowed, problems) -> Release | None:
+    slug = path.stem
+    node = read_yaml(path, problems)
+    if node is None:
+        return None
+    checker = schema.Checker(path, root, allowed)
+    v = checker.mapping(node, schema.RELEASE, "a release")
+    if not SLUG_RE.match(slug):
+        checker.problem(None, "a release file is named releases/<YYYY-MM-DD>-<words>.yaml "
+                              "(lower-case words joined by hyphens)")
+    problems.extend(checker.problems)
+    if checker.problems:
+        return None
+    return Release(
+        path=path,
+        slug=slug,
+        title=v["title"].strip(),
+        subtitle=v.get("subtitle", "").strip(),
+        date=v["date"],
+        dateline=v["dateline"].strip(),
+        body=v["body"],
+        embargo=v.get("embargo"),
+        lang=(v.get("lang") or "").strip(),
+        images=[Image(src=r["src"], caption=r.get("caption", ""), credit=r.get("credit", ""),
+                      alt=r.get("alt", "")) for r in v.get("images", [])],
+        contacts=_contacts(v["contacts"]) if "contacts" in v else None,
+        notes=v.get("notes", ""),
+        boilerplate=v.get("boilerplate", ""),
+        tags=v.get("tags", []),
+        lines=v["__lines__"],
+    )

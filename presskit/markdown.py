@@ -1,0 +1,45 @@
+"""Markdown bodies to safe HTML (CommonMark, via markdown-it-py).
+
+Raw HTML typed into a release is shown as text, never interpreted: a release is data, and a
+stray <script> or <img src=file:///...> must not reach the renderer. Links keep only the
+schemes a reader can follow on paper or screen.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
+def _validate_link(url: str) -> bool:
+    url = url.strip().lower()
+    if url.startswith("#"):
+        return True
+    return url.startswith(SAFE_SCHEMES)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    # Images inside the body would bypass the images list (captions, credits, size limits).
+    md.disable("image")
+    md.validateLink = _validate_link
+    return md
+
+
+def to_html(text: str, shift_headings: int = 1) -> str:
+    """Render Markdown; headings are shifted down so '#' in a body never outranks the headline."""
+    tokens = _parser().parse(text or "")
+    if shift_headings:
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                level = min(6, int(token.tag[1]) + shift_headings)
+                token.tag = f"h{level}"
+    return _parser().renderer.render(tokens, _parser().options, {})
+
+
+def to_inline_html(text: str) -> str:
+    """Render a short Markdown text (a caption, a bio line) without a surrounding paragraph."""
+    return _parser().renderInline(text or "")

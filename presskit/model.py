@@ -1,0 +1,109 @@
+"""The data a press office keeps, as plain dataclasses (no YAML, no positions)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    title: str = ""
+    bio: str = ""
+    photo: Path | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    year: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Image:
+    src: Path
+    caption: str = ""
+    credit: str = ""
+    alt: str = ""
+
+
+@dataclass
+class Organization:
+    path: Path
+    name: str
+    boilerplate: str
+    short_name: str = ""
+    location: str = ""
+    website: str = ""
+    logo: Path | None = None
+    history: list[HistoryEntry] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    lang: str = "en"
+
+
+@dataclass
+class Release:
+    path: Path
+    slug: str
+    title: str
+    date: dt.date
+    dateline: str
+    body: str
+    subtitle: str = ""
+    embargo: dt.datetime | None = None
+    lang: str = ""
+    images: list[Image] = field(default_factory=list)
+    contacts: list[Contact] | None = None
+    notes: str = ""
+    boilerplate: str = ""
+    tags: list[str] = field(default_factory=list)
+    # 1-based line of each field in the release file, for lint messages.
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def under_embargo(self, now: dt.datetime | None = None) -> bool:
+        """True while the embargo has not lifted."""
+        if self.embargo is None:
+            return False
+        now = now or dt.datetime.now(dt.timezone.utc)
+        return now < self.embargo
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    sender: str = ""          # "from" in presskit.yaml
+    reply_to: str = ""
+    per_minute: float = 60    # 0 turns the limit off
+    smtp: SmtpSettings = SmtpSettings()
+
+
+@dataclass
+class Settings:
+    path: Path | None = None
+    paper: str = "letter"  # letter | a4
+    email: EmailSettings = field(default_factory=EmailSettings)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> key -> text
+    accent: str = ""

@@ -1,0 +1,213 @@
+"""Render HTML from the project's data and the Jinja2 templates (project first, then built-in).
+
+The HTML is self-contained: styles are inlined and images are data: URIs, so the very same
+string is written by --html, fed to WeasyPrint, and hashed for the build cache.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+
+import jinja2
+from markupsafe import Markup
+
+from . import i18n, markdown, theme
+from .errors import BuildError
+from .load import Project
+from .model import Release
+
+PAPER = {"letter": ("letter", 8.5, 11.0), "a4": ("A4", 8.27, 11.69)}
+MARGIN_IN = 0.95 * 2  # left and right page margins together, in inches (see release.css)
+DEFAULT_ACCENT = "#8a1c1c"
+
+
+def css_string(value: str) -> Markup:
+    """A Python string as a quoted CSS string (for content: in @page rules)."""
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return Markup(f'"{escaped}"')
+
+
+def css_page_label(label: str) -> Markup:
+    """'Page {page} of {pages}' as CSS content: "Page " counter(page) " of " counter(pages)."""
+    parts = []
+    rest = label
+    while rest:
+        positions = [(rest.find(tok), tok) for tok in ("{page}", "{pages}") if tok in rest]
+        if not positions:
+            parts.append(css_string(rest))
+            break
+        index, token = min(positions)
+        if index:
+            parts.append(css_string(rest[:index]))
+        parts.append(Markup("counter(page)" if token == "{page}" else "counter(pages)"))
+        rest = rest[index + len(token):]
+    return Markup(" ".join(parts))
+
+
+@lru_cache(maxsize=16)
+def _environment(project_root: Path) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([str(p) for p in theme.search_path(project_root, "templates")])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True,
+                             auto_reload=True)
+    env.filters["css_string"] = css_string
+    env.filters["css_page_label"] = css_page_label
+    return env
+
+
+def environment(project: Project) -> jinja2.Environment:
+    return _environment(project.root)
+
+
+def render_template(project: Project, name: str, context: dict) -> str:
+    try:
+        return environment(project).get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") \
+            from None
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError(f"{project.root / 'templates' / str(exc.name)}: no such template in the "
+                         f"project or the built-in theme") from None
+    except jinja2.UndefinedError as exc:
+        raise BuildError(f"{_template_location(exc, name)}: template error: {exc.message}") \
+            from None
+
+
+def _template_location(exc: Exception, name: str) -> str:
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".txt")):
+            return f"{frame.filename}:{frame.lineno}"
+    return name
+
+
+def content_width_in(project: Project) -> float:
+    return PAPER[project.settings.paper][1] - MARGIN_IN
+
+
+def organization_view(project: Project) -> SimpleNamespace:
+    org = project.organization
+    width = content_width_in(project)
+    return SimpleNamespace(
+        name=org.name, short_name=org.short_name, location=org.location, website=org.website,
+        logo_uri=_image_uri(org.logo, 2.2, 0.7) if org.logo else "",
+        boilerplate_html=Markup(markdown.to_html(org.boilerplate)),
+        history=[SimpleNamespace(year=h.year, text_html=Markup(markdown.to_inline_html(h.text)))
+                 for h in org.history],
+        facts=[SimpleNamespace(label=f.label, value_html=Markup(markdown.to_inline_html(f.value)))
+               for f in org.facts],
+        people=[SimpleNamespace(name=p.name, title=p.title,
+                                bio_html=Markup(markdown.to_html(p.bio)) if p.bio else "",
+                                photo_uri=_image_uri(p.photo, 1.4, 1.8) if p.photo else "")
+                for p in org.people],
+        contacts=org.contacts,
+        lang=org.lang,
+        content_width=width,
+    )
+
+
+def _image_uri(path: Path, width_in: float, height_in: float = 0) -> str:
+    from .images import data_uri
+
+    return data_uri(path, width_in, height_in)
+
+
+def short_title(title: str, limit: int = 60) -> str:
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:—-– ") + "…"
+
+
+def release_view(project: Project, release: Release) -> SimpleNamespace:
+    """Everything the templates need about one release, already formatted and escaped."""
+    lang = project.release_lang(release)
+    labels = i18n.labels_for(lang, project.settings.labels)
+    width = content_width_in(project)
+    date_text = i18n.format_date(release.date, lang)
+    contacts = release.contacts if release.contacts is not None else project.organization.contacts
+    boilerplate = release.boilerplate or project.organization.boilerplate
+    return SimpleNamespace(
+        slug=release.slug,
+        title=release.title,
+        short_title=short_title(release.title),
+        subtitle=release.subtitle,
+        date=release.date,
+        date_text=date_text,
+        dateline=release.dateline,
+        embargo=release.embargo,
+        embargo_text=i18n.format_embargo(release.embargo, lang) if release.embargo else "",
+        lang=lang,
+        dir=i18n.direction(lang),
+        labels=labels,
+        body_html=Markup(lead_with_dateline(markdown.to_html(release.body), release.dateline,
+                                            date_text)),
+        notes_html=Markup(markdown.to_html(release.notes)) if release.notes.strip() else "",
+        boilerplate_html=Markup(markdown.to_html(boilerplate)),
+        images=[SimpleNamespace(uri=_image_uri(img.src, width, 4.3), caption=img.caption,
+                                caption_html=Markup(markdown.to_inline_html(img.caption)),
+                                credit=img.credit, alt=img.alt)
+                for img in release.images],
+        contacts=contacts,
+        tags=release.tags,
+    )
+
+
+def lead_with_dateline(body_html: str, dateline: str, date_text: str) -> str:
+    """Put 'DATELINE — Date — ' at the head of the first paragraph, as wire copy does."""
+    lead = (f'<span class="dateline">{Markup.escape(dateline)}</span> — '
+            f'<span class="dateline-date">{Markup.escape(date_text)}</span> — ')
+    if body_html.startswith("<p>"):
+        return "<p>" + lead + body_html[3:]
+    return f'<p class="dateline-alone">{lead.rstrip(" — ")}</p>\n' + body_html
+
+
+def page_context(project: Project, lang: str) -> dict:
+    """What every page template gets: paper, accent, stylesheet, labels."""
+    paper_css, _, _ = PAPER[project.settings.paper]
+    return {
+        "paper": project.settings.paper,
+        "paper_css": Markup(paper_css),
+        "accent": Markup(_accent(project.settings.accent)),
+        "lang": lang,
+        "dir": i18n.direction(lang),
+        "labels": i18n.labels_for(lang, project.settings.labels),
+    }
+
+
+def _accent(value: str) -> str:
+    import re
+
+    return value if re.fullmatch(r"#[0-9a-fA-F]{3,8}", value or "") else DEFAULT_ACCENT
+
+
+def release_html(project: Project, release: Release) -> str:
+    """The self-contained HTML of one release's PDF."""
+    view = release_view(project, release)
+    context = page_context(project, view.lang)
+    context.update(
+        title=release.title,
+        organization=organization_view(project),
+        keywords=release.tags,
+        created=release.date.isoformat(),
+        release=view,
+        labels=view.labels,
+        page_label=css_page_label(view.labels["page"]),
+        stylesheet=Markup(theme.read_style(project.root, "release.css")),
+    )
+    return render_template(project, "release.html", context)
+
+
+def release_sources(project: Project, release: Release) -> list[Path]:
+    """Files besides the release whose content a release PDF depends on (for the cache)."""
+    files = [p for p in (project.organization.path, project.settings.path) if p]
+    org = project.organization
+    files += [org.logo] if org.logo else []
+    files += [img.src for img in release.images]
+    for kind in ("templates", "styles"):
+        for folder in theme.search_path(project.root, kind):
+            files += sorted(p for p in folder.rglob("*") if p.is_file())
+    return files
+

@@ -1,0 +1,329 @@
+"""Declarative schemas for presskit's YAML files, checked against the YAML node tree.
+
+Working on PyYAML's nodes rather than on loaded values keeps the line and column of every
+key and value, so each problem can point at the exact place in the file. All problems of a
+file are collected; nothing stops at the first.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from .errors import Problem
+
+STR = "tag:yaml.org,2002:str"
+NULL = "tag:yaml.org,2002:null"
+
+
+@dataclass
+class Field:
+    """What one key of a mapping may hold."""
+
+    kind: str  # text, date, datetime, int, number, choice, path, texts, records, mapping
+    required: bool = False
+    schema: dict[str, "Field"] | None = None
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+class Checker:
+    """Walks one file's node tree against a schema, collecting problems."""
+
+    def __init__(self, path: Path, root: Path, allowed_roots: tuple[Path, ...] = ()):
+        self.path = path
+        self.root = root
+        self.allowed_roots = allowed_roots or (root,)
+        self.problems: list[Problem] = []
+
+    def problem(self, node: yaml.Node | None, message: str) -> None:
+        if node is None:
+            self.problems.append(Problem(str(self.path), None, None, message))
+        else:
+            mark = node.start_mark
+            self.problems.append(Problem(str(self.path), mark.line + 1, mark.column + 1, message))
+
+    # -- mappings -----------------------------------------------------------------------
+    def mapping(self, node: yaml.Node, schema: dict[str, Field], what: str) -> dict[str, Any]:
+        """Check a mapping node; return {key: value} for the keys that passed."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping of fields, not {describe(node)}")
+            return {}
+        values: dict[str, Any] = {"__lines__": {}}
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                self.problem(key_node, "a field name must be plain text")
+                continue
+            if key in seen:
+                self.problem(key_node, f"field '{key}' is given twice (first on line "
+                                       f"{seen[key].start_mark.line + 1})")
+                continue
+            seen[key] = key_node
+            spec = schema.get(key)
+            if spec is None:
+                self.problem(key_node, unknown_field_message(key, schema, what))
+                continue
+            values["__lines__"][key] = key_node.start_mark.line + 1
+            if is_null(value_node):
+                if spec.required:
+                    self.problem(value_node, f"'{key}' is required and must not be empty")
+                continue
+            value = self.value(value_node, spec, key)
+            if value is not None:
+                values[key] = value
+        for key, spec in schema.items():
+            if spec.required and key not in seen:
+                self.problem(node, f"{what} lacks the required field '{key}'")
+        return values
+
+    def value(self, node: yaml.Node, spec: Field, key: str) -> Any:
+        check: Callable[[yaml.Node, Field, str], Any] = getattr(self, "_" + spec.kind)
+        return check(node, spec, key)
+
+    # -- kinds --------------------------------------------------------------------------
+    def _scalar(self, node: yaml.Node, key: str, expected: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, f"'{key}' must be {expected}, not {describe(node)}")
+            return None
+        return node.value
+
+    def _text(self, node, spec, key):
+        text = self._scalar(node, key, "text")
+        if text is not None and spec.required and not text.strip():
+            self.problem(node, f"'{key}' is required and must not be empty")
+            return None
+        return text
+
+    def _date(self, node, spec, key):
+        text = self._scalar(node, key, "a date (YYYY-MM-DD)")
+        if text is None:
+            return None
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            self.problem(node, f"'{key}' must be a date written YYYY-MM-DD, not '{text}'")
+            return None
+        try:
+            return dt.date.fromisoformat(text.strip())
+        except ValueError:
+            self.problem(node, f"'{key}' is not a real date: '{text}'")
+            return None
+
+    def _datetime(self, node, spec, key):
+        text = self._scalar(node, key, "a date and time")
+        if text is None:
+            return None
+        try:
+            value = dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+        except ValueError:
+            self.problem(node, f"'{key}' must be an ISO 8601 date and time with an offset, "
+                               f"such as 2013-01-05T09:00:00-05:00, not '{text}'")
+            return None
+        if value.tzinfo is None:
+            self.problem(node, f"'{key}' needs a time zone offset, such as "
+                               f"{text.strip()}-05:00 or {text.strip()}Z")
+            return None
+        return value
+
+    def _int(self, node, spec, key):
+        text = self._scalar(node, key, "a whole number")
+        if text is None:
+            return None
+        try:
+            return int(text)
+        except ValueError:
+            self.problem(node, f"'{key}' must be a whole number, not '{text}'")
+            return None
+
+    def _number(self, node, spec, key):
+        text = self._scalar(node, key, "a number")
+        if text is None:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            self.problem(node, f"'{key}' must be a number, not '{text}'")
+            return None
+        if value < 0:
+            self.problem(node, f"'{key}' must not be negative")
+            return None
+        return value
+
+    def _choice(self, node, spec, key):
+        text = self._scalar(node, key, "one of " + ", ".join(spec.choices))
+        if text is None:
+            return None
+        if text.lower() not in spec.choices:
+            self.problem(node, f"'{key}' must be one of {', '.join(spec.choices)}, not '{text}'")
+            return None
+        return text.lower()
+
+    def _path(self, node, spec, key):
+        text = self._scalar(node, key, "a file path inside the project")
+        if text is None:
+            return None
+        return self.project_file(node, text, key)
+
+    def project_file(self, node: yaml.Node, text: str, key: str) -> Path | None:
+        """Resolve a path written in the project; it must exist and stay inside it."""
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", text) and not re.match(r"^[a-zA-Z]:[\\/]", text):
+            self.problem(node, f"'{key}' must be a file inside the project, not a URL: '{text}'")
+            return None
+        candidate = (self.root / text)
+        try:
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError):
+            self.problem(node, f"'{key}': cannot resolve '{text}'")
+            return None
+        if not any(_inside(resolved, r) for r in self.allowed_roots):
+            self.problem(node, f"'{key}': '{text}' lies outside the project")
+            return None
+        if not resolved.is_file():
+            self.problem(node, f"'{key}': no such file '{text}' in the project")
+            return None
+        return resolved
+
+    def _texts(self, node, spec, key):
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"'{key}' must be a list of words, not {describe(node)}")
+            return None
+        out = []
+        for item in node.value:
+            text = self._scalar(item, key, "a list of words")
+            if text is not None and text.strip():
+                out.append(text.strip())
+        return out
+
+    def _records(self, node, spec, key):
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"'{key}' must be a list, not {describe(node)}")
+            return None
+        out = []
+        for item in node.value:
+            record = self.mapping(item, spec.schema or {}, f"each entry of '{key}'")
+            if record is not None:
+                record["__node__"] = item
+                out.append(record)
+        return out
+
+    def _labels(self, node, spec, key):
+        """language -> label name -> text, overriding the built-in labels."""
+        from .i18n import LABEL_KEYS
+
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"'{key}' must map languages to labels, not {describe(node)}")
+            return None
+        out: dict[str, dict[str, str]] = {}
+        for lang_node, labels_node in node.value:
+            lang = lang_node.value if isinstance(lang_node, yaml.ScalarNode) else ""
+            if not isinstance(labels_node, yaml.MappingNode):
+                self.problem(labels_node, f"labels for '{lang}' must be a mapping of label "
+                                          f"names to text")
+                continue
+            schema = {name: Field("text") for name in LABEL_KEYS}
+            values = self.mapping(labels_node, schema, f"labels for '{lang}'")
+            values.pop("__lines__", None)
+            out[lang] = values
+        return out
+
+    def _mapping(self, node, spec, key):
+        return self.mapping(node, spec.schema or {}, f"'{key}'")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == NULL
+
+
+def describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return f"'{node.value}'"
+
+
+def unknown_field_message(key: str, schema: dict[str, Field], what: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else \
+        f"; known fields: {', '.join(sorted(schema))}"
+    return f"unknown field '{key}' in {what}{hint}"
+
+
+# -- the schemas ----------------------------------------------------------------------------
+CONTACT = {
+    "name": Field("text", required=True),
+    "title": Field("text"),
+    "email": Field("text"),
+    "phone": Field("text"),
+}
+
+IMAGE = {
+    "src": Field("path", required=True),
+    "caption": Field("text"),
+    "credit": Field("text"),
+    "alt": Field("text"),
+}
+
+ORGANIZATION = {
+    "name": Field("text", required=True),
+    "short_name": Field("text"),
+    "location": Field("text"),
+    "website": Field("text"),
+    "logo": Field("path"),
+    "boilerplate": Field("text", required=True),
+    "history": Field("records", schema={"year": Field("text", required=True),
+                                        "text": Field("text", required=True)}),
+    "facts": Field("records", schema={"label": Field("text", required=True),
+                                      "value": Field("text", required=True)}),
+    "people": Field("records", schema={"name": Field("text", required=True),
+                                       "title": Field("text"),
+                                       "bio": Field("text"),
+                                       "photo": Field("path")}),
+    "contacts": Field("records", schema=CONTACT),
+    "lang": Field("text"),
+}
+
+RELEASE = {
+    "title": Field("text", required=True),
+    "subtitle": Field("text"),
+    "date": Field("date", required=True),
+    "dateline": Field("text", required=True),
+    "embargo": Field("datetime"),
+    "lang": Field("text"),
+    "body": Field("text", required=True),
+    "images": Field("records", schema=IMAGE),
+    "contacts": Field("records", schema=CONTACT),
+    "notes": Field("text"),
+    "boilerplate": Field("text"),
+    "tags": Field("texts"),
+}
+
+SETTINGS = {
+    "paper": Field("choice", choices=("letter", "a4")),
+    "accent": Field("text"),
+    "labels": Field("labels"),
+    "email": Field("mapping", schema={
+        "from": Field("text"),
+        "reply_to": Field("text"),
+        "per_minute": Field("number"),
+        "smtp": Field("mapping", schema={
+            "host": Field("text"),
+            "port": Field("int"),
+            "security": Field("choice", choices=("starttls", "ssl", "none")),
+        }),
+    }),
+}

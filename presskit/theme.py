@@ -1,0 +1,39 @@
+"""Where templates and styles come from: the project's own first, then the built-in theme."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import BuildError
+
+
+@lru_cache(maxsize=1)
+def builtin_root() -> Path:
+    """The built-in theme: inside the installed package, or the source checkout's root."""
+    packaged = Path(__file__).resolve().parent / "theme"
+    if (packaged / "templates").is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent
+
+
+def search_path(project_root: Path, kind: str) -> list[Path]:
+    """Folders searched for a template or stylesheet, the project's first."""
+    folders = [project_root / kind, builtin_root() / kind]
+    unique: list[Path] = []
+    for folder in folders:
+        if folder.is_dir() and folder.resolve() not in [u.resolve() for u in unique]:
+            unique.append(folder)
+    return unique
+
+
+def find(project_root: Path, kind: str, name: str) -> Path:
+    for folder in search_path(project_root, kind):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    raise BuildError(f"{project_root / kind / name}: no such {kind[:-1]} in the project "
+                     f"or the built-in theme")
+
+
+def read_style(project_root: Path, name: str) -> str:
+    return find(project_root, "styles", name).read_text(encoding="utf-8")
