@@ -1,0 +1,138 @@
+"""Shared test helpers: an invented organization to build projects from, the CLI, PDF reading.
+
+The invented organization is the Northwind Refugee Health Alliance at example.org: tests never
+invent quotes or contacts for a real organization.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from presskit.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SAMPLE_SLUG = "2012-12-28-magnitsky-acquittal"
+
+ORGANIZATION = {
+    "name": "Northwind Refugee Health Alliance",
+    "short_name": "NRHA",
+    "location": "Portland, ME",
+    "website": "https://nrha.example.org",
+    "lang": "en",
+    "boilerplate": "The Northwind Refugee Health Alliance is an invented organization used in "
+                   "presskit's tests. It runs mobile clinics for people on the move.",
+    "facts": [{"label": "Founded", "value": "2009"}, {"label": "Clinics", "value": "14"}],
+    "history": [{"year": "2009", "text": "First mobile clinic opens."},
+                {"year": "2015", "text": "Clinics reach three border crossings."}],
+    "people": [{"name": "Ada Example", "title": "Director", "bio": "Ada leads the Alliance."}],
+    "contacts": [{"name": "Sam Press", "title": "Press officer", "email": "press@example.org",
+                  "phone": "+1 555 0100"}],
+}
+
+
+def release_data(title="Mobile clinics open at the northern crossing", date="2024-03-05",
+                 **extra) -> dict:
+    data = {
+        "title": title,
+        "date": date,
+        "dateline": "Portland, ME",
+        "body": "The Alliance opened two clinics today.\n\n"
+                "“Every person deserves care,” said Ada Example, the Alliance’s director.\n",
+    }
+    data.update(extra)
+    return data
+
+
+class ProjectMaker:
+    """Writes a project folder from Python data, so each test states only what it varies."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, relative: str, content) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, (dict, list)):
+            content = yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
+        elif isinstance(content, str):
+            content = textwrap.dedent(content)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def organization(self, **changes) -> Path:
+        data = dict(ORGANIZATION)
+        data.update(changes)
+        return self.write("organization.yaml", {k: v for k, v in data.items() if v is not None})
+
+    def release(self, slug="2024-03-05-clinics-open", **fields) -> Path:
+        if "date" not in fields:
+            fields["date"] = slug[:10]
+        return self.write(f"releases/{slug}.yaml", release_data(**fields))
+
+
+@pytest.fixture
+def project(tmp_path) -> ProjectMaker:
+    """A fresh invented project with an organization and one release."""
+    maker = ProjectMaker(tmp_path / "project")
+    maker.organization()
+    maker.release()
+    return maker
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    """A copy of the repository's sample project (PHR), safe to build into."""
+    target = tmp_path / "sample"
+    target.mkdir()
+    for name in ("organization.yaml", "presskit.yaml"):
+        if (REPO / name).exists():
+            shutil.copy(REPO / name, target / name)
+    for folder in ("releases", "media", "assets"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, target / folder)
+    return target
+
+
+def run(*args, project_dir: Path | None = None, input=None):
+    """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+    argv = (["--project", str(project_dir)] if project_dir else []) + [str(a) for a in args]
+    return runner.invoke(main, argv, input=input, catch_exceptions=False)
+
+
+def pdftotext(path: Path, *extra: str) -> str:
+    return subprocess.run(["pdftotext", *extra, str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page, in reading order."""
+    return pdftotext(path).split("\f")[:-1]
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                         text=True).stdout
+    return {k.strip(): v.strip() for k, v in
+            (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def pdffonts(path: Path) -> list[dict[str, str]]:
+    lines = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    fonts = []
+    for line in lines:
+        parts = line.split()
+        # name type... encoding emb sub uni object ID: the flags are the 5th-3rd from last
+        fonts.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
+    return fonts
