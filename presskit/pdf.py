@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from functools import lru_cache
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import BuildError
 
+NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)"')
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4b",
                 "pdf/ua-1", "pdf/ua-2")
 
@@ -56,6 +58,24 @@ class _Collector(logging.Handler):
     def emit(self, record):
         self.messages.append(record.getMessage())
 
+    def summary(self) -> list[str]:
+        """The warnings, with one line for all characters no installed font has."""
+        missing: list[str] = []
+        lines: list[str] = []
+        for message in self.messages:
+            match = NOTDEF_RE.search(message)
+            if match:
+                for char in match.group(1):
+                    if char not in missing:
+                        missing.append(char)
+            elif message not in lines:
+                lines.append(message)
+        if missing:
+            shown = "".join(missing[:12]) + ("…" if len(missing) > 12 else "")
+            lines.append(f"no installed font has {len(missing)} of the characters used "
+                         f"(e.g. {shown}); they print as empty boxes")
+        return lines
+
 
 @contextmanager
 def weasyprint_warnings(sink: list[str]):
@@ -71,7 +91,7 @@ def weasyprint_warnings(sink: list[str]):
     finally:
         LOGGER.removeHandler(handler)
         LOGGER.propagate = previous
-        sink.extend(handler.messages)
+        sink.extend(handler.summary())
 
 
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str | None = None,

@@ -1,0 +1,76 @@
+"""Turn the real releases in ../shared/corpus (another format) into presskit projects.
+
+Used by tests that run only where ../shared/corpus exists, and by `python tests/corpus.py DIR`
+to build them all for a look. Nothing of the corpus is copied into the repository.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("[0-9]*.yaml")) if CORPUS.is_dir() else []
+
+
+def body_markdown(text: str) -> str:
+    """Plain text with '- item' lists and one-line subheads, as CommonMark."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        block = block.strip()
+        one_line = "\n" not in block
+        if (one_line and len(block) < 90 and not block.startswith(("- ", "* ", "“", '"'))
+                and not re.search(r"[.:;,!?”\"»)]$", block)):
+            blocks.append("## " + block)
+        else:
+            blocks.append(block)
+    return "\n\n".join(blocks) + "\n"
+
+
+def to_project(source: Path, root: Path) -> str:
+    """Write a presskit project for one corpus release; return the release's slug."""
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    root.mkdir(parents=True, exist_ok=True)
+    contacts = [{k: str(c[k]) for k in ("name", "title", "email", "phone") if c.get(k)}
+                for c in (data.get("contacts") or []) if c.get("name")]
+    organization = {
+        "name": data["organization"],
+        "boilerplate": data.get("boilerplate") or data["organization"],
+        "lang": data.get("lang") or "en",
+    }
+    (root / "organization.yaml").write_text(
+        yaml.safe_dump(organization, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    release = {
+        "title": data["title"],
+        "date": str(data["date"]),
+        # Some sources give no place; presskit requires one, so a neutral word stands in.
+        "dateline": data.get("dateline") or "Worldwide",
+        "body": body_markdown(data["body"]),
+    }
+    if data.get("subtitle"):
+        release["subtitle"] = data["subtitle"]
+    if contacts:
+        release["contacts"] = contacts
+    words = re.sub(r"[^a-z0-9]+", "-", source.stem.split("-", 1)[1].lower()).strip("-")
+    slug = f"{data['date']}-{words}"
+    (root / "releases").mkdir(exist_ok=True)
+    (root / "releases" / f"{slug}.yaml").write_text(
+        yaml.safe_dump(release, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+    return slug
+
+
+if __name__ == "__main__":
+    from presskit.build import build_releases
+    from presskit.load import load_project
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/corpus")
+    for source in corpus_files():
+        folder = out / source.stem
+        slug = to_project(source, folder)
+        result = build_releases(load_project(folder), [slug])[0]
+        print(result.pdf, *result.warnings, sep="\n  ")
