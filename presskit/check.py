@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from .errors import ProjectError
+from .lint import lint_project
 from .load import load_project
 
 
@@ -11,5 +13,12 @@ def check_project(root: Path, *, strict: bool = False,
                   echo: Callable[..., None] = print) -> str:
     """Validate the project; raise ProjectError listing every problem; return a summary."""
     project = load_project(root)
+    warnings = lint_project(project)
+    if strict and warnings:
+        raise ProjectError(warnings)
+    for warning in warnings:
+        echo(str(warning))
     n = len(project.releases)
-    return f"{project.organization.name}: {n} release{'s' if n != 1 else ''}, no problems"
+    found = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings \
+        else "no problems"
+    return f"{project.organization.name}: {n} release{'s' if n != 1 else ''}, {found}"

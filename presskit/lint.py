@@ -1,0 +1,94 @@
+"""Lint: things that are valid but probably wrong, reported as warnings by `presskit check`.
+
+Each rule looks at one loaded release (or the organization) and points at the line of the
+field at fault, so an editor can jump there. `check --strict` turns these warnings into errors.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+from .load import Project
+from .model import Release
+
+MAX_HEADLINE = 100
+# A file named 2024-... holding a date in 2021 is a typo or a copied file; a release dated a
+# few days across New Year is not.
+MAX_NAME_DRIFT_DAYS = 31
+
+
+def lint_project(project: Project, today: dt.date | None = None) -> list[Problem]:
+    """Every warning about the project, in file and line order."""
+    today = today or dt.date.today()
+    warnings: list[Problem] = []
+    for release in project.releases.values():
+        warnings += lint_release(project, release, today)
+    return sorted(warnings)
+
+
+def lint_release(project: Project, release: Release, today: dt.date) -> list[Problem]:
+    """The warnings about one release."""
+    found: list[Problem] = []
+
+    def warn(field: str | None, message: str, line: int | None = None) -> None:
+        line = line or (release.lines.get(field) if field else None)
+        found.append(Problem(str(release.path), line, 1 if line else None, message,
+                             warning=True))
+
+    if len(release.title) > MAX_HEADLINE:
+        warn("title", f"the headline has {len(release.title)} characters; headlines over "
+                      f"{MAX_HEADLINE} get cut in inboxes and wire listings")
+    if release.date > today and release.embargo is None:
+        warn("date", f"the date {release.date.isoformat()} is in the future but the release "
+                     f"has no embargo; add 'embargo:' or it reads FOR IMMEDIATE RELEASE")
+    if release.embargo is not None and release.embargo.date() < release.date:
+        warn("embargo", f"the embargo ({release.embargo.date().isoformat()}) lifts before the "
+                        f"release's date ({release.date.isoformat()})")
+    contacts = release.contacts if release.contacts is not None \
+        else project.organization.contacts
+    if not contacts:
+        warn("contacts" if release.contacts is not None else None,
+             "no media contact: give 'contacts' in the release or in organization.yaml")
+    lines = _image_lines(release.path) if release.images else []
+    for index, image in enumerate(release.images, 1):
+        line = lines[index - 1] if index <= len(lines) else None
+        missing = [name for name in ("caption", "credit") if not getattr(image, name).strip()]
+        if missing:
+            warn("images", f"image {index} ({image.src.name}) has no "
+                           f"{' and no '.join(missing)}", line)
+    # The organization's boilerplate is required by the schema; a release's may be blanked.
+    if "boilerplate" in release.lines and not release.boilerplate.strip():
+        warn("boilerplate", "the boilerplate is empty; remove the field to use the "
+                            "organization's")
+    name_date = _name_date(release.slug)
+    if name_date is None:
+        warn(None, f"the file name's date {release.slug[:10]} is not a real date")
+    elif (name_date.year != release.date.year
+          and abs((release.date - name_date).days) > MAX_NAME_DRIFT_DAYS):
+        warn("date", f"the date's year ({release.date.year}) is far from the file name's "
+                     f"({name_date.year}); rename the file or fix the date")
+    return found
+
+
+def _name_date(slug: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(slug[:10])
+    except ValueError:
+        return None
+
+
+def _image_lines(path: Path) -> list[int | None]:
+    """The line of each entry of 'images' (the loaded model keeps only top-level lines)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if getattr(key, "value", None) == "images" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
