@@ -180,8 +180,9 @@ def load_release(path: Path, root: Path, allowed, problems) -> Release | None:
     checker = schema.Checker(path, root, allowed)
     v = checker.mapping(node, schema.RELEASE, "a release")
     if not SLUG_RE.match(slug):
-        checker.problem(None, "a release file is named releases/<YYYY-MM-DD>-<words>.yaml "
-                              "(lower-case words joined by hyphens)")
+        checker.problems.append(Problem(
+            str(path), 1, 1, f"a release file is named releases/<YYYY-MM-DD>-<words>.yaml "
+                             f"(lower-case words joined by hyphens), not '{path.name}'"))
     problems.extend(checker.problems)
     if checker.problems:
         return None

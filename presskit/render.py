@@ -46,7 +46,7 @@ def css_page_label(label: str) -> Markup:
 
 
 @lru_cache(maxsize=16)
-def _environment(project_root: Path) -> jinja2.Environment:
+def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(p) for p in theme.search_path(project_root, "templates")])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True,
@@ -57,7 +57,14 @@ def _environment(project_root: Path) -> jinja2.Environment:
 
 
 def environment(project: Project) -> jinja2.Environment:
-    return _environment(project.root)
+    """The Jinja2 environment, made anew when the project's own templates come or go.
+
+    Jinja2 reloads a changed template by itself, but not one newly shadowed by a project file.
+    """
+    folder = project.root / "templates"
+    overrides = tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                             if p.is_file())) if folder.is_dir() else ()
+    return _environment(project.root, overrides)
 
 
 def render_template(project: Project, name: str, context: dict) -> str:
@@ -208,6 +215,7 @@ def release_sources(project: Project, release: Release) -> list[Path]:
     files += [img.src for img in release.images]
     for kind in ("templates", "styles"):
         for folder in theme.search_path(project.root, kind):
-            files += sorted(p for p in folder.rglob("*") if p.is_file())
+            if folder.is_dir():
+                files += sorted(p for p in folder.rglob("*") if p.is_file())
     return files
 

@@ -79,7 +79,7 @@ class Checker:
                 values[key] = value
         for key, spec in schema.items():
             if spec.required and key not in seen:
-                self.problem(node, f"{what} lacks the required field '{key}'")
+                self.problem(node, f"missing required field '{key}' in {what}")
         return values
 
     def value(self, node: yaml.Node, spec: Field, key: str) -> Any:
@@ -254,11 +254,20 @@ def describe(node: yaml.Node) -> str:
     return f"'{node.value}'"
 
 
+# Words press officers use for fields presskit names otherwise.
+SYNONYMS = {"headline": "title", "subheadline": "subtitle", "subhead": "subtitle",
+            "embargoed": "embargo", "place": "dateline", "keywords": "tags",
+            "photos": "images", "pictures": "images", "about": "boilerplate",
+            "language": "lang", "url": "website", "contact": "contacts"}
+
+
 def unknown_field_message(key: str, schema: dict[str, Field], what: str) -> str:
     import difflib
 
-    close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else \
+    candidates = {name: name for name in schema}
+    candidates.update({word: name for word, name in SYNONYMS.items() if name in schema})
+    close = difflib.get_close_matches(key.lower(), list(candidates), n=1, cutoff=0.6)
+    hint = f"; did you mean '{candidates[close[0]]}'?" if close else \
         f"; known fields: {', '.join(sorted(schema))}"
     return f"unknown field '{key}' in {what}{hint}"
 

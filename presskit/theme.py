@@ -17,11 +17,15 @@ def builtin_root() -> Path:
 
 
 def search_path(project_root: Path, kind: str) -> list[Path]:
-    """Folders searched for a template or stylesheet, the project's first."""
+    """Folders searched for a template or stylesheet, the project's first.
+
+    The project's folder is listed even before it exists, so that a long-running process
+    (the preview server, a test) sees a template added later.
+    """
     folders = [project_root / kind, builtin_root() / kind]
     unique: list[Path] = []
     for folder in folders:
-        if folder.is_dir() and folder.resolve() not in [u.resolve() for u in unique]:
+        if folder.resolve() not in [u.resolve() for u in unique]:
             unique.append(folder)
     return unique
 

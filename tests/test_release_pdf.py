@@ -1,0 +1,204 @@
+"""A release PDF read back: every element the contract lists, metadata, fonts, same bytes."""
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+
+from PIL import Image
+from pypdf import PdfReader
+
+from conftest import REPO, SAMPLE_SLUG, pdf_pages, pdffonts, pdfinfo, pdftotext, run
+
+LONG_BODY = "\n\n".join(
+    f"Paragraph {i} of a long release, which goes on about mobile clinics, the roads to them "
+    f"and the people who run them, long enough to need several pages in print." for i in range(60))
+
+
+def words(text: str) -> list[str]:
+    """Words in order, hyphenation undone, so PDF text compares with the YAML."""
+    text = re.sub(r"\u2010\s*\n\s*", "", text)  # pdftotext marks hyphenation breaks with U+2010
+    return re.findall(r"[\w’'$]+", text)
+
+
+def build(project_root, *args):
+    result = run("build", *args, project_dir=project_root)
+    assert result.exit_code == 0, result.stderr
+    return project_root / "dist" / "releases"
+
+
+def test_sample_release_shows_every_element_in_reading_order(sample):
+    import yaml
+
+    pdf = build(sample) / f"{SAMPLE_SLUG}.pdf"
+    data = yaml.safe_load((sample / "releases" / f"{SAMPLE_SLUG}.yaml").read_text())
+    text = pdftotext(pdf)
+    flat = " ".join(text.split())
+    assert "FOR IMMEDIATE RELEASE" in flat
+    assert "Physicians for Human Rights" in flat
+    assert " ".join(data["title"].split()) in flat
+    assert "Cambridge, MA — December 28, 2012 — Today’s acquittal" in flat
+    assert "About Physicians for Human Rights".upper() in flat
+    assert words(data["body"]) == words(text)[words(text).index("Today’s"):][:len(
+        words(data["body"]))]
+    pages = pdf_pages(pdf)
+    assert len(pages) == 2
+    assert "- more -" in pages[0] and "- more -" not in pages[-1]
+    assert "###" in pages[-1]
+    for number, page in enumerate(pages, 1):
+        assert f"Page {number} of {len(pages)}" in page
+
+
+def test_metadata_outline_and_language(sample):
+    pdf = build(sample) / f"{SAMPLE_SLUG}.pdf"
+    info = pdfinfo(pdf)
+    assert info["Title"] == ("Acquittal of Russian Doctor in Magnitsky Case Sparks "
+                             "Disappointment, Not Surprise")
+    assert info["Author"] == "Physicians for Human Rights"
+    assert info["Keywords"] == "Russia, Magnitsky, impunity"
+    assert info["Tagged"] == "yes"
+    reader = PdfReader(pdf)
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert [item.title for item in reader.outline] == [info["Title"]]
+
+
+def test_fonts_are_embedded_and_subset(sample):
+    fonts = pdffonts(build(sample) / f"{SAMPLE_SLUG}.pdf")
+    assert fonts
+    assert all(font["emb"] == "yes" and font["sub"] == "yes" for font in fonts)
+
+
+def test_same_input_gives_the_same_bytes(sample):
+    pdf = build(sample, "--force") / f"{SAMPLE_SLUG}.pdf"
+    first = pdf.read_bytes()
+    pdf.unlink()
+    assert (build(sample, "--force") / f"{SAMPLE_SLUG}.pdf").read_bytes() == first
+
+
+def test_long_release_says_more_on_every_page_but_the_last(project):
+    project.release(body=LONG_BODY, subtitle="A subheadline under the headline",
+                    notes="Photos are available on request.", tags=["clinics", "health"])
+    pdf = build(project.root) / "2024-03-05-clinics-open.pdf"
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, 1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert ("- more -" in page) == (number < len(pages))
+    text = " ".join(pdftotext(pdf).split())
+    assert "A subheadline under the headline" in text
+    assert "NOTES TO EDITORS Photos are available on request." in text
+    assert text.index("###") < text.index("NOTES TO EDITORS")
+    assert "MEDIA CONTACT Sam Press, Press officer · +1 555 0100 · press@example.org" in text
+
+
+def test_embargoed_release_states_date_time_and_zone(project):
+    project.release(embargo="2024-03-05T09:00:00-05:00")
+    text = " ".join(pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf").split())
+    assert "EMBARGOED UNTIL March 5, 2024, 9:00 AM UTC−05:00" in text
+    assert "FOR IMMEDIATE RELEASE" not in text
+
+
+def test_a4_paper(project):
+    project.write("presskit.yaml", "paper: a4\n")
+    info = pdfinfo(build(project.root) / "2024-03-05-clinics-open.pdf")
+    assert info["Page size"].startswith("595")
+
+
+def test_russian_release_renders_with_no_missing_glyph(project):
+    project.release(lang="ru", title="Мобильные клиники открылись на северном переходе",
+                    dateline="Москва",
+                    body="«Каждый человек заслуживает помощи», — сказала Ада. Ελληνικά: "
+                         "Καλημέρα. Ça va, Zoë, Łódź.")
+    result = run("build", project_dir=project.root)
+    assert result.exit_code == 0
+    assert "no installed font" not in result.stderr
+    pdf = project.root / "dist" / "releases" / "2024-03-05-clinics-open.pdf"
+    text = " ".join(pdftotext(pdf).split())
+    assert "Москва — 5 марта 2024 г. — «Каждый человек заслуживает помощи»" in text
+    assert "ДЛЯ НЕМЕДЛЕННОЙ ПУБЛИКАЦИИ" in text
+    assert "Καλημέρα. Ça va, Zoë, Łódź." in text
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "ru"
+
+
+def test_camera_size_photo_is_scaled_to_300_dpi_with_caption_and_credit(project):
+    photo = project.root / "assets" / "clinic.jpg"
+    photo.parent.mkdir()
+    noise = Image.effect_noise((4000, 3000), 60).convert("RGB")
+    noise.save(photo, quality=95)
+    project.release(images=[{"src": "assets/clinic.jpg", "caption": "The clinic at dawn",
+                             "credit": "Ada Example"}])
+    pdf = build(project.root) / "2024-03-05-clinics-open.pdf"
+    text = " ".join(pdftotext(pdf).split())
+    assert "The clinic at dawn Photo: Ada Example" in text
+    images = [img for page in PdfReader(pdf).pages for img in page.images]
+    assert len(images) == 1
+    width, height = Image.open(io.BytesIO(images[0].data)).size
+    assert width <= 6.5 * 300 and height <= 4.3 * 300
+    assert pdf.stat().st_size < photo.stat().st_size / 2
+
+
+def test_raw_html_in_yaml_is_shown_as_text_never_interpreted(project, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    project.release(body=f'Before <script>alert(1)</script> <img src="file://{secret}"> '
+                         f'<b>bold?</b> [a link](file://{secret}) and '
+                         f'<iframe src="https://example.org"></iframe> after.',
+                    title="<em>Headline</em> & more")
+    pdf = build(project.root) / "2024-03-05-clinics-open.pdf"
+    text = " ".join(pdftotext(pdf).split())
+    assert "<em>Headline</em> & more" in text
+    assert "<script>alert(1)</script>" in text
+    assert "<b>bold?</b>" in text
+    assert "TOP SECRET" not in text
+    reader = PdfReader(pdf)
+    assert not [img for page in reader.pages for img in page.images]
+    links = [a.get_object().get("/A", {}).get("/URI") for page in reader.pages
+             for a in page.get("/Annots") or []]
+    assert not any(str(uri).startswith("file:") for uri in links if uri)
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+
+
+def test_project_stylesheet_cannot_reach_outside_files(project, tmp_path):
+    outside = tmp_path / "outside.png"
+    Image.new("RGB", (50, 50), "red").save(outside)
+    (project.root / "styles").mkdir()
+    builtin = (REPO / "styles" / "release.css").read_text()
+    project.write("styles/release.css", builtin + f"\nbody {{ background: url('file://{outside}') }}"
+                  "\nh1::before { content: url('https://example.org/x.png') }\n")
+    result = run("build", project_dir=project.root)
+    assert result.exit_code == 0
+    assert "presskit reads no file outside the project" in result.stderr
+    assert "presskit reads no network resource" in result.stderr
+    pdf = project.root / "dist" / "releases" / "2024-03-05-clinics-open.pdf"
+    assert not [img for page in PdfReader(pdf).pages for img in page.images]
+
+
+def test_project_templates_override_built_in_ones(project):
+    project.write("templates/_letterhead.html", "<header class='letterhead'><p>OUR OWN "
+                  "LETTERHEAD for {{ organization.name }}</p></header>")
+    text = pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf")
+    assert "OUR OWN LETTERHEAD for Northwind Refugee Health Alliance" in text
+
+
+def test_a_failed_build_leaves_the_good_pdf_in_place(project):
+    pdf = build(project.root) / "2024-03-05-clinics-open.pdf"
+    good = pdf.read_bytes()
+    project.write("templates/_letterhead.html", "<p>{{ organization.nmae }}</p>\n")
+    result = run("build", "--force", project_dir=project.root)
+    assert result.exit_code == 1
+    assert re.fullmatch(r".*_letterhead\.html:1: template error: .*'nmae'.*\n", result.stderr)
+    assert pdf.read_bytes() == good
+    assert not [p for p in pdf.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_unknown_slug(project):
+    result = run("build", "2024-01-01-nothing", project_dir=project.root)
+    assert result.exit_code == 1
+    assert "no release '2024-01-01-nothing' (releases: 2024-03-05-clinics-open)" in result.stderr
+
+
+def test_python_dash_m_and_version():
+    out = subprocess.run([sys.executable, "-m", "presskit", "--version"], capture_output=True,
+                         text=True, check=True).stdout
+    assert re.fullmatch(r"presskit, version \d+\.\d+\.\d+\n", out)

@@ -1,0 +1,136 @@
+"""Bad input: every problem reported as path:line:column: message, all at once, exit 1."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import run
+
+RELEASE = "releases/2024-03-05-clinics-open.yaml"
+GOOD_RELEASE = """\
+title: Clinics open
+date: 2024-03-05
+dateline: Portland, ME
+body: Text.
+"""
+
+# (file, content, expected line on stderr)
+BAD_INPUTS = [
+    (RELEASE, "title: Clinics open\ndate: 2024-03-05\ndateline: Portland, ME\n",
+     f"{RELEASE}:1:1: missing required field 'body' in a release"),
+    (RELEASE, GOOD_RELEASE + "headlin: Typo\n",
+     f"{RELEASE}:5:1: unknown field 'headlin' in a release; did you mean 'title'?"),
+    (RELEASE, GOOD_RELEASE + "xyzzy: 1\n",
+     f"{RELEASE}:5:1: unknown field 'xyzzy' in a release; known fields: body, boilerplate, "
+     f"contacts, date, dateline, embargo, images, lang, notes, subtitle, tags, title"),
+    (RELEASE, GOOD_RELEASE.replace("2024-03-05", "2024-02-30"),
+     f"{RELEASE}:2:7: 'date' is not a real date: '2024-02-30'"),
+    (RELEASE, GOOD_RELEASE.replace("2024-03-05", "5 March 2024"),
+     f"{RELEASE}:2:7: 'date' must be a date written YYYY-MM-DD, not '5 March 2024'"),
+    (RELEASE, GOOD_RELEASE.replace("title: Clinics open", "title: [Clinics, open]"),
+     f"{RELEASE}:1:8: 'title' must be text, not a list"),
+    (RELEASE, GOOD_RELEASE + "embargo: 2024-03-05T09:00\n",
+     f"{RELEASE}:5:10: 'embargo' needs a time zone offset, such as 2024-03-05T09:00-05:00 "
+     f"or 2024-03-05T09:00Z"),
+    (RELEASE, GOOD_RELEASE + "embargo: tomorrow\n",
+     f"{RELEASE}:5:10: 'embargo' must be an ISO 8601 date and time with an offset, such as "
+     f"2013-01-05T09:00:00-05:00, not 'tomorrow'"),
+    (RELEASE, GOOD_RELEASE + "tags: urgent\n",
+     f"{RELEASE}:5:7: 'tags' must be a list of words, not 'urgent'"),
+    (RELEASE, GOOD_RELEASE + "images:\n  - src: assets/nope.jpg\n",
+     f"{RELEASE}:6:10: 'src': no such file 'assets/nope.jpg' in the project"),
+    (RELEASE, GOOD_RELEASE + "images:\n  - src: ../../outside.png\n",
+     f"{RELEASE}:6:10: 'src': '../../outside.png' lies outside the project"),
+    (RELEASE, GOOD_RELEASE + "images:\n  - src: /etc/hostname\n",
+     f"{RELEASE}:6:10: 'src': '/etc/hostname' lies outside the project"),
+    (RELEASE, GOOD_RELEASE + "images:\n  - src: https://example.org/a.png\n",
+     f"{RELEASE}:6:10: 'src' must be a file inside the project, not a URL: "
+     f"'https://example.org/a.png'"),
+    (RELEASE, GOOD_RELEASE + "images:\n  - caption: No source\n",
+     f"{RELEASE}:6:5: missing required field 'src' in each entry of 'images'"),
+    (RELEASE, GOOD_RELEASE + "contacts:\n  - name: Sam\n    emial: sam@example.org\n",
+     f"{RELEASE}:7:5: unknown field 'emial' in each entry of 'contacts'; did you mean 'email'?"),
+    (RELEASE, GOOD_RELEASE + "title: Again\n",
+     f"{RELEASE}:5:1: field 'title' is given twice (first on line 1)"),
+    (RELEASE, 'title: "unclosed\nbody: x\n',
+     f"{RELEASE}:3:1: YAML syntax error: found unexpected end of stream "
+     f"(while scanning a quoted scalar)"),
+    (RELEASE, "- just\n- a list\n",
+     f"{RELEASE}:1:1: a release must be a mapping of fields, not a list"),
+    (RELEASE, "",
+     f"{RELEASE}:1:1: the file is empty"),
+    ("releases/clinics.yaml", GOOD_RELEASE,
+     "releases/clinics.yaml:1:1: a release file is named releases/<YYYY-MM-DD>-<words>.yaml "
+     "(lower-case words joined by hyphens), not 'clinics.yaml'"),
+    ("organization.yaml", "name: Northwind\n",
+     "organization.yaml:1:1: missing required field 'boilerplate' in organization.yaml"),
+    ("organization.yaml", "name: Northwind\nboilerplate: About us.\npeple: []\n",
+     "organization.yaml:3:1: unknown field 'peple' in organization.yaml; did you mean 'people'?"),
+    ("organization.yaml", "name: Northwind\nboilerplate: About us.\nhistory: 2009\n",
+     "organization.yaml:3:10: 'history' must be a list, not '2009'"),
+    ("presskit.yaml", "paper: legal\n",
+     "presskit.yaml:1:8: 'paper' must be one of letter, a4, not 'legal'"),
+    ("presskit.yaml", "email:\n  smtp: {port: twenty-five}\n",
+     "presskit.yaml:2:16: 'port' must be a whole number, not 'twenty-five'"),
+]
+
+
+@pytest.mark.parametrize("relative, content, expected", BAD_INPUTS,
+                         ids=[f"{i}-{case[0]}" for i, case in enumerate(BAD_INPUTS)])
+def test_bad_input_is_one_line_with_its_place(project, monkeypatch, relative, content, expected):
+    if relative.startswith("releases/") and relative != RELEASE:
+        (project.root / RELEASE).unlink()
+    project.write(relative, content)
+    monkeypatch.chdir(project.root)
+    for command in (["check"], ["build"]):
+        result = run(*command)
+        assert result.exit_code == 1
+        assert expected in result.stderr.splitlines()
+        assert "Traceback" not in result.stderr
+    assert not (project.root / "dist").exists()
+
+
+def test_all_problems_of_all_files_are_reported_together(project, monkeypatch):
+    project.write("organization.yaml", "name: Northwind\nboilerplate: Hi\nwebsit: x\n")
+    project.write(RELEASE, "title: T\ndate: 2024-03-05\ndateline: X\nbody: B\nsubtitel: S\n")
+    monkeypatch.chdir(project.root)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "organization.yaml:3:1: unknown field 'websit' in organization.yaml; "
+        "did you mean 'website'?",
+        f"{RELEASE}:5:1: unknown field 'subtitel' in a release; did you mean 'subtitle'?",
+    ]
+
+
+def test_a_symlink_leading_outside_the_project_is_refused(project, tmp_path, monkeypatch):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not really a png")
+    (project.root / "assets").mkdir()
+    (project.root / "assets" / "photo.png").symlink_to(secret)
+    project.write(RELEASE, GOOD_RELEASE + "images:\n  - src: assets/photo.png\n")
+    monkeypatch.chdir(project.root)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == \
+        f"{RELEASE}:6:10: 'src': 'assets/photo.png' lies outside the project"
+
+
+def test_missing_organization_says_how_to_start(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("organization.yaml: missing: every project needs an "
+                                     "organization.yaml (run 'presskit init' to start one)")
+
+
+def test_debug_shows_the_traceback(project, monkeypatch):
+    project.write(RELEASE, "title: [x]\n")
+    monkeypatch.chdir(project.root)
+    result = run("--debug", "check")
+    assert result.exit_code == 1
+    assert "Traceback" in result.stderr
+
+
+def test_a_good_project_checks(project):
+    result = run("check", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
