@@ -1,0 +1,220 @@
+"""The press kit: cover, contents, fact sheet, history, people, releases, contacts in one PDF.
+
+A release inside the kit comes from the very templates and styles of its own PDF
+(_letterhead.html, _release.html, release.css); the kit adds only what is its own: the cover,
+the contents with page numbers (CSS target-counter), the sections, running heads and page
+numbers across the kit, and the bookmarks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+from markupsafe import Markup
+
+from . import i18n, render, theme
+from .errors import PresskitError, display_path
+from .load import Project
+from .model import Contact, Release
+
+
+class SelectionError(PresskitError):
+    """The options do not say which releases to take (wrong usage: exit status 2)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which releases go into a kit: a year, a period (either end open), a tag, or a mix."""
+
+    year: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    tag: str | None = None
+
+    def __post_init__(self):
+        if self.year is not None and (self.start or self.end):
+            raise SelectionError("kit: give either --year or --from/--to, not both")
+        if self.start and self.end and self.start > self.end:
+            raise SelectionError(f"kit: --from {self.start} is later than --to {self.end}")
+        if self.year is None and not (self.start or self.end or self.tag):
+            raise SelectionError("kit: say which releases: --year YYYY, --from/--to DATE "
+                                "or --tag WORD")
+
+    @property
+    def first_day(self) -> dt.date | None:
+        return dt.date(self.year, 1, 1) if self.year is not None else self.start
+
+    @property
+    def last_day(self) -> dt.date | None:
+        return dt.date(self.year, 12, 31) if self.year is not None else self.end
+
+    def matches(self, release: Release) -> bool:
+        first, last = self.first_day, self.last_day
+        if first and release.date < first:
+            return False
+        if last and release.date > last:
+            return False
+        if self.tag and self.tag.casefold() not in {t.casefold() for t in release.tags}:
+            return False
+        return True
+
+    def describe(self) -> str:
+        """The selection in words, for messages: 'dated 2013', 'tagged "x" from ... to ...'."""
+        parts = []
+        if self.tag:
+            parts.append(f"tagged '{self.tag}'")
+        if self.year is not None:
+            parts.append(f"dated {self.year}")
+        if self.start:
+            parts.append(f"from {self.start.isoformat()}")
+        if self.end:
+            parts.append(f"to {self.end.isoformat()}")
+        return " ".join(parts)
+
+    def file_name(self) -> str:
+        """press-kit-2012.pdf, press-kit-2012-03-01-to-2012-06-30.pdf, press-kit-tag-x.pdf."""
+        parts = ["press-kit"]
+        if self.year is not None:
+            parts.append(str(self.year))
+        elif self.start and self.end:
+            parts.append(f"{self.start.isoformat()}-to-{self.end.isoformat()}")
+        elif self.start:
+            parts.append(f"from-{self.start.isoformat()}")
+        elif self.end:
+            parts.append(f"to-{self.end.isoformat()}")
+        if self.tag:
+            parts.append("tag-" + (re.sub(r"[^a-z0-9]+", "-", self.tag.casefold()).strip("-")
+                                   or "tag"))
+        return "-".join(parts) + ".pdf"
+
+
+@dataclass
+class KitResult:
+    path: Path
+    releases: list[Release]
+    warnings: list[str] = field(default_factory=list)
+
+
+def default_output(project: Project, selection: Selection) -> Path:
+    """dist/kits/<selection's file name>."""
+    return project.dist / "kits" / selection.file_name()
+
+
+def select_releases(project: Project, selection: Selection) -> list[Release]:
+    """The releases of the selection in date order; refuses an empty selection."""
+    chosen = [r for r in project.releases.values() if selection.matches(r)]
+    chosen.sort(key=lambda r: (r.date, r.slug))
+    if not chosen:
+        years = sorted({r.date.year for r in project.releases.values()})
+        where = display_path(project.root / "releases")
+        if years:
+            known = "years with releases: " + ", ".join(str(y) for y in years)
+        else:
+            known = "the project has no release yet"
+        raise PresskitError(f"{where}: no release {selection.describe()} to make a kit of "
+                            f"({known})")
+    return chosen
+
+
+def kit_title_year(selection: Selection, releases: list[Release]) -> str:
+    """'2012' for a year; '2012–2013' for a period across years."""
+    if selection.year is not None:
+        return str(selection.year)
+    first = (selection.first_day or releases[0].date).year
+    last = (selection.last_day or releases[-1].date).year
+    return str(first) if first == last else f"{first}\u2013{last}"
+
+
+def all_contacts(project: Project, releases: list[Release]) -> list[Contact]:
+    """The organization's media contacts, then those named by the releases, each once."""
+    seen: set[tuple[str, str]] = set()
+    contacts: list[Contact] = []
+    for contact in list(project.organization.contacts) + [
+            c for r in releases for c in (r.contacts or [])]:
+        key = (contact.name.casefold(), contact.email.casefold())
+        if key not in seen:
+            seen.add(key)
+            contacts.append(contact)
+    return contacts
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"\s+", name.strip()) if w[:1].isalpha()]
+    return "".join(w[0] for w in (words[:1] + words[-1:] if len(words) > 1 else words)).upper()
+
+
+def kit_html(project: Project, selection: Selection,
+             releases: list[Release] | None = None) -> str:
+    """The self-contained HTML of the kit (what the PDF is rendered from)."""
+    releases = releases if releases is not None else select_releases(project, selection)
+    organization = render.organization_view(project)
+    lang = organization.lang or "en"
+    context = render.page_context(project, lang)
+    labels = context["labels"]
+    title_year = kit_title_year(selection, releases)
+    first = selection.first_day or releases[0].date
+    last = selection.last_day or releases[-1].date
+    views = [render.release_view(project, r) for r in releases]
+    for index, view in enumerate(views, start=1):
+        # One page name a release: its running head and first page are its own.
+        view.page_name = f"kit-release-{index}"
+        view.date_short = i18n.format_date(view.date, lang)
+    for person in organization.people:
+        person.initials = _initials(person.name)
+    keywords: list[str] = []
+    for release in releases:
+        keywords += [t for t in release.tags if t not in keywords]
+    press_kit = labels["press_kit"].format(year=title_year)
+    sections = _sections(organization, labels, all_contacts(project, releases))
+    context.update(
+        title=f"{organization.name} \u2014 {press_kit}",
+        organization=organization,
+        keywords=keywords,
+        created=releases[-1].date.isoformat(),
+        kit=SimpleNamespace(
+            title=press_kit,
+            covering=labels["covering"].format(start=i18n.format_date(first, lang),
+                                               end=i18n.format_date(last, lang)),
+            tag=selection.tag or "",
+            sections=sections,
+            contacts=all_contacts(project, releases),
+        ),
+        releases=views,
+        page_label=render.css_page_label(labels["page"]),
+        stylesheet=Markup(theme.read_style(project.root, "release.css") + "\n"
+                          + theme.read_style(project.root, "kit.css")),
+    )
+    return render.render_template(project, "kit.html", context)
+
+
+def _sections(organization, labels, contacts) -> dict[str, str]:
+    """The kit's sections that have something to show, id -> heading, in reading order."""
+    sections = {"fact-sheet": labels["fact_sheet"]}
+    if organization.history:
+        sections["history"] = labels["history"]
+    if organization.people:
+        sections["people"] = labels["people"]
+    sections["releases"] = labels["releases"]
+    if contacts:
+        sections["contacts"] = labels["contacts"]
+    return sections
+
+
+def build_kit(project: Project, selection: Selection, output: Path | None = None, *,
+              variant: str | None = None) -> KitResult:
+    """Select the releases, render the kit and write its PDF atomically."""
+    from .pdf import render_pdf, write_atomic
+
+    releases = select_releases(project, selection)
+    html = kit_html(project, selection, releases)
+    warnings: list[str] = []
+    data = render_pdf(html, project.root, (project.root, theme.builtin_root()),
+                      variant=variant, warnings=warnings)
+    target = Path(output) if output is not None else default_output(project, selection)
+    write_atomic(target, data)
+    return KitResult(target, releases, warnings)

@@ -1,0 +1,274 @@
+"""The press kit, read back from the PDF: contents page numbers, bookmarks, order, selection.
+
+Page numbers in the contents are checked against where each release really starts: the first
+page (pdftotext, one page at a time) that carries both the release line and the headline.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ProjectMaker, pdf_pages, pdfinfo, pdftotext, run
+
+SENTENCE = ("The Alliance's clinics saw {n} patients at the crossing this week, most of them "
+            "families travelling with small children and older relatives who need care. ")
+
+
+def long_body(paragraphs: int) -> str:
+    """Invented copy long enough to run a release over several pages."""
+    return "\n\n".join((SENTENCE.format(n=40 + i) * 4).strip() for i in range(paragraphs))
+
+
+# Releases of the invented organization: two years, lengths from a few lines to three pages,
+# listed out of date order on purpose (file order must not decide the kit's order).
+RELEASES = {
+    "2024-09-14-winter-appeal": dict(title="Winter appeal opens for the northern clinics",
+                                     body=long_body(30), tags=["appeal"]),
+    "2024-01-09-new-director": dict(title="A new medical director for the Alliance",
+                                    body="The board named a new medical director today.\n"),
+    "2024-05-21-border-report": dict(
+        title="Report on care at three border crossings finds long waits for treatment and "
+              "calls for more mobile clinics along the route",
+        subtitle="Waiting times doubled in a year", body=long_body(14),
+        embargo="2024-05-21T09:00:00-04:00", tags=["report", "appeal"]),
+    "2024-11-30-year-end": dict(title="Year-end figures: fourteen clinics, one network",
+                                body=long_body(3)),
+    "2023-06-02-earlier-year": dict(title="Last year's release must stay out",
+                                    body="An earlier release.\n", tags=["appeal"]),
+}
+ORDER_2024 = ["2024-01-09-new-director", "2024-05-21-border-report", "2024-09-14-winter-appeal",
+              "2024-11-30-year-end"]
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def release_starts(pages: list[str], title: str) -> int:
+    """1-based number of the page where a release begins (release line and headline)."""
+    for number, text in enumerate(pages, start=1):
+        flat = norm(text)
+        if norm(title) in flat and re.search(r"FOR IMMEDIATE RELEASE|EMBARGOED UNTIL", flat):
+            return number
+    raise AssertionError(f"no page starts the release {title!r}")
+
+
+def contents_text(pages: list[str]) -> str:
+    return norm(" ".join(p for p in pages if norm(p).startswith(
+        ("Northwind Refugee Health Alliance Contents", "Physicians for Human Rights Contents"))))
+
+
+def toc_page(contents: str, entry: str) -> int:
+    match = re.search(re.escape(norm(entry)) + r" ?\.{3,} ?(\d+)", contents)
+    assert match, f"{entry!r} not in the contents: {contents}"
+    return int(match.group(1))
+
+
+def outline(path) -> list:
+    """The bookmarks as nested [(title, page), [children...]] with 1-based pages."""
+    reader = PdfReader(str(path))
+
+    def walk(items):
+        out = []
+        for item in items:
+            if isinstance(item, list):
+                out.append(walk(item))
+            else:
+                out.append((item.title, reader.get_destination_page_number(item) + 1))
+        return out
+    return walk(reader.outline)
+
+
+@pytest.fixture(scope="module")
+def northwind(tmp_path_factory):
+    """The invented organization with releases over two years, its 2024 kit built once."""
+    maker = ProjectMaker(tmp_path_factory.mktemp("kit") / "northwind")
+    maker.organization()
+    for slug, fields in RELEASES.items():
+        maker.release(slug, **fields)
+    result = run("kit", "--year", "2024", project_dir=maker.root)
+    assert result.exit_code == 0, result.stderr
+    pdf = maker.root / "dist" / "kits" / "press-kit-2024.pdf"
+    return maker, pdf, pdf_pages(pdf)
+
+
+def test_cover_names_the_organization_the_year_and_the_span(northwind):
+    _, _, pages = northwind
+    cover = norm(pages[0])
+    assert "Northwind Refugee Health Alliance" in cover
+    assert "Press Kit 2024" in cover
+    assert "Releases from January 1, 2024 to December 31, 2024" in cover
+    assert "Page" not in cover  # no page number and no running head on the cover
+
+
+def test_contents_page_numbers_are_where_each_release_begins(northwind):
+    maker, _, pages = northwind
+    contents = contents_text(pages)
+    starts = []
+    for slug in ORDER_2024:
+        title = RELEASES[slug]["title"]
+        start = release_starts(pages, title)
+        assert toc_page(contents, title) == start, slug
+        starts.append(start)
+    # The releases are in date order and the long ones really span several pages.
+    assert starts == sorted(starts)
+    assert starts[2] - starts[1] >= 2 and len(pages) - starts[3] >= 1
+    for section in ("Fact sheet", "History", "People", "Media contacts"):
+        number = toc_page(contents, section)
+        assert norm(pages[number - 1]).split(" ", 5)[-1].startswith(section) or \
+            section in norm(pages[number - 1])[:80], section
+
+
+def test_other_years_are_left_out(northwind):
+    _, _, pages = northwind
+    everything = norm(" ".join(pages))
+    assert "Last year's release must stay out" not in everything
+
+
+def test_bookmarks_name_every_section_and_nest_the_releases(northwind):
+    _, pdf, pages = northwind
+    marks = outline(pdf)
+    top = [m for m in marks if isinstance(m, tuple)]
+    assert [t for t, _ in top] == ["Contents", "Fact sheet", "History", "People", "Releases",
+                                   "Media contacts"]
+    nested = marks[[t for t, _ in top].index("Releases") + 1]
+    assert isinstance(nested, list)
+    assert [t for t, _ in nested] == [RELEASES[s]["title"] for s in ORDER_2024]
+    for title, page in nested:
+        assert page == release_starts(pages, title)
+    releases_page = dict(top)["Releases"]
+    assert releases_page == nested[0][1]
+
+
+def test_running_heads_name_the_release_and_more_shows_only_inside_releases(northwind):
+    _, _, pages = northwind
+    start = release_starts(pages, RELEASES["2024-09-14-winter-appeal"]["title"])
+    end = release_starts(pages, RELEASES["2024-11-30-year-end"]["title"]) - 1
+    assert end - start >= 2
+    for number in range(start, end + 1):
+        text = pages[number - 1]
+        if number > start:
+            assert "Winter appeal opens for the northern clinics" in text.splitlines()[1:3] or \
+                "Winter appeal opens for the northern clinics" in norm(text)[:120]
+        assert ("- more -" in text) == (number < end), number
+    contents_pages = [p for p in pages if "Contents" in norm(p)[:60]]
+    for text in [pages[0], *contents_pages]:
+        assert "- more -" not in text
+    # The embargoed release carries its embargo on every page, as in its own PDF.
+    report = release_starts(pages, RELEASES["2024-05-21-border-report"]["title"])
+    assert "EMBARGOED UNTIL" in norm(pages[report - 1]).upper()
+    # Page numbers run through the whole kit.
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+
+
+def test_a_release_in_the_kit_is_laid_out_as_in_its_own_pdf(northwind):
+    maker, _, pages = northwind
+    slug = "2024-05-21-border-report"
+    assert run("build", slug, project_dir=maker.root).exit_code == 0
+    own = pdf_pages(maker.root / "dist" / "releases" / f"{slug}.pdf")
+    start = release_starts(pages, RELEASES[slug]["title"])
+    inside = pages[start - 1:start - 1 + len(own)]
+
+    def without_page_numbers(text):
+        return [line for line in text.splitlines() if not re.fullmatch(r"Page \d+ of \d+", line)]
+    assert [without_page_numbers(p) for p in inside] == [without_page_numbers(p) for p in own]
+    assert "###" in inside[-1]
+
+
+def test_metadata_and_same_bytes_for_the_same_input(northwind, tmp_path):
+    maker, pdf, _ = northwind
+    info = pdfinfo(pdf)
+    assert info["Title"] == "Northwind Refugee Health Alliance — Press Kit 2024"
+    assert info["Author"] == "Northwind Refugee Health Alliance"
+    assert info["Keywords"] == "report, appeal"  # first seen first, each once
+    assert info["Tagged"] == "yes"
+    assert "2024" in info["CreationDate"] and "Nov 30" in info["CreationDate"]
+    again = tmp_path / "again.pdf"
+    assert run("kit", "--year", "2024", "--output", again, project_dir=maker.root).exit_code == 0
+    assert again.read_bytes() == pdf.read_bytes()
+
+
+def test_an_empty_year_is_refused_naming_the_years_with_releases(northwind):
+    maker, _, _ = northwind
+    result = run("kit", "--year", "2019", project_dir=maker.root)
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(
+        "no release dated 2019 to make a kit of (years with releases: 2023, 2024)")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (maker.root / "dist" / "kits" / "press-kit-2019.pdf").exists()
+
+
+def test_a_period_and_a_tag_select_releases_with_their_own_file_names(northwind):
+    maker, _, _ = northwind
+    result = run("kit", "--from", "2023-06-01", "--to", "2024-06-30", "--tag", "APPEAL",
+                 project_dir=maker.root)
+    assert result.exit_code == 0, result.stderr
+    pdf = maker.root / "dist" / "kits" / "press-kit-2023-06-01-to-2024-06-30-tag-appeal.pdf"
+    pages = pdf_pages(pdf)
+    text = norm(" ".join(pages))
+    assert "Press Kit 2023–2024" in norm(pages[0])
+    assert release_starts(pages, RELEASES["2023-06-02-earlier-year"]["title"]) < \
+        release_starts(pages, RELEASES["2024-05-21-border-report"]["title"])
+    assert "Winter appeal opens" not in text  # tagged, but after the period
+    assert "A new medical director" not in text  # in the period, but not tagged
+    chosen = run("kit", "--tag", "report", "--output", maker.root / "report.pdf",
+                 project_dir=maker.root)
+    assert chosen.exit_code == 0, chosen.stderr
+    titles = [t for t, _ in outline(maker.root / "report.pdf")[5]]
+    assert titles == [RELEASES["2024-05-21-border-report"]["title"]]
+
+
+@pytest.mark.parametrize("args", [[], ["--year", "2024", "--from", "2024-01-01"],
+                                  ["--from", "2024-05-01", "--to", "2024-01-01"],
+                                  ["--year", "twenty"]])
+def test_selections_that_say_nothing_or_contradict_are_usage_errors(project, args):
+    result = run("kit", *args, project_dir=project.root)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_data_problems_are_reported_as_check_does_before_rendering(project):
+    project.write("releases/2024-04-01-broken.yaml",
+                  "title: Broken\ndate: 2024-04-01\ndatelin: Portland, ME\nbody: Text\n")
+    kit = run("kit", "--year", "2024", project_dir=project.root)
+    check = run("check", project_dir=project.root)
+    assert kit.exit_code == check.exit_code == 1
+    assert kit.stderr == check.stderr
+    assert "releases/2024-04-01-broken.yaml:3:1:" in kit.stderr
+    assert not (project.root / "dist" / "kits").exists()
+
+
+def test_sample_kit_of_2012(sample):
+    result = run("kit", "--year", "2012", project_dir=sample)
+    assert result.exit_code == 0, result.stderr
+    pdf = sample / "dist" / "kits" / "press-kit-2012.pdf"
+    pages = pdf_pages(pdf)
+    assert "Physicians for Human Rights" in pages[0] and "Press Kit 2012" in pages[0]
+    title = "Acquittal of Russian Doctor in Magnitsky Case Sparks Disappointment, Not Surprise"
+    start = release_starts(pages, title)
+    assert toc_page(contents_text(pages), title) == start
+    marks = outline(pdf)
+    assert ("Releases", start) in marks
+    assert marks[marks.index(("Releases", start)) + 1] == [(title, start)]
+    assert "###" in pages[-1] or "###" in pages[-2]
+
+
+@pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/ua-1"])
+def test_archival_and_accessible_variants_carry_metadata(project, variant):
+    result = run("kit", "--year", "2024", "--pdf-variant", variant, "--output",
+                 project.root / "kit.pdf", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    reader = PdfReader(str(project.root / "kit.pdf"))
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    assert "Northwind Refugee Health Alliance" in (xmp.dc_creator or [])
+    assert "Press Kit 2024" in (xmp.dc_title or {}).get("x-default", "")
+    raw = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    if variant == "pdf/a-3b":
+        assert "<pdfaid:part>3</pdfaid:part>" in raw or 'pdfaid:part="3"' in raw
+    else:
+        assert "pdfuaid" in raw
+        assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert pdftotext(project.root / "kit.pdf").count("Mobile clinics open") >= 2
