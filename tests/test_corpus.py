@@ -1,0 +1,53 @@
+"""Real releases by other organizations (../shared/corpus), built and read back.
+
+They run only where ../shared/corpus exists; nothing of the corpus is in the repository.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from conftest import pdf_pages, pdftotext, run
+from presskit.i18n import labels_for
+from presskit.render import short_title
+from corpus import corpus_files, to_project
+
+pytestmark = pytest.mark.skipif(not corpus_files(), reason="../shared/corpus is not here")
+
+# Scripts this machine may lack fonts for (a build warns and names the package instead).
+NEEDS_OPTIONAL_FONTS = {"ja"}
+
+
+@pytest.mark.parametrize("source", corpus_files(), ids=lambda p: p.stem)
+def test_real_release_builds_and_reads_back_in_order(source, tmp_path):
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    slug = to_project(source, tmp_path)
+    result = run("build", project_dir=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    if data.get("lang") not in NEEDS_OPTIONAL_FONTS:
+        assert "no installed font" not in result.stderr
+    pdf = tmp_path / "dist" / "releases" / f"{slug}.pdf"
+    pages = pdf_pages(pdf)
+    more = labels_for(data.get("lang") or "en")["more"]
+    for number, page in enumerate(pages, 1):
+        assert (more in page) == (number < len(pages)), number
+    if data.get("lang") in (None, "en", "ru"):
+        # Every paragraph of the body, whole and in the order written, once the page furniture
+        # (running heads, "- more -", page numbers) is taken out. Right-to-left and CJK text
+        # extract in visual order, so those are checked by the build and the glyphs only.
+        furniture = {data["organization"], short_title(data["title"]), more}
+        lines = [line for line in pdftotext(pdf).splitlines()
+                 if line.strip() not in furniture and not re.fullmatch(r"Page \d+ of \d+", line)]
+        text = letters("\n".join(lines))
+        position = 0
+        for paragraph in re.split(r"\n\s*\n", data["body"]):
+            wanted = letters(paragraph)
+            assert wanted in text[position:], paragraph[:80]
+            position = text.index(wanted, position) + len(wanted)
+
+
+def letters(text: str) -> str:
+    """Only letters and digits: hyphenation, line breaks and list bullets fall away."""
+    return re.sub(r"[\W_]", "", text.lower())
