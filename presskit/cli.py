@@ -120,3 +120,30 @@ def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
         click.echo(f"kit: warning: {warning}", err=True)
     count = len(result.releases)
     obj.say(f"built {display_path(result.path)} ({count} release{'s' if count != 1 else ''})")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.pass_obj
+@reports_errors
+def init(obj: Context, directory: Path) -> None:
+    """Start a new project in DIRECTORY that checks and builds as it is."""
+    from .scaffold import init_project
+
+    written = init_project(directory)
+    obj.say(f"created {len(written)} files in {directory}; next: "
+            f"presskit --project {directory} build")
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; anything but loopback exposes your drafts.")
+@click.pass_obj
+@reports_errors
+def serve(obj: Context, port: int, host: str) -> None:
+    """A live preview: PDFs rebuilt as you edit, the browser reloading by itself."""
+    from .serve import serve_project
+
+    serve_project(obj.project_dir, host=host, port=port, say=obj.say)

@@ -10,6 +10,7 @@ import datetime as dt
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
 from babel.dates import format_time as _babel_time
+from babel.dates import get_datetime_format
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -180,8 +181,11 @@ def format_embargo(moment: dt.datetime, lang: str) -> str:
     """Date, time and zone of an embargo, e.g. 'January 5, 2013, 9:00 AM UTC−05:00'."""
     locale = _locale(lang)
     zone = utc_offset(moment)
-    return (f"{_babel_date(moment.date(), format='long', locale=locale)}, "
-            f"{_babel_time(moment.timetz(), format='short', locale=locale)} {zone}")
+    # The language's own way of joining a date and a time ("{1}, {0}"; Arabic uses "،").
+    pattern = str(get_datetime_format("long", locale=locale))
+    when = pattern.replace("{1}", _babel_date(moment.date(), format="long", locale=locale)) \
+        .replace("{0}", _babel_time(moment.timetz(), format="short", locale=locale))
+    return f"{when} {zone}"
 
 
 def direction(lang: str) -> str:

@@ -71,9 +71,9 @@ class _Collector(logging.Handler):
             elif message not in lines:
                 lines.append(message)
         if missing:
-            shown = "".join(missing[:12]) + ("…" if len(missing) > 12 else "")
-            lines.append(f"no installed font has {len(missing)} of the characters used "
-                         f"(e.g. {shown}); they print as empty boxes")
+            from .fonts import missing_glyph_warnings  # names the script and its font package
+
+            lines.extend(missing_glyph_warnings(missing))
         return lines
 
 

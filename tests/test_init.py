@@ -1,0 +1,83 @@
+"""`presskit init`: a new project that checks (strictly) and builds as it is."""
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+from conftest import pdfinfo, pdftotext, run
+
+from presskit.scaffold import init_project
+
+
+def test_init_writes_a_project_that_checks_strictly_and_builds(tmp_path):
+    target = tmp_path / "new-press-office"
+    result = run("init", target)
+    assert result.exit_code == 0, result.output
+    today = dt.date.today().isoformat()
+    release = target / "releases" / f"{today}-mobile-library-opens.yaml"
+    for name in ("presskit.yaml", "organization.yaml", "media/journalists.csv",
+                 "assets/logo.svg", ".gitignore", release):
+        assert (target / name).is_file(), name
+
+    check = run("check", "--strict", project_dir=target)
+    assert check.exit_code == 0, check.output
+    assert "no problems" in check.stderr
+
+    build = run("build", project_dir=target)
+    assert build.exit_code == 0, build.output
+    assert "warning" not in build.stderr
+    pdf = target / "dist" / "releases" / f"{today}-mobile-library-opens.pdf"
+    text = pdftotext(pdf)
+    assert "Harbourlight opens its seventh mobile library" in text
+    assert "FOR IMMEDIATE RELEASE" in text
+    assert "Robin Example" in text and "press@example.org" in text
+    assert pdfinfo(pdf)["Tagged"] == "yes"
+
+
+def test_the_scaffold_invents_its_organization_at_example_org(tmp_path):
+    init_project(tmp_path / "p", today=dt.date(2025, 2, 3))
+    org = yaml.safe_load((tmp_path / "p" / "organization.yaml").read_text(encoding="utf-8"))
+    emails = [c["email"] for c in org["contacts"]]
+    assert emails and all(e.endswith("@example.org") for e in emails)
+    assert "invented" in org["boilerplate"]
+    media = (tmp_path / "p" / "media" / "journalists.csv").read_text(encoding="utf-8")
+    assert media.splitlines()[0].split(",")[0] == "email"
+    assert all(line.split(",")[0].endswith("@example.org") for line in media.splitlines()[1:])
+    release = tmp_path / "p" / "releases" / "2025-02-03-mobile-library-opens.yaml"
+    assert yaml.safe_load(release.read_text(encoding="utf-8"))["date"] == dt.date(2025, 2, 3)
+    # presskit.yaml is commented: a newcomer learns the settings from it.
+    settings = (tmp_path / "p" / "presskit.yaml").read_text(encoding="utf-8")
+    assert settings.count("\n#") >= 10 and "PRESSKIT_SMTP_PASSWORD" in settings
+
+
+def test_init_refuses_a_folder_that_holds_a_project(project):
+    before = {p: p.read_bytes() for p in project.root.rglob("*") if p.is_file()}
+    result = run("init", project.root)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{project.root / 'organization.yaml'}: this folder already holds a presskit project; "
+        f"choose a new or empty folder"]
+    assert {p: p.read_bytes() for p in project.root.rglob("*") if p.is_file()} == before
+
+
+def test_init_writes_beside_unrelated_files_but_overwrites_none(tmp_path):
+    (tmp_path / "README.md").write_text("notes\n")
+    assert run("init", tmp_path).exit_code == 0
+    assert (tmp_path / "README.md").read_text() == "notes\n"
+
+    other = tmp_path / "other"
+    (other / "assets").mkdir(parents=True)
+    (other / "assets" / "logo.svg").write_text("<svg/>")
+    result = run("init", other)
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith("logo.svg: already exists; presskit init "
+                                          "overwrites nothing")
+    assert not (other / "organization.yaml").exists()
+    assert (other / "assets" / "logo.svg").read_text() == "<svg/>"
+
+
+def test_init_refuses_a_file(tmp_path):
+    (tmp_path / "f").write_text("x")
+    result = run("init", tmp_path / "f")
+    assert result.exit_code == 1
+    assert result.stderr == f"{tmp_path / 'f'}: exists and is not a folder\n"

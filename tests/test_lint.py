@@ -1,0 +1,120 @@
+"""Lint: valid but probably wrong releases give warnings in `check`, errors with --strict."""
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import run
+
+from presskit.lint import lint_project
+from presskit.load import load_project
+
+TODAY = dt.date(2024, 6, 1)
+
+
+def warnings_of(maker, today=TODAY) -> list[str]:
+    return [str(w) for w in lint_project(load_project(maker.root), today=today)]
+
+
+def line_of(path, prefix: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(prefix))
+
+
+def test_a_clean_project_has_no_warning(project):
+    assert warnings_of(project) == []
+    result = run("check", "--strict", project_dir=project.root)
+    assert result.exit_code == 0, result.output
+    assert "no problems" in result.output
+
+
+def test_a_long_headline_is_pointed_at_its_line(project):
+    path = project.release(title="Mobile clinics " + "open at the northern crossing " * 4)
+    [warning] = warnings_of(project)
+    assert warning.startswith(f"{path}:{line_of(path, 'title:')}:1: warning: the headline has ")
+    assert "over 100" in warning
+
+
+def test_a_headline_of_exactly_100_characters_passes(project):
+    project.release(title="x" * 100)
+    assert warnings_of(project) == []
+
+
+def test_a_future_date_without_embargo_warns_and_with_embargo_does_not(project):
+    path = project.release("2024-07-01-clinics-open")
+    [warning] = warnings_of(project)
+    assert warning.startswith(f"{path}:{line_of(path, 'date:')}:1: warning: the date 2024-07-01")
+    assert "no embargo" in warning
+    project.release("2024-07-01-clinics-open", embargo="2024-07-01T09:00:00-04:00")
+    assert warnings_of(project) == []
+
+
+def test_an_embargo_before_the_date_warns(project):
+    path = project.release(embargo="2024-03-04T09:00:00+00:00")
+    [warning] = warnings_of(project)
+    assert warning.startswith(f"{path}:{line_of(path, 'embargo:')}:1: warning: the embargo "
+                              f"(2024-03-04) lifts before the release's date (2024-03-05)")
+
+
+def test_no_media_contact_anywhere_warns_and_the_organizations_suffice(project):
+    project.organization(contacts=None)
+    path = project.release()
+    [warning] = warnings_of(project)
+    assert warning == f"{path}: warning: no media contact: give 'contacts' in the release " \
+                      f"or in organization.yaml"
+    project.release(contacts=[{"name": "Lee Example", "email": "lee@example.org"}])
+    assert warnings_of(project) == []
+
+
+def test_an_image_without_caption_or_credit_is_pointed_at_its_entry(project):
+    project.write("assets/a.png", _png())
+    project.write("assets/b.png", _png())
+    path = project.release(images=[
+        {"src": "assets/a.png", "caption": "A clinic.", "credit": "NRHA"},
+        {"src": "assets/b.png", "caption": "A queue at the door."},
+    ])
+    [warning] = warnings_of(project)
+    text = path.read_text(encoding="utf-8").splitlines()
+    second = [n for n, line in enumerate(text, 1) if "assets/b.png" in line][0]
+    assert warning == f"{path}:{second}:1: warning: image 2 (b.png) has no credit"
+
+
+def test_an_empty_boilerplate_in_a_release_warns(project):
+    path = project.release(boilerplate="   ")
+    [warning] = warnings_of(project)
+    assert warning.startswith(f"{path}:{line_of(path, 'boilerplate:')}:1: warning: the "
+                              f"boilerplate is empty")
+
+
+def test_a_date_whose_year_is_far_from_the_file_names_warns(project):
+    path = project.release("2024-03-05-clinics-open", date="2021-03-05")
+    [warning] = warnings_of(project)
+    assert "the date's year (2021) is far from the file name's (2024)" in warning
+    assert warning.startswith(f"{path}:{line_of(path, 'date:')}:1: warning:")
+
+
+def test_a_date_just_across_new_year_is_not_far(project):
+    project.release("2023-12-31-clinics-open", date="2024-01-02")
+    assert warnings_of(project, today=dt.date(2024, 6, 1)) == []
+
+
+def test_check_prints_warnings_and_strict_fails_on_them(project):
+    path = project.release(title="y" * 120)
+    result = run("check", project_dir=project.root)
+    assert result.exit_code == 0
+    assert f"{path}:{line_of(path, 'title:')}:1: warning: the headline has 120 characters" \
+        in result.output
+    assert "1 warning" in result.output
+    strict = run("check", "--strict", project_dir=project.root)
+    assert strict.exit_code == 1
+    assert "warning: the headline has 120 characters" in strict.stderr
+    assert "Traceback" not in strict.output
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 90, 140)).save(out, "PNG")
+    return out.getvalue()
