@@ -7,12 +7,15 @@ from typing import Callable
 from .errors import ProjectError
 from .lint import lint_project
 from .load import load_project
+from .medialist import check_lists
 
 
 def check_project(root: Path, *, strict: bool = False,
                   echo: Callable[..., None] = print) -> str:
     """Validate the project; raise ProjectError listing every problem; return a summary."""
     project = load_project(root)
+    if problems := check_lists(project):   # media lists: checked here, owned by medialist.py
+        raise ProjectError(problems)
     warnings = lint_project(project)
     if strict and warnings:
         raise ProjectError(warnings)

@@ -1,0 +1,331 @@
+"""`presskit send`: e-mail one release to a media list, one message a recipient, each once.
+
+The job, top to bottom: check the list, the settings and the embargo; build the PDF; ask the
+ledger who is already reached; render every message (a template typo stops here, before any
+mail); then deliver over one SMTP connection, writing the ledger around every transaction.
+"""
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import hashlib
+import heapq
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from email import policy
+from pathlib import Path
+from typing import Callable
+
+from . import ledger as ledger_mod
+from . import medialist, smtp
+from .errors import DeliveryError, PresskitError, display_path
+from .ledger import DEFERRED, FAILED, PENDING, SENDING, SENT, UNKNOWN, Ledger
+from .load import Project
+from .medialist import Recipient
+from .message import Composer, Rendered, message_id, parse_sender
+from .model import SmtpSettings
+
+# Pauses before the 2nd, 3rd and 4th try of a message the server deferred (4xx).
+RETRY_DELAYS = (1.0, 2.0, 4.0)
+# Pauses before reopening a dropped connection; after the last, the run stops.
+RECONNECT_DELAYS = (1.0, 3.0, 9.0)
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+@dataclass
+class SendReport:
+    """What a run did. ``problems`` are the recipients not reached, one line each."""
+
+    slug: str
+    list_name: str
+    sent: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)       # reached by an earlier run
+    suppressed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)       # got an older version; no --correction
+    problems: list[str] = field(default_factory=list)      # not reached, or fate unknown
+    written: list[Path] = field(default_factory=list)      # --dry-run: the .eml files
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if self.written:
+            return (f"{self.slug}: wrote {len(self.written)} message"
+                    f"{'s' if len(self.written) != 1 else ''} to "
+                    f"{display_path(self.written[0].parent)} (dry run: nothing sent)")
+        parts = [f"sent {len(self.sent)}"]
+        if self.already:
+            parts.append(f"{len(self.already)} already reached")
+        if self.suppressed:
+            parts.append(f"{len(self.suppressed)} suppressed")
+        if self.changed:
+            parts.append(f"{len(self.changed)} have an older version")
+        if self.problems:
+            parts.append(f"{len(self.problems)} not reached")
+        return f"{self.slug} to {self.list_name}: " + ", ".join(parts)
+
+    def raise_for_problems(self) -> None:
+        """DeliveryError (exit status 3) naming each recipient not reached."""
+        if self.problems:
+            raise DeliveryError(list(self.problems))
+
+
+@dataclass
+class _Job:
+    recipient: Recipient
+    rendered: Rendered
+    msg_id: str
+    correction: bool = False
+    references: str = ""
+    tries: int = 0
+
+
+def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool = False,
+                 under_embargo: bool = False, correction: bool = False,
+                 resend_unknown: bool = False, smtp_host: str | None = None,
+                 smtp_port: int | None = None, smtp_security: str | None = None,
+                 per_minute: float | None = None, retry_delays=RETRY_DELAYS,
+                 reconnect_delays=RECONNECT_DELAYS, ssl_context=None, timeout: float = 60.0,
+                 echo: Callable[[str], None] = lambda message: None) -> SendReport:
+    """Send release ``slug`` to media list ``list_name``; return what happened.
+
+    Raises PresskitError (nothing sent) for bad input, an embargo, or a server that cannot
+    be reached at the start. Recipients not reached are in the report's ``problems``; call
+    ``report.raise_for_problems()`` to turn them into a DeliveryError.
+    """
+    started = time.monotonic()
+    release = project.release(slug)
+    email = project.settings.email
+    where = str(project.settings.path or project.root / "presskit.yaml")
+    sender = parse_sender(email.sender, "from", where)
+    reply_to = parse_sender(email.reply_to, "reply_to", where) if email.reply_to else None
+    media = medialist.load_list(project, list_name)
+    embargoed = release.under_embargo()
+    if embargoed and not under_embargo:
+        line = release.lines.get("embargo")
+        raise PresskitError(f"{release.path}:{line}: under embargo until "
+                            f"{release.embargo.isoformat()}; nothing sent (add --under-embargo "
+                            f"to send it to journalists before then)")
+    settings = _smtp_settings(email.smtp, smtp_host, smtp_port, smtp_security)
+    if not dry_run:
+        smtp.check_settings(settings)
+        login = smtp.credentials()
+    report = SendReport(slug, list_name, suppressed=[r.email for r in media.suppressed])
+
+    from .build import build_releases
+
+    pdf_path = build_releases(project, [slug])[0].pdf
+    pdf = pdf_path.read_bytes()
+    pdf_hash = hashlib.sha256(pdf).hexdigest()
+    composer = Composer(project, release, sender=sender, reply_to=reply_to,
+                        pdf_name=f"{slug}.pdf", embargoed=embargoed)
+    domain = sender.domain
+
+    if dry_run:
+        jobs = [_Job(r, composer.render(r), message_id(slug, r.email, domain))
+                for r in media.recipients]
+        report.written = _write_outbox(project, slug, composer, jobs, pdf)
+        report.seconds = time.monotonic() - started
+        return report
+
+    state = project.state
+    state.mkdir(parents=True, exist_ok=True)
+    with _exclusive(state / "send.lock"), Ledger(ledger_mod.ledger_path(state)) as book:
+        jobs = _plan(book.entries(slug), media.recipients, composer, report, slug=slug,
+                     domain=domain, pdf_hash=pdf_hash, correction=correction,
+                     resend_unknown=resend_unknown)
+        if jobs:
+            connection = smtp.Connection(settings, login=login, ssl_context=ssl_context,
+                                         timeout=timeout)
+            connection.open()
+            try:
+                _deliver(jobs, connection, book, composer, report, pdf=pdf, pdf_hash=pdf_hash,
+                         slug=slug, list_name=list_name, sender=sender.addr_spec,
+                         per_minute=email.per_minute if per_minute is None else per_minute,
+                         retry_delays=retry_delays, reconnect_delays=reconnect_delays,
+                         echo=echo)
+            finally:
+                connection.close()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _smtp_settings(base: SmtpSettings, host, port, security) -> SmtpSettings:
+    """presskit.yaml's server with the command line's overrides."""
+    if security and port is None and base.port == DEFAULT_PORTS.get(base.security):
+        port = DEFAULT_PORTS[security]   # the port followed the old security; follow the new
+    return dataclasses.replace(base, host=host or base.host, port=port or base.port,
+                               security=security or base.security)
+
+
+def _plan(entries, recipients: list[Recipient], composer: Composer, report: SendReport, *,
+          slug: str, domain: str, pdf_hash: str, correction: bool,
+          resend_unknown: bool) -> list[_Job]:
+    """Who gets a message this run, rendered now so that template errors stop us early."""
+    jobs = []
+    for r in recipients:
+        entry = entries.get(r.key)
+        original = message_id(slug, r.email, domain)
+        if entry is None:
+            jobs.append(_Job(r, composer.render(r), original))
+            continue
+        if entry.state == UNKNOWN:
+            if resend_unknown:
+                jobs.append(_Job(r, composer.render(r, correction=entry.correction),
+                                 entry.message_id, entry.correction,
+                                 original if entry.correction else ""))
+            else:
+                report.problems.append(
+                    f"{r.email}: unknown: a run stopped while the server held this message "
+                    f"({entry.updated}); not resent (rerun with --resend-unknown to send it "
+                    f"again)")
+            continue
+        current = entry.state == SENT and entry.pdf_sha256 == pdf_hash
+        if current:
+            report.already.append(r.email)
+        elif entry.sent_at is None:
+            jobs.append(_Job(r, composer.render(r), original))   # never reached: try again
+        elif correction:
+            jobs.append(_Job(r, composer.render(r, correction=True),
+                             message_id(slug, r.email, domain, pdf_hash), True, original))
+        else:
+            report.changed.append(r.email)
+    return jobs
+
+
+def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, composer: Composer,
+             report: SendReport, *, pdf: bytes, pdf_hash: str, slug: str, list_name: str,
+             sender: str, per_minute: float, retry_delays, reconnect_delays,
+             echo) -> None:
+    """Send every job; deferred ones wait in a queue ordered by when they may try again."""
+    rate = smtp.RateLimit(per_minute)
+    queue = deque(jobs)
+    later: list[tuple[float, int, _Job]] = []   # (when, order, job): deferred by the server
+    total, order = len(jobs), 0
+    while queue or later:
+        if later and (not queue or later[0][0] <= time.monotonic()):
+            due, _, job = heapq.heappop(later)
+            time.sleep(max(0.0, due - time.monotonic()))
+        else:
+            job = queue.popleft()
+        r = job.recipient
+        rate.wait()
+        job.tries += 1
+        book.begin(slug, r.email, name=r.name, list_name=list_name, message_id=job.msg_id,
+                   pdf_sha256=pdf_hash, correction=job.correction)
+        data = composer.message(r, job.rendered, pdf, msg_id=job.msg_id,
+                                references=job.references).as_bytes()
+        outcome = connection.transact(sender, r.email, data,
+                                      before_dot=lambda: book.mark(slug, r.email, SENDING))
+        if outcome.status == smtp.DELIVERED:
+            book.mark(slug, r.email, SENT, outcome.response)
+            report.sent.append(r.email)
+            echo(f"sent {len(report.sent)}/{total} {r.email}")
+        elif outcome.status == smtp.TEMPORARY and job.tries <= len(retry_delays):
+            book.mark(slug, r.email, DEFERRED, outcome.response)
+            order += 1
+            heapq.heappush(later, (time.monotonic() + retry_delays[job.tries - 1], order, job))
+            echo(f"deferred {r.email}: {outcome.response}; trying again")
+        elif outcome.status == smtp.TEMPORARY:
+            book.mark(slug, r.email, DEFERRED, outcome.response)
+            report.problems.append(f"{r.email}: deferred {job.tries} times, last: "
+                                   f"{outcome.response}; run send again later")
+        elif outcome.status == smtp.PERMANENT:
+            book.mark(slug, r.email, FAILED, outcome.response)
+            report.problems.append(f"{r.email}: refused: {outcome.response}")
+            echo(f"refused {r.email}: {outcome.response}")
+        elif outcome.after_dot:
+            # The row stays 'sending': the server may have the message, so it is not resent.
+            report.problems.append(f"{r.email}: unknown: {outcome.response}; not resent "
+                                   f"(rerun with --resend-unknown to send it again)")
+            _reopen(connection, reconnect_delays, echo)
+        else:
+            book.mark(slug, r.email, PENDING, outcome.response)
+            queue.appendleft(job)
+            job.tries -= 1   # the server never saw this message; the try does not count
+            try:
+                _reopen(connection, reconnect_delays, echo)
+            except PresskitError as exc:
+                left = list(queue) + [j for _, _, j in later]
+                report.problems += [f"{j.recipient.email}: not sent: {exc}" for j in left]
+                return
+
+
+def _reopen(connection: smtp.Connection, delays, echo) -> None:
+    """Reconnect after a dropped connection, pausing longer after each failure."""
+    for attempt, delay in enumerate((0.0, *delays)):
+        time.sleep(delay)
+        try:
+            connection.open()
+            echo(f"reconnected to {connection.where}")
+            return
+        except PresskitError:
+            if attempt == len(delays):
+                raise
+
+
+def _write_outbox(project: Project, slug: str, composer: Composer, jobs: list[_Job],
+                  pdf: bytes) -> list[Path]:
+    """--dry-run: each message as dist/outbox/<slug>/<n>-<address>.eml, old ones removed."""
+    folder = project.dist / "outbox" / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.eml"):
+        old.unlink()
+    width = len(str(len(jobs)))
+    written = []
+    for n, job in enumerate(jobs, start=1):
+        message = composer.message(job.recipient, job.rendered, pdf, msg_id=job.msg_id)
+        path = folder / f"{n:0{width}d}-{job.recipient.email}.eml"
+        path.write_bytes(message.as_bytes(policy=policy.default))
+        written.append(path)
+    return written
+
+
+class _exclusive:
+    """An exclusive lock on a file for one run: two sends at once could mail someone twice."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.handle = open(self.path, "w")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise PresskitError(f"{self.path}: another 'presskit send' is running in this "
+                                f"project; wait for it to finish") from None
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def delivery_status(project: Project, slug: str, list_name: str | None = None) -> list[str]:
+    """`presskit sent`: one line a recipient: state, time, address, Message-ID, PDF version."""
+    project.release(slug)
+    path = ledger_mod.ledger_path(project.state)
+    entries = {}
+    if path.exists():
+        with Ledger(path) as book:
+            entries = book.entries(slug)
+    current = ""
+    pdf = project.dist / "releases" / f"{slug}.pdf"
+    if pdf.exists():
+        current = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    lines = []
+    for e in entries.values():
+        when = e.sent_at if e.state == SENT else e.updated
+        version = e.pdf_sha256[:12]
+        if current and e.state == SENT and e.pdf_sha256 != current:
+            version += " (older than dist/releases)"
+        kind = " correction" if e.correction else ""
+        detail = f"  {e.response}" if e.state != SENT and e.response else ""
+        lines.append(f"{e.state:<8} {when}  {e.address}  {e.message_id}  "
+                     f"pdf {version}{kind}{detail}")
+    if list_name:
+        media = medialist.load_list(project, list_name)
+        lines += [f"{'never':<8} {'-':<20}  {r.key}" for r in media.recipients
+                  if r.key not in entries]
+        lines += [f"{'suppressed':<8} {'-':<20}  {r.key}" for r in media.suppressed]
+    return lines

@@ -1,0 +1,236 @@
+"""One SMTP connection, reused for every message: STARTTLS, SSL or none, AUTH, rate limit,
+reconnection, and each transaction's outcome sorted into delivered, temporary or permanent.
+
+The transaction is done step by step (MAIL, RCPT, DATA, the message, the final dot) rather
+than with smtplib's sendmail, so that the caller can record in its ledger the one moment that
+matters for crash safety: just before the final dot, after which the server may have the
+message even if this process never hears its answer.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import smtplib
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from .errors import PresskitError
+from .model import SmtpSettings
+
+USER_ENV = "PRESSKIT_SMTP_USER"
+PASSWORD_ENV = "PRESSKIT_SMTP_PASSWORD"
+SECURITIES = ("starttls", "ssl", "none")
+
+# What happened to one message.
+DELIVERED, TEMPORARY, PERMANENT, DROPPED = "delivered", "temporary", "permanent", "dropped"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str           # DELIVERED, TEMPORARY (4xx), PERMANENT (5xx) or DROPPED (connection)
+    response: str         # e.g. "250 OK" or "451 try again later"
+    after_dot: bool = False  # True when the connection dropped after the final dot was sent
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (the only hosts plain SMTP may go to)."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def credentials() -> tuple[str, str] | None:
+    """User and password from the environment, never from a file in the project."""
+    user = os.environ.get(USER_ENV, "")
+    password = os.environ.get(PASSWORD_ENV, "")
+    if not user and not password:
+        return None
+    if not user or not password:
+        missing = USER_ENV if not user else PASSWORD_ENV
+        raise PresskitError(f"{missing} is not set: give both {USER_ENV} and {PASSWORD_ENV}, "
+                            f"or neither")
+    return user, password
+
+
+def check_settings(settings: SmtpSettings) -> None:
+    """Refuse settings that would send in the clear to another machine."""
+    where = f"{settings.host}:{settings.port}"
+    if settings.security not in SECURITIES:
+        raise PresskitError(f"{where}: unknown security '{settings.security}' "
+                            f"(use {', '.join(SECURITIES)})")
+    if settings.security == "none" and not is_loopback(settings.host):
+        raise PresskitError(f"{where}: security 'none' sends in the clear and is allowed only "
+                            f"to a loopback host (localhost, 127.0.0.1); use starttls or ssl")
+
+
+class RateLimit:
+    """At most ``per_minute`` messages a minute, spaced evenly; 0 turns the limit off."""
+
+    def __init__(self, per_minute: float, clock=time.monotonic, sleep=time.sleep):
+        self.interval = 60.0 / per_minute if per_minute and per_minute > 0 else 0.0
+        self.clock, self.sleep = clock, sleep
+        self.next_at = 0.0
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        if now < self.next_at:
+            self.sleep(self.next_at - now)
+            now = self.next_at
+        self.next_at = now + self.interval
+
+
+class Connection:
+    """A reusable SMTP session that reopens itself when the server drops it."""
+
+    def __init__(self, settings: SmtpSettings, *, login: tuple[str, str] | None = None,
+                 ssl_context: ssl.SSLContext | None = None, timeout: float = 60.0,
+                 local_hostname: str | None = None):
+        check_settings(settings)
+        self.settings = settings
+        self.login = login
+        self.ssl_context = ssl_context
+        self.timeout = timeout
+        self.local_hostname = local_hostname
+        self.smtp: smtplib.SMTP | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.settings.host}:{self.settings.port}"
+
+    def __enter__(self) -> "Connection":
+        self.open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Connect, secure and log in; a PresskitError names the server and what failed."""
+        self.close()
+        s = self.settings
+        context = self.ssl_context or ssl.create_default_context()
+        try:
+            if s.security == "ssl":
+                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=self.timeout, context=context,
+                                        local_hostname=self.local_hostname)
+            else:
+                smtp = smtplib.SMTP(s.host, s.port, timeout=self.timeout,
+                                    local_hostname=self.local_hostname)
+            smtp.ehlo()
+            if s.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    smtp.close()
+                    raise PresskitError(f"{self.where}: the server does not offer STARTTLS; "
+                                        f"use --smtp-security ssl, or another server")
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if self.login:
+                smtp.login(*self.login)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise PresskitError(f"{self.where}: login refused ({_reply(exc)}); check "
+                                f"{USER_ENV} and {PASSWORD_ENV}") from None
+        except smtplib.SMTPNotSupportedError:
+            raise PresskitError(f"{self.where}: the server offers no login (AUTH) on this "
+                                f"connection; unset {USER_ENV}, or use starttls or ssl") from None
+        except ssl.SSLError as exc:
+            raise PresskitError(f"{self.where}: TLS failed: {exc.reason or exc}") from None
+        except smtplib.SMTPException as exc:
+            raise PresskitError(f"{self.where}: the server refused the session: "
+                                f"{_reply(exc)}") from None
+        except OSError as exc:
+            raise PresskitError(f"{self.where}: cannot connect: "
+                                f"{exc.strerror or exc}") from None
+        self.smtp = smtp
+
+    def close(self) -> None:
+        if self.smtp is None:
+            return
+        try:
+            self.smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            self.smtp.close()
+        self.smtp = None
+
+    def transact(self, sender: str, recipient: str, data: bytes,
+                 before_dot: Callable[[], None] = lambda: None) -> Outcome:
+        """One message to one recipient. ``data`` has CRLF line ends (policy SMTP).
+
+        ``before_dot`` runs after the server agreed to take the message (354) and before
+        its final dot is sent: the last moment at which the message is certainly not
+        delivered.
+        """
+        if self.smtp is None:
+            try:
+                self.open()
+            except PresskitError as exc:
+                return Outcome(DROPPED, str(exc))
+        smtp = self.smtp
+        assert smtp is not None
+        try:
+            code, reply = smtp.mail(sender)
+            if code != 250:
+                return self._refused(code, reply)
+            code, reply = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                return self._refused(code, reply)
+            smtp.putcmd("data")
+            code, reply = smtp.getreply()
+            if code != 354:
+                return self._refused(code, reply)
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self.smtp = None
+            return Outcome(DROPPED, f"connection lost: {exc}")
+        before_dot()
+        try:
+            smtp.send(_dot_stuffed(data))
+            code, reply = smtp.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self.smtp = None
+            return Outcome(DROPPED, f"connection lost after the message was sent: {exc}",
+                           after_dot=True)
+        if code == 250:
+            return Outcome(DELIVERED, _text(code, reply))
+        return self._refused(code, reply, in_data=True)
+
+    def _refused(self, code: int, reply: bytes, in_data: bool = False) -> Outcome:
+        # A refused command leaves the transaction open; RSET clears it for the next one.
+        if not in_data:
+            try:
+                self.smtp.rset()
+            except (smtplib.SMTPException, OSError):
+                self.smtp = None
+        if code == -1 or code == 421:
+            # 421: the server is closing the connection; the message may be tried again.
+            self.close()
+            return Outcome(DROPPED if code == -1 else TEMPORARY, _text(code, reply))
+        status = TEMPORARY if 400 <= code < 500 else PERMANENT
+        return Outcome(status, _text(code, reply))
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The message as DATA carries it: leading dots doubled, ended by CRLF.CRLF."""
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+def _text(code: int, reply: bytes | str) -> str:
+    if isinstance(reply, bytes):
+        reply = reply.decode("utf-8", "replace")
+    return f"{code} {' '.join(reply.split())}".strip()
+
+
+def _reply(exc: smtplib.SMTPException) -> str:
+    code = getattr(exc, "smtp_code", None)
+    error = getattr(exc, "smtp_error", b"")
+    return _text(code, error) if code else str(exc)
+

@@ -1,0 +1,352 @@
+"""`presskit send` against a real SMTP server on 127.0.0.1 (aiosmtpd), with a real ledger."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from conftest import ProjectMaker, run
+from presskit.errors import DeliveryError
+from presskit.load import load_project
+from presskit.send import send_release
+from smtp_server import Handler, Server, certificate, server_tls_context, smtp_server  # noqa: F401
+
+SLUG = "2024-03-05-clinics-open"
+JOURNALISTS = """\
+    email,name,outlet
+    ana.reyes@example.org,Ana Reyes,The Coastal Herald
+    ben.okoro@example.org,Ben Okoro,Northern Wire
+    chloe.martin@example.org,Chloé Martin,Radio Estuaire
+    """
+ADDRESSES = ["ana.reyes@example.org", "ben.okoro@example.org", "chloe.martin@example.org"]
+FAST = {"retry_delays": (0.05, 0.1, 0.2), "reconnect_delays": (0.05, 0.1, 0.2)}
+
+
+def configure(project: ProjectMaker, port: int, security: str = "none", **email) -> None:
+    settings = {"from": "NRHA Press Office <press@example.org>",
+                "reply_to": "media@example.org", "per_minute": 0,
+                "smtp": {"host": "127.0.0.1", "port": port, "security": security}}
+    settings.update(email)
+    project.write("presskit.yaml", {"email": settings})
+    project.write("media/journalists.csv", JOURNALISTS)
+
+
+def send(project: ProjectMaker, *extra):
+    return run("send", SLUG, "--to", "journalists", *extra, project_dir=project.root)
+
+
+def ledger_rows(project: ProjectMaker) -> dict[str, tuple]:
+    with sqlite3.connect(project.root / ".presskit" / "sent.sqlite3") as db:
+        return {row[0]: row[1:] for row in
+                db.execute("SELECT address, state, message_id, pdf_sha256, sent_at "
+                           "FROM deliveries WHERE slug = ?", (SLUG,))}
+
+
+def test_one_private_message_a_recipient_with_text_html_and_the_pdf(project, smtp_server):
+    configure(project, smtp_server.port)
+    result = send(project)
+    assert result.exit_code == 0, result.stderr
+    received = smtp_server.handler.received
+    assert sorted(r.rcpt_tos[0] for r in received) == ADDRESSES
+    pdf = (project.root / "dist" / "releases" / f"{SLUG}.pdf").read_bytes()
+    for item in received:
+        assert len(item.rcpt_tos) == 1
+        assert item.mail_from == "press@example.org"
+        msg = item.message
+        assert msg["To"].addresses[0].addr_spec == item.rcpt_tos[0]
+        assert len(msg["To"].addresses) == 1 and msg["Cc"] is None and msg["Bcc"] is None
+        others = set(ADDRESSES) - set(item.rcpt_tos)
+        assert not any(other.encode() in item.data for other in others)
+        assert msg["From"] == "NRHA Press Office <press@example.org>"
+        assert msg["Reply-To"] == "media@example.org"
+        assert msg["Subject"] == "Mobile clinics open at the northern crossing"
+        assert msg["Date"] and msg["MIME-Version"] == "1.0"
+        assert msg["Message-ID"].endswith("@example.org>")
+        assert msg["List-Unsubscribe"] == "<mailto:media@example.org?subject=unsubscribe>"
+        assert msg.get_content_type() == "multipart/mixed"
+        text = msg.get_body(("plain",)).get_content()
+        html = msg.get_body(("html",)).get_content()
+        assert "Portland, ME — March 5, 2024 — The Alliance opened two clinics today." in text
+        assert "The Alliance opened two clinics today." in html and "<h1" in html
+        attachments = list(msg.iter_attachments())
+        assert [a.get_filename() for a in attachments] == [f"{SLUG}.pdf"]
+        assert attachments[0].get_content() == pdf
+    chloe = smtp_server.handler.to("chloe.martin@example.org")[0].message
+    assert chloe["To"].addresses[0].display_name == "Chloé Martin"
+    assert "Dear Chloé Martin," in chloe.get_body(("plain",)).get_content()
+    assert "at Radio Estuaire" in chloe.get_body(("html",)).get_content()
+    rows = ledger_rows(project)
+    assert {state for state, *_ in rows.values()} == {"sent"}
+    assert "sent 3" in result.stderr
+
+
+def test_a_second_run_sends_nothing_new(project, smtp_server):
+    configure(project, smtp_server.port)
+    assert send(project).exit_code == 0
+    first_ids = {a: row[1] for a, row in ledger_rows(project).items()}
+    again = send(project)
+    assert again.exit_code == 0, again.stderr
+    assert len(smtp_server.handler.received) == 3
+    assert "sent 0, 3 already reached" in again.stderr
+    # One more journalist on the list: only she is mailed.
+    with open(project.root / "media" / "journalists.csv", "a") as f:
+        f.write("dana.li@example.org,Dana Li,Harbor FM\n")
+    assert send(project).exit_code == 0
+    assert [r.rcpt_tos[0] for r in smtp_server.handler.received[3:]] == ["dana.li@example.org"]
+    assert {a: row[1] for a, row in ledger_rows(project).items() if a in first_ids} == first_ids
+
+
+def test_suppressed_addresses_are_skipped(project, smtp_server):
+    configure(project, smtp_server.port)
+    project.write("media/suppressed.txt", "# asked to be removed\nBEN.OKORO@example.org\n")
+    result = send(project)
+    assert result.exit_code == 0, result.stderr
+    assert "ben.okoro@example.org" not in [r.rcpt_tos[0] for r in smtp_server.handler.received]
+    assert len(smtp_server.handler.received) == 2
+    assert "1 suppressed" in result.stderr
+
+
+def test_deferred_twice_then_accepted_and_a_permanent_refusal(project, smtp_server):
+    configure(project, smtp_server.port)
+    handler = smtp_server.handler
+    handler.rcpt_replies["ana.reyes@example.org"] = ["451 4.7.1 greylisted, try again later"] * 2
+    handler.data_replies["ben.okoro@example.org"] = ["550 5.1.1 mailbox unknown"]
+    report = send_release(load_project(project.root), SLUG, "journalists", **FAST)
+    assert handler.attempts["ana.reyes@example.org"] == 3
+    assert len(handler.to("ana.reyes@example.org")) == 1
+    assert handler.to("ben.okoro@example.org") == []
+    assert len(handler.to("chloe.martin@example.org")) == 1
+    assert report.problems == ["ben.okoro@example.org: refused: 550 5.1.1 mailbox unknown"]
+    with pytest.raises(DeliveryError) as caught:
+        report.raise_for_problems()
+    assert caught.value.exit_code == 3
+    rows = ledger_rows(project)
+    assert rows["ana.reyes@example.org"][0] == "sent"
+    assert rows["ben.okoro@example.org"][0] == "failed"
+
+
+def test_a_refusal_exits_3_naming_the_recipient_and_the_next_run_retries_only_them(
+        project, smtp_server):
+    configure(project, smtp_server.port)
+    smtp_server.handler.rcpt_replies["ben.okoro@example.org"] = ["550 5.1.1 no such user"]
+    result = send(project)
+    assert result.exit_code == 3
+    assert "ben.okoro@example.org: refused: 550 5.1.1 no such user" in result.stderr.splitlines()
+    assert len(smtp_server.handler.received) == 2
+    again = send(project)
+    assert again.exit_code == 0, again.stderr
+    assert [r.rcpt_tos[0] for r in smtp_server.handler.received[2:]] == ["ben.okoro@example.org"]
+
+
+def test_always_deferred_is_given_up_after_four_tries(project, smtp_server):
+    configure(project, smtp_server.port)
+    smtp_server.handler.rcpt_replies["ana.reyes@example.org"] = ["452 4.2.2 mailbox full"] * 9
+    report = send_release(load_project(project.root), SLUG, "journalists", **FAST)
+    assert smtp_server.handler.attempts["ana.reyes@example.org"] == 4
+    assert report.problems == ["ana.reyes@example.org: deferred 4 times, last: "
+                               "452 4.2.2 mailbox full; run send again later"]
+    assert ledger_rows(project)["ana.reyes@example.org"][0] == "deferred"
+
+
+def test_a_dropped_connection_is_reopened(project, smtp_server):
+    configure(project, smtp_server.port)
+    smtp_server.handler.drop_at_rcpt.add("ben.okoro@example.org")
+    report = send_release(load_project(project.root), SLUG, "journalists", **FAST)
+    assert report.problems == []
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.handler.received) == ADDRESSES
+
+
+def test_starttls_with_login(project, certificate, monkeypatch):
+    server = Server(Handler(), tls=server_tls_context(certificate), require_starttls=True,
+                    users={"press": "s3cret"}).start()
+    try:
+        configure(project, server.port, security="starttls",
+                  smtp={"host": "localhost", "port": server.port, "security": "starttls"})
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+        monkeypatch.setenv("PRESSKIT_SMTP_USER", "press")
+        monkeypatch.setenv("PRESSKIT_SMTP_PASSWORD", "wrong")
+        refused = send(project)
+        assert refused.exit_code == 1
+        assert f"localhost:{server.port}: login refused (535" in refused.stderr
+        assert server.handler.received == []
+        monkeypatch.setenv("PRESSKIT_SMTP_PASSWORD", "s3cret")
+        result = send(project)
+        assert result.exit_code == 0, result.stderr
+        assert len(server.handler.received) == 3
+    finally:
+        server.stop()
+
+
+def test_implicit_tls(project, certificate):
+    import ssl
+
+    server = Server(Handler(), tls=server_tls_context(certificate), implicit_tls=True).start()
+    try:
+        configure(project, server.port, security="ssl")
+        client = ssl.create_default_context(cafile=str(certificate[0]))
+        report = send_release(load_project(project.root), SLUG, "journalists",
+                              ssl_context=client)
+        assert report.problems == [] and len(server.handler.received) == 3
+    finally:
+        server.stop()
+
+
+def test_an_untrusted_certificate_is_refused(project, certificate):
+    server = Server(Handler(), tls=server_tls_context(certificate)).start()
+    try:
+        configure(project, server.port, security="starttls")
+        result = send(project)
+        assert result.exit_code == 1
+        assert f"127.0.0.1:{server.port}: TLS failed: CERTIFICATE_VERIFY_FAILED" in result.stderr
+        assert server.handler.received == []
+    finally:
+        server.stop()
+
+
+def test_plain_smtp_only_to_a_loopback_host(project):
+    configure(project, 2525)
+    result = send(project, "--smtp-host", "smtp.example.org")
+    assert result.exit_code == 1
+    assert "smtp.example.org:2525: security 'none' sends in the clear" in result.stderr
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_sent(project, smtp_server):
+    configure(project, smtp_server.port)
+    path = project.write("media/journalists.csv", """\
+        email,name,outlet
+        ana.reyes@example.org,Ana Reyes,The Coastal Herald
+        not-an-address,Someone,Somewhere
+        ben.okoro@example.org,"Ben
+        Bcc: everyone@example.org",Northern Wire
+        ANA.REYES@example.org,Ana again,Elsewhere
+        ,No Address,Nowhere
+        """)
+    result = send(project)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].endswith("journalists.csv:3: 'not-an-address' is not a valid e-mail "
+                             "address: An email address must have an @-sign.")
+    assert lines[1].endswith("journalists.csv:4: 'name' holds a line break; fields reach mail "
+                             "headers, where a line break could add headers")
+    assert lines[2].endswith("journalists.csv:6: ANA.REYES@example.org is on the list twice "
+                             "(first on line 2)")
+    assert lines[3].endswith("journalists.csv:7: no e-mail address")
+    assert len(lines) == 4
+    assert smtp_server.handler.received == [] and smtp_server.handler.attempts == {}
+    assert not (project.root / ".presskit" / "sent.sqlite3").exists()
+    checked = run("check", project_dir=project.root)
+    assert checked.exit_code == 1
+    assert [line.split("/")[-1] for line in checked.stderr.splitlines()] == \
+        [line.split("/")[-1] for line in lines]
+    assert str(path.name) in checked.stderr
+
+
+def test_a_yaml_list(project, smtp_server):
+    configure(project, smtp_server.port)
+    (project.root / "media" / "journalists.csv").unlink()
+    project.write("media/journalists.yaml", [
+        {"email": "ana.reyes@example.org", "name": "Ana Reyes"},
+        {"email": "ben.okoro@example.org", "outlet": "Northern Wire"}])
+    result = send(project)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.handler.received) == ADDRESSES[:2]
+    ben = smtp_server.handler.to("ben.okoro@example.org")[0].message
+    assert ben.get_body(("plain",)).get_content().startswith("Hello,")
+
+
+def test_an_unknown_list_is_named(project):
+    configure(project, 2525)
+    result = run("send", SLUG, "--to", "nobody", project_dir=project.root)
+    assert result.exit_code == 1
+    assert "no media list 'nobody' (lists: journalists)" in result.stderr
+
+
+def test_embargo_refused_unless_under_embargo(project, smtp_server):
+    configure(project, smtp_server.port)
+    project.release(embargo="2099-01-05T09:00:00-05:00")
+    refused = send(project)
+    assert refused.exit_code == 1
+    assert "under embargo until 2099-01-05T09:00:00-05:00; nothing sent" in refused.stderr
+    assert f"{SLUG}.yaml:" in refused.stderr
+    assert smtp_server.handler.attempts == {}
+    result = send(project, "--under-embargo")
+    assert result.exit_code == 0, result.stderr
+    msg = smtp_server.handler.received[0].message
+    assert msg["Subject"] == ("EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-05:00: "
+                              "Mobile clinics open at the northern crossing")
+    assert "under embargo until January 5, 2099" in msg.get_body(("plain",)).get_content()
+
+
+def test_a_template_typo_stops_the_run_before_any_message(project, smtp_server):
+    configure(project, smtp_server.port)
+    project.write("templates/email/body.txt", "Dear {{ recipient.nmae }},\n")
+    result = send(project)
+    assert result.exit_code == 1
+    assert "body.txt: template error: " in result.stderr
+    assert "has no attribute 'nmae'" in result.stderr
+    assert smtp_server.handler.attempts == {}
+
+
+def test_a_project_overrides_the_subject_template(project, smtp_server):
+    configure(project, smtp_server.port)
+    project.write("templates/email/subject.txt",
+                  "[{{ organization.short_name }}] {{ release.title }} & more\n")
+    assert send(project).exit_code == 0
+    assert smtp_server.handler.received[0].message["Subject"] == \
+        "[NRHA] Mobile clinics open at the northern crossing & more"
+
+
+def test_a_changed_release_goes_again_only_with_correction(project, smtp_server):
+    configure(project, smtp_server.port)
+    assert send(project).exit_code == 0
+    first = {a: row for a, row in ledger_rows(project).items()}
+    project.release(body="The Alliance opened three clinics today.\n")
+    with open(project.root / "media" / "journalists.csv", "a") as f:
+        f.write("dana.li@example.org,Dana Li,Harbor FM\n")
+    warned = send(project)
+    assert warned.exit_code == 0, warned.stderr
+    assert "ana.reyes@example.org: got an older version of" in warned.stderr
+    assert [r.rcpt_tos[0] for r in smtp_server.handler.received[3:]] == ["dana.li@example.org"]
+    assert not smtp_server.handler.received[3].message["Subject"].startswith("CORRECTED")
+    corrected = send(project, "--correction")
+    assert corrected.exit_code == 0, corrected.stderr
+    again = smtp_server.handler.received[4:]
+    assert sorted(r.rcpt_tos[0] for r in again) == ADDRESSES
+    for item in again:
+        msg = item.message
+        assert msg["Subject"] == "CORRECTED: Mobile clinics open at the northern crossing"
+        assert msg["In-Reply-To"] == first[item.rcpt_tos[0]][1]
+        assert msg["Message-ID"] != first[item.rcpt_tos[0]][1]
+        assert "three clinics" in msg.get_body(("plain",)).get_content()
+    assert send(project, "--correction").exit_code == 0
+    assert len(smtp_server.handler.received) == 7
+
+
+def test_dry_run_writes_eml_files_and_leaves_the_ledger_alone(project, smtp_server):
+    configure(project, smtp_server.port)
+    result = send(project, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    outbox = project.root / "dist" / "outbox" / SLUG
+    names = sorted(p.name for p in outbox.iterdir())
+    assert names == [f"{n}-{a}.eml" for n, a in enumerate(ADDRESSES, start=1)]
+    assert smtp_server.handler.attempts == {}
+    assert not (project.root / ".presskit" / "sent.sqlite3").exists()
+    first = (outbox / names[0]).read_bytes()
+    assert b"To: Ana Reyes <ana.reyes@example.org>" in first
+    assert send(project, "--dry-run").exit_code == 0
+    ids = [line for line in first.splitlines() if line.startswith(b"Message-ID:")]
+    assert ids and ids[0] in (outbox / names[0]).read_bytes()   # stable across runs
+
+
+def test_sent_shows_who_got_what(project, smtp_server):
+    configure(project, smtp_server.port)
+    smtp_server.handler.rcpt_replies["ben.okoro@example.org"] = ["550 5.1.1 no such user"]
+    send(project)
+    with open(project.root / "media" / "journalists.csv", "a") as f:
+        f.write("dana.li@example.org,Dana Li,Harbor FM\n")
+    result = run("sent", SLUG, "--to", "journalists", project_dir=project.root)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["sent", "failed", "sent", "never"]
+    assert "ben.okoro@example.org" in lines[1] and "550 5.1.1 no such user" in lines[1]
+    assert "dana.li@example.org" in lines[3]
