@@ -149,3 +149,54 @@ def serve(obj: Context, port: int, host: str) -> None:
     from .serve import serve_project
 
     serve_project(obj.project_dir, host=host, port=port, say=obj.say)
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--to", "list_name", required=True, metavar="LIST",
+              help="The media list: media/LIST.csv or media/LIST.yaml.")
+@click.option("--dry-run", is_flag=True,
+              help="Write each message to dist/outbox/SLUG/ instead of sending it.")
+@click.option("--under-embargo", is_flag=True, help="Send although the embargo has not lifted.")
+@click.option("--correction", is_flag=True,
+              help="Send the changed release, marked CORRECTED, to those who got an older one.")
+@click.option("--resend-unknown", is_flag=True,
+              help="Resend messages whose fate a crashed run left unknown.")
+@click.option("--smtp-host", default=None, help="Overrides presskit.yaml's email.smtp.host.")
+@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None,
+              help="Overrides presskit.yaml's email.smtp.port.")
+@click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]), default=None,
+              help="Overrides presskit.yaml's email.smtp.security.")
+@click.pass_obj
+@reports_errors
+def send(obj: Context, slug, list_name, dry_run, under_embargo, correction, resend_unknown,
+         smtp_host, smtp_port, smtp_security) -> None:
+    """Email release SLUG to a media list, one message a recipient, each recipient once."""
+    from .send import send_release
+
+    report = send_release(obj.project(), slug, list_name, dry_run=dry_run,
+                          under_embargo=under_embargo, correction=correction,
+                          resend_unknown=resend_unknown, smtp_host=smtp_host,
+                          smtp_port=smtp_port, smtp_security=smtp_security, echo=obj.say)
+    for address in report.changed:
+        click.echo(f"{address}: got an older version of {slug}; not resent (add --correction "
+                   f"to send the new one, marked CORRECTED)", err=True)
+    obj.say(report.summary())
+    report.raise_for_problems()
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--to", "list_name", default=None, metavar="LIST",
+              help="Also list who on media list LIST was never tried.")
+@click.pass_obj
+@reports_errors
+def sent(obj: Context, slug, list_name) -> None:
+    """Show who got release SLUG, when and which version, and who did not."""
+    from .send import delivery_status
+
+    lines = delivery_status(obj.project(), slug, list_name)
+    for line in lines:
+        click.echo(line)
+    if not lines:
+        obj.say(f"{slug}: not sent to anyone yet")
