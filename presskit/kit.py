@@ -170,7 +170,7 @@ def kit_html(project: Project, selection: Selection,
     for release in releases:
         keywords += [t for t in release.tags if t not in keywords]
     press_kit = labels["press_kit"].format(year=title_year)
-    sections = _sections(organization, labels, all_contacts(project, releases))
+    sections = _sections(organization, labels)
     context.update(
         title=f"{organization.name} \u2014 {press_kit}",
         organization=organization,
@@ -192,7 +192,7 @@ def kit_html(project: Project, selection: Selection,
     return render.render_template(project, "kit.html", context)
 
 
-def _sections(organization, labels, contacts) -> dict[str, str]:
+def _sections(organization, labels) -> dict[str, str]:
     """The kit's sections that have something to show, id -> heading, in reading order."""
     sections = {"fact-sheet": labels["fact_sheet"]}
     if organization.history:
@@ -200,8 +200,8 @@ def _sections(organization, labels, contacts) -> dict[str, str]:
     if organization.people:
         sections["people"] = labels["people"]
     sections["releases"] = labels["releases"]
-    if contacts:
-        sections["contacts"] = labels["contacts"]
+    # Always last, even with no named contact: the organization itself is then the contact.
+    sections["contacts"] = labels["contacts"]
     return sections
 
 

@@ -272,6 +272,8 @@ def test_sample_kit_of_2012(sample):
     marks = outline(pdf)
     assert ("Releases", start) in marks
     assert marks[marks.index(("Releases", start)) + 1] == [(title, start)]
+    assert [m[0] for m in marks if isinstance(m, tuple)] == [
+        "Contents", "Fact sheet", "History", "People", "Releases", "Media contacts"]
     assert "###" in pages[-1] or "###" in pages[-2]
 
 
@@ -330,3 +332,16 @@ def test_logo_on_the_cover_portraits_at_one_size_and_a_release_in_its_own_langua
     assert "Les cliniques mobiles ouvrent" in pages[french - 1]
     assert "1 juillet 2024" in norm(pages[french - 1]) or "1er juillet 2024" in norm(
         pages[french - 1])
+
+
+def test_sections_without_content_are_left_out_and_contacts_fall_back_to_the_organization(
+        project):
+    project.organization(history=None, people=None, contacts=None, website=None)
+    result = run("kit", "--year", "2024", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    pdf = project.root / "dist" / "kits" / "press-kit-2024.pdf"
+    top = [m[0] for m in outline(pdf) if isinstance(m, tuple)]
+    assert top == ["Contents", "Fact sheet", "Releases", "Media contacts"]
+    last = norm(pdf_pages(pdf)[-1])
+    assert last.startswith("Northwind Refugee Health Alliance Media contacts Media contacts "
+                           "Northwind Refugee Health Alliance Portland, ME")
