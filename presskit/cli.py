@@ -93,16 +93,18 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
 
 
 @main.command()
-@click.option("--year", type=click.IntRange(1, 9999), default=None,
+@click.option("--year", type=click.IntRange(1, 9999), default=None, metavar="YYYY",
               help="The year whose releases make the kit: dist/kits/press-kit-YYYY.pdf.")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="First date of a period (YYYY-MM-DD).")
+              metavar="YYYY-MM-DD", help="First date of a period (either end may be left open).")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Last date of a period (YYYY-MM-DD).")
-@click.option("--tag", default=None, help="Only releases with this tag (case-insensitive).")
+              metavar="YYYY-MM-DD", help="Last date of a period.")
+@click.option("--tag", default=None, metavar="WORD",
+              help="Only releases with this tag (case-insensitive).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the PDF. Default: dist/kits/press-kit-YYYY.pdf, or for a "
-                   "period or tag press-kit-<FROM>-to-<TO>[-tag-<TAG>].pdf.")
+              help="Where to write the PDF. Default: dist/kits/press-kit-YYYY.pdf; for a "
+                   "period or a tag dist/kits/press-kit-FROM-to-TO-tag-WORD.pdf (the parts "
+                   "given).")
 @click.option("--pdf-variant", type=click.Choice(["pdf/a-1b", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b",
                                                   "pdf/a-3u", "pdf/a-4u", "pdf/ua-1",
                                                   "pdf/ua-2"]),

@@ -166,9 +166,8 @@ def kit_html(project: Project, selection: Selection,
         view.date_short = i18n.format_date(view.date, lang)
     for person in organization.people:
         person.initials = _initials(person.name)
-    keywords: list[str] = []
-    for release in releases:
-        keywords += [t for t in release.tags if t not in keywords]
+    # Every tag once, in the order the releases first use them.
+    keywords = list(dict.fromkeys(tag for release in releases for tag in release.tags))
     press_kit = labels["press_kit"].format(year=title_year)
     sections = _sections(organization, labels)
     context.update(
