@@ -6,6 +6,16 @@ The library API, stage by stage: load_project (load and validate), render (HTML)
 __version__ = "0.1.0"
 
 from .errors import PresskitError, Problem, ProjectError  # noqa: E402
-from .load import Project, load_project  # noqa: E402
+
+
+def __getattr__(name):
+    # Project and load_project on first use: the YAML loader is not imported by commands that
+    # need none (`presskit --help`, a build with nothing to do).
+    if name in ("Project", "load_project"):
+        from . import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module 'presskit' has no attribute {name!r}")
+
 
 __all__ = ["__version__", "PresskitError", "Problem", "Project", "ProjectError", "load_project"]

@@ -1,12 +1,30 @@
-"""Build release PDFs: render HTML, write PDF, into dist/releases/."""
+"""Build release PDFs into dist/releases/: only what changed, on every core.
+
+build_project() is what `presskit build` runs, top to bottom:
+1. list releases/ and read the cache (.presskit/build-cache.json); remove the PDF and HTML of
+   releases whose file is gone;
+2. decide from content digests which PDFs are stale, without parsing any YAML: a build with
+   nothing to do stops here;
+3. start warm workers (when two or more PDFs are to be rendered), then read and validate the
+   whole project and render the HTML of every stale release, so that a data or template error
+   stops the build before any PDF is written;
+4. render the PDFs, longest first so the workers finish together, and write each one (and its
+   cache entry) as it arrives.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render, theme
-from .load import Project
-from .model import Release
+from . import theme
+from .cache import BuildCache, Entry, Fingerprints, file_stamp, release_inputs
+from .errors import PresskitError
+from .progress import Progress
+
+# The shape of a release's slug (load.SLUG_RE, without importing the YAML loader): only files
+# of that shape in dist/releases/ are ever removed.
+_SLUG_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass
@@ -17,34 +35,183 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def release_pdf_path(project: Project, slug: str) -> Path:
+def release_pdf_path(project, slug: str) -> Path:
     return project.dist / "releases" / f"{slug}.pdf"
 
 
-def render_release_pdf(project: Project, release: Release, html: str | None = None,
+def render_release_pdf(project, release, html: str | None = None,
                        warnings: list[str] | None = None) -> bytes:
+    """One release's PDF bytes, rendered in this process."""
+    from . import render
     from .pdf import render_pdf
 
     html = html if html is not None else render.release_html(project, release)
-    return render_pdf(html, project.root, (project.root, theme.builtin_root()),
-                      warnings=warnings)
+    return render_pdf(html, project.root, _roots(project), warnings=warnings)
 
 
-def build_release(project: Project, release: Release, *, write_html: bool = False) -> BuildResult:
-    """Render one release and write its PDF (and HTML) atomically."""
+def build_release(project, release, *, write_html: bool = False) -> BuildResult:
+    """Render one release and write its PDF (and HTML) atomically, whatever the cache says."""
+    return build_releases(project, [release.slug], write_html=write_html, force=True)[0]
+
+
+def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int | None = None,
+                  force: bool = False, write_html: bool = False,
+                  progress: Progress | None = None) -> list[BuildResult]:
+    """Build the PDFs of a project folder's releases (all, or `slugs`) that are not current."""
+    root = Path(root).resolve()
+    progress = progress or Progress(quiet=True)
+    files = _release_files(root)
+    cache = BuildCache.load(root / ".presskit")
+    fingerprints = Fingerprints(root)
+    removed = _remove_deleted(root, files, cache, progress)
+    selected = list(slugs) if slugs else list(files)
+    fresh, html_only, stale = _plan(root, selected, files, cache, fingerprints,
+                                    force=force, write_html=write_html)
+    if files and not html_only and not stale:
+        # Every input is byte for byte what a validated build saw: nothing to read or render.
+        if removed:
+            cache.save()
+        return [_report_fresh(root, slug, progress) for slug in fresh]
+    from .load import load_project
+    from .workers import renderer_for
+
+    renderer = renderer_for(len(stale), jobs)   # workers warm up while the YAML is read
+    try:
+        project = load_project(root)
+        return _build(project, selected, fresh, html_only, stale, cache, fingerprints,
+                      renderer, progress, write_html)
+    finally:
+        renderer.close()
+
+
+def build_releases(project, slugs: list[str] | None = None, *, write_html: bool = False,
+                   jobs: int | None = None, force: bool = False,
+                   progress: Progress | None = None) -> list[BuildResult]:
+    """Build the releases of a loaded project (all, or `slugs`) whose PDF is not current."""
+    from .workers import renderer_for
+
+    progress = progress or Progress(quiet=True)
+    selected = list(slugs) if slugs else list(project.releases)
+    for slug in selected:
+        project.release(slug)   # an unknown slug is an error before anything is written
+    files = {slug: r.path for slug, r in project.releases.items()}
+    cache = BuildCache.load(project.state)
+    fingerprints = Fingerprints(project.root)
+    _remove_deleted(project.root, files, cache, progress)
+    fresh, html_only, stale = _plan(project.root, selected, files, cache, fingerprints,
+                                    force=force, write_html=write_html)
+    renderer = renderer_for(len(stale), jobs)
+    try:
+        return _build(project, selected, fresh, html_only, stale, cache, fingerprints,
+                      renderer, progress, write_html)
+    finally:
+        renderer.close()
+
+
+def _release_files(root: Path) -> dict[str, Path]:
+    folder = root / "releases"
+    if not folder.is_dir():
+        return {}
+    paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    return {p.stem: p for p in sorted(paths, key=lambda p: p.stem)}
+
+
+def _outputs(root: Path, slug: str) -> tuple[Path, Path]:
+    pdf = root / "dist" / "releases" / f"{slug}.pdf"
+    return pdf, pdf.with_suffix(".html")
+
+
+def _remove_deleted(root: Path, files: dict[str, Path], cache: BuildCache,
+                    progress: Progress) -> bool:
+    """Remove dist/releases/<slug>.pdf and .html of releases whose file is gone.
+
+    Returns whether anything (a file or a cache entry) was removed.
+    """
+    gone = [slug for slug in cache.entries if slug not in files]
+    for slug in gone:
+        del cache.entries[slug]
+    removed = bool(gone)
+    folder = root / "dist" / "releases"
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if (path.suffix in (".pdf", ".html") and _SLUG_SHAPE.match(path.stem)
+                    and path.stem not in files and path.is_file()):
+                path.unlink()
+                removed = True
+                progress.note(f"removed {path.relative_to(root)}")
+    return removed
+
+
+def _plan(root: Path, selected: list[str], files: dict[str, Path], cache: BuildCache,
+          fingerprints: Fingerprints, *, force: bool, write_html: bool):
+    """Split the selected slugs into (fresh, needing only their HTML written, stale)."""
+    fresh, html_only, stale = [], [], []
+    for slug in selected:
+        pdf, html = _outputs(root, slug)
+        if force or slug not in files or not cache.is_current(slug, pdf, fingerprints):
+            stale.append(slug)
+        elif write_html and not cache.html_is_current(slug, html):
+            html_only.append(slug)
+        else:
+            fresh.append(slug)
+    return fresh, html_only, stale
+
+
+def _report_fresh(root: Path, slug: str, progress: Progress) -> BuildResult:
+    pdf, _ = _outputs(root, slug)
+    progress.note(f"up to date {pdf.relative_to(root)}")
+    return BuildResult(slug, pdf, built=False)
+
+
+def _roots(project) -> tuple[Path, ...]:
+    return (project.root, theme.builtin_root())
+
+
+def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
+           fingerprints: Fingerprints, renderer, progress: Progress,
+           write_html: bool) -> list[BuildResult]:
+    from . import render
     from .pdf import write_atomic
+    from .workers import Job
 
-    html = render.release_html(project, release)
-    warnings: list[str] = []
-    data = render_release_pdf(project, release, html, warnings)
-    target = release_pdf_path(project, release.slug)
-    if write_html:
-        write_atomic(target.with_suffix(".html"), html.encode("utf-8"))
-    write_atomic(target, data)
-    return BuildResult(release.slug, target, True, warnings)
+    root = project.root
+    results = {slug: _report_fresh(root, slug, progress) for slug in fresh}
+    # Every HTML first: a template error stops the build before any PDF is written.
+    releases = {slug: project.release(slug) for slug in html_only + stale}
+    htmls = {slug: render.release_html(project, releases[slug]) for slug in releases}
 
+    for slug in html_only:
+        _, html_path = _outputs(root, slug)
+        write_atomic(html_path, htmls[slug].encode("utf-8"))
+        cache.entries[slug].html = file_stamp(html_path)
+        results[slug] = _report_fresh(root, slug, progress)
 
-def build_releases(project: Project, slugs: list[str] | None = None, *,
-                   write_html: bool = False) -> list[BuildResult]:
-    releases = [project.release(s) for s in slugs] if slugs else list(project.releases.values())
-    return [build_release(project, r, write_html=write_html) for r in releases]
+    jobs = sorted((Job(slug, htmls[slug], root, _roots(project)) for slug in stale),
+                  key=lambda job: (-len(job.html), job.slug))
+    progress.set_total(len(jobs))
+    failures: list[str] = []
+    try:
+        for outcome in renderer.run(jobs):
+            slug = outcome.job.slug
+            for warning in outcome.warnings or []:
+                progress.note(f"{slug}: warning: {warning}")
+            if outcome.error is not None:
+                failures.extend(outcome.error.lines())
+                progress.advance(slug)
+                continue
+            pdf, html_path = _outputs(root, slug)
+            if write_html:
+                write_atomic(html_path, outcome.job.html.encode("utf-8"))
+            else:
+                html_path.unlink(missing_ok=True)   # it would no longer match the PDF
+            write_atomic(pdf, outcome.data)
+            inputs = release_inputs(project, releases[slug], fingerprints)
+            cache.entries[slug] = Entry(fingerprints.key(inputs), inputs, file_stamp(pdf),
+                                        file_stamp(html_path) if write_html else None)
+            results[slug] = BuildResult(slug, pdf, True, list(outcome.warnings or []))
+            progress.advance(slug, f"built {pdf.relative_to(root)}")
+    finally:
+        cache.save()   # what was built stays built, even if the build was interrupted
+    if failures:
+        raise PresskitError("\n".join(failures))
+    return [results[slug] for slug in selected if slug in results]

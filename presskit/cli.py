@@ -81,15 +81,19 @@ def check(obj: Context, strict: bool) -> None:
 @reports_errors
 def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
           write_html: bool) -> None:
-    """Build one PDF per release into dist/releases/ (all when no SLUG is given)."""
-    from .build import build_releases
+    """Build one PDF per release into dist/releases/ (all when no SLUG is given).
 
-    project = obj.project()
-    results = build_releases(project, list(slugs) or None, write_html=write_html)
-    for result in results:
-        for warning in result.warnings:
-            click.echo(f"{result.slug}: warning: {warning}", err=True)
-        obj.say(f"built {result.pdf.relative_to(project.root)}")
+    Only releases whose inputs changed since the last build are rendered, on --jobs warm
+    worker processes; the cache is .presskit/build-cache.json.
+    """
+    from .build import build_project
+    from .progress import progress
+
+    with progress(label="building", quiet=obj.quiet) as bar:
+        results = build_project(obj.project_dir, list(slugs) or None, jobs=jobs, force=force,
+                                write_html=write_html, progress=bar)
+    built = sum(r.built for r in results)
+    obj.say(f"{built} built, {len(results) - built} up to date")
 
 
 @main.command()

@@ -1,0 +1,176 @@
+"""The build cache: which release PDFs are current, judged by the content of what they depend on.
+
+Each built release is recorded in .presskit/build-cache.json with the names of its inputs (the
+release file, organization.yaml, presskit.yaml, the logo and images, every template and style of
+the project and of the built-in theme, and the listings of those folders, so a new override file
+counts) and one key: a SHA-256 over those files' contents, presskit's version and rendering code,
+and the WeasyPrint installed. A later build recomputes the key from the recorded names without
+parsing any YAML, so a build with nothing to do costs a few file reads.
+
+The key is over inputs rather than over the rendered HTML so that the no-op build needs neither
+the YAML parser nor Jinja2; the price is that an edit which changes nothing visible (a YAML
+comment) still rebuilds its release.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, theme
+
+FORMAT = 1
+CACHE_FILE = "build-cache.json"
+LISTING = "listing:"
+# presskit's modules whose code shapes a release PDF: editing one rebuilds every release, as a
+# version change would (a release of presskit always changes __version__; a checkout may not).
+RENDER_MODULES = ("render.py", "pdf.py", "markdown.py", "i18n.py", "images.py", "theme.py",
+                  "load.py", "model.py", "schema.py")
+ABSENT = "absent"
+
+
+@dataclass
+class Entry:
+    """What the cache knows of one release's last build."""
+
+    key: str
+    inputs: list[str]
+    pdf: list[int] | None = None      # [size, mtime_ns] of the PDF as written
+    html: list[int] | None = None     # the same for the .html beside it, when written
+
+    def to_json(self) -> dict:
+        return {"key": self.key, "inputs": self.inputs, "pdf": self.pdf, "html": self.html}
+
+
+def file_stamp(path: Path) -> list[int] | None:
+    """[size, mtime_ns] of a file we wrote, to notice it was replaced or deleted since."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+class Fingerprints:
+    """Content digests of input files, each file read once per build."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._digests: dict[str, str] = {}
+        self._engine: str | None = None
+
+    def name(self, path: Path) -> str:
+        """How a file is recorded: relative to the project when inside it, else absolute."""
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.resolve().as_posix()
+
+    def digest(self, name: str) -> str:
+        if name not in self._digests:
+            self._digests[name] = self._compute(name)
+        return self._digests[name]
+
+    def _compute(self, name: str) -> str:
+        if name.startswith(LISTING):
+            folder = self.root / name[len(LISTING):]
+            if not folder.is_dir():
+                return ABSENT
+            names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                           if p.is_file())
+            return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
+        try:
+            return hashlib.sha256((self.root / name).read_bytes()).hexdigest()
+        except OSError:
+            return ABSENT
+
+    def engine(self) -> str:
+        """presskit's version and rendering code, and WeasyPrint's version, as one digest."""
+        if self._engine is None:
+            h = hashlib.sha256(f"presskit {__version__}\n".encode())
+            package = Path(__file__).resolve().parent
+            for module in RENDER_MODULES:
+                h.update(module.encode() + b"\0" + self.digest(str(package / module)).encode())
+            h.update(b"weasyprint\0" + _weasyprint_stamp().encode())
+            self._engine = h.hexdigest()
+        return self._engine
+
+    def key(self, inputs: list[str]) -> str:
+        """The key of a release: its inputs' contents and the engine."""
+        h = hashlib.sha256(self.engine().encode())
+        for name in sorted(inputs):
+            h.update(f"\n{name}\0{self.digest(name)}".encode("utf-8"))
+        return h.hexdigest()
+
+
+def _weasyprint_stamp() -> str:
+    """WeasyPrint's version without importing it (that takes half a second)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("weasyprint")
+    if spec is None or not spec.origin:
+        return ABSENT
+    try:
+        return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()
+    except OSError:
+        return ABSENT
+
+
+def release_inputs(project, release, fingerprints: Fingerprints) -> list[str]:
+    """The names of everything a release's PDF is made from (see the module docstring)."""
+    from .render import release_sources
+
+    root = project.root
+    files = [release.path, root / "organization.yaml", root / "presskit.yaml"]
+    files += release_sources(project, release)
+    names = {fingerprints.name(p) for p in files}
+    for folder in theme_folders(root):
+        names.add(LISTING + fingerprints.name(folder))
+    return sorted(names)
+
+
+def theme_folders(root: Path) -> list[Path]:
+    """Where templates and styles may come from, whether or not the folders exist yet."""
+    builtin = theme.builtin_root()
+    return [root / "templates", root / "styles", builtin / "templates", builtin / "styles"]
+
+
+@dataclass
+class BuildCache:
+    """The cache file of one project: entries by slug, written atomically."""
+
+    path: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, state: Path) -> "BuildCache":
+        """Read .presskit/build-cache.json; a missing or unreadable cache is an empty one."""
+        path = state / CACHE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return cls(path)
+            entries = {slug: Entry(e["key"], list(e["inputs"]), e.get("pdf"), e.get("html"))
+                       for slug, e in data["releases"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls(path)
+        return cls(path, entries)
+
+    def save(self) -> None:
+        from .pdf import write_atomic
+
+        data = {"format": FORMAT,
+                "releases": {slug: self.entries[slug].to_json() for slug in sorted(self.entries)}}
+        write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
+
+    def is_current(self, slug: str, pdf: Path, fingerprints: Fingerprints) -> bool:
+        """True when the PDF on disk was built from inputs with the same content as now."""
+        entry = self.entries.get(slug)
+        return (entry is not None and entry.pdf is not None and file_stamp(pdf) == entry.pdf
+                and fingerprints.key(entry.inputs) == entry.key)
+
+    def html_is_current(self, slug: str, html: Path) -> bool:
+        entry = self.entries.get(slug)
+        return entry is not None and entry.html is not None and file_stamp(html) == entry.html

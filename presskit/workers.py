@@ -1,0 +1,137 @@
+"""Render PDFs in the main process or on warm worker processes, one release a job.
+
+Importing WeasyPrint and loading fonts costs more than laying out a two-page release, so each
+worker pays it once, in its initializer, and then renders release after release with the same
+font configuration and image cache (pdf.font_config is cached per process). Workers are forked
+at the start of a build, before the project is read, so they warm up while the main process
+parses YAML and renders the HTML. A document's bytes depend only on its HTML, never on what the
+process rendered before, so the output is the same whatever the number of workers.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import BuildError, PresskitError
+
+# Exercises what a release uses (bold, italic, a heading, a list, margin boxes, page counters),
+# so the one-time costs of fonts and of WeasyPrint's C bindings are paid before the first job.
+WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>
+@page { size: A4; margin: 2cm; @bottom-right { content: "Page " counter(page) " of "
+counter(pages); } @top-left { content: "warm"; } }
+body { font-family: serif; hyphens: auto; } h1 { font-family: sans-serif; }
+</style></head><body><h1>Warm-up — “quoted”</h1><p>Lorem <b>ipsum</b> <i>dolor</i>
+<a href="mailto:a@example.org">sit</a> amet.</p><ul><li>one</li><li>two</li></ul>
+<blockquote><p>Quoted text.</p></blockquote></body></html>"""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to render: its HTML, and where relative URLs resolve and may read from."""
+
+    slug: str
+    html: str
+    base: Path
+    roots: tuple[Path, ...]
+
+
+@dataclass
+class Outcome:
+    """A rendered job: the PDF bytes and WeasyPrint's warnings, or the error that stopped it."""
+
+    job: Job
+    data: bytes = b""
+    warnings: list[str] | None = None
+    error: PresskitError | None = None
+
+
+def default_jobs() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def render_job(job: Job) -> Outcome:
+    """Render one PDF (in whichever process calls it)."""
+    from .pdf import render_pdf
+
+    warnings: list[str] = []
+    try:
+        data = render_pdf(job.html, job.base, job.roots, warnings=warnings)
+    except PresskitError as exc:
+        return Outcome(Job(job.slug, "", job.base, job.roots), error=exc, warnings=warnings)
+    # The HTML goes back empty: the main process has it, and pickling it back is wasted time.
+    return Outcome(Job(job.slug, "", job.base, job.roots), data, warnings)
+
+
+def warm_worker() -> None:
+    """A worker's initializer: import WeasyPrint, load fonts, lay out one small page."""
+    # Ctrl-C reaches the whole process group; the main process alone decides what to do.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .pdf import render_pdf
+
+    render_pdf(WARM_UP_HTML, Path.cwd(), (Path.cwd(),))
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class InlineRenderer:
+    """Renders in this process, one job after another: for one job, or --jobs 1."""
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        for job in jobs:
+            outcome = render_job(job)
+            outcome.job = job
+            yield outcome
+
+    def close(self) -> None:
+        pass
+
+
+class PoolRenderer:
+    """Renders on `processes` warm worker processes; outcomes come back as they finish."""
+
+    def __init__(self, processes: int):
+        method = "fork" if sys.platform.startswith("linux") else None
+        self.executor = ProcessPoolExecutor(
+            processes, mp_context=multiprocessing.get_context(method), initializer=warm_worker)
+        # The first submission starts every worker now, not when the first real job comes.
+        self.executor.submit(_ready)
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        pending = {self.executor.submit(render_job, job): job for job in jobs}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = pending.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        raise BuildError(f"{job.base}: a worker process died while rendering "
+                                         f"{job.slug} (out of memory?); try --jobs 1") from None
+                    outcome.job = job
+                    yield outcome
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def renderer_for(count: int, jobs: int | None) -> InlineRenderer | PoolRenderer:
+    """A pool of min(jobs, count) warm workers, or the main process when that is one."""
+    processes = min(count, jobs or default_jobs())
+    return PoolRenderer(processes) if processes > 1 else InlineRenderer()

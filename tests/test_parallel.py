@@ -1,0 +1,95 @@
+"""Warm worker processes: the same bytes as one process, warnings kept per release, and the
+progress display (a bar on a terminal, plain lines otherwise, nothing with -q)."""
+import io
+
+import pytest
+
+from conftest import run
+
+from presskit.progress import Progress, progress
+
+SLUGS = ["2024-03-05-clinics-open", "2024-04-10-second-clinic", "2024-05-20-winter-appeal",
+         "2024-06-02-summer-report"]
+
+
+def make(maker):
+    long_body = "\n\n".join(f"Paragraph {i}: the clinics saw more patients this week than in "
+                            f"any week since they opened, staff said." for i in range(30))
+    maker.release(SLUGS[1], title="A second clinic opens at the ferry port", body=long_body)
+    maker.release(SLUGS[2], title="Winter appeal", tags=["appeal", "winter"])
+    maker.release(SLUGS[3], title="Summer report", embargo="2024-06-03T09:00:00+01:00")
+    return maker
+
+
+def test_parallel_output_is_byte_identical_to_one_process(project, tmp_path):
+    import shutil
+
+    make(project)
+    other = tmp_path / "other"
+    shutil.copytree(project.root, other)
+    one = run("build", "--jobs", "1", project_dir=project.root)
+    many = run("build", "--jobs", "3", project_dir=other)
+    assert one.exit_code == 0 and many.exit_code == 0, one.stderr + many.stderr
+    for slug in SLUGS:
+        a = (project.root / "dist" / "releases" / f"{slug}.pdf").read_bytes()
+        b = (other / "dist" / "releases" / f"{slug}.pdf").read_bytes()
+        assert a.startswith(b"%PDF-") and a == b, slug
+    assert sorted(line for line in many.stderr.splitlines() if line.startswith("built")) == \
+        sorted(f"built dist/releases/{s}.pdf" for s in SLUGS)
+
+
+def test_weasyprint_warnings_come_back_from_the_workers_prefixed_with_the_slug(project):
+    make(project)
+    # An unknown CSS property: WeasyPrint warns for every document that uses this stylesheet.
+    project.write("styles/release.css", "h1 { colour-of-the-day: red; }\n")
+    result = run("build", "--jobs", "2", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    for slug in SLUGS:
+        assert any(line.startswith(f"{slug}: warning: ") and "colour-of-the-day" in line
+                   for line in result.stderr.splitlines()), result.stderr
+
+
+def test_quiet_build_prints_nothing(project):
+    make(project)
+    result = run("-q", "build", "--jobs", "2", project_dir=project.root)
+    assert result.exit_code == 0
+    assert result.stderr == "" and result.stdout == ""
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_is_one_redrawn_line_with_counts_and_the_current_item():
+    screen = Terminal()
+    with progress(3, "building", stream=screen) as bar:
+        bar.advance("2024-03-05-clinics-open")
+        bar.note("2024-03-05-clinics-open: warning: something")
+        bar.advance("2024-04-10-second-clinic")
+    text = screen.getvalue()
+    assert "\r" in text and "1/3" in text and "2/3" in text
+    assert "building [" in text and "2024-04-10-second-clinic" in text
+    assert "2024-03-05-clinics-open: warning: something\n" in text
+    assert text.endswith("\r\x1b[2K")          # the bar is gone at the end
+
+
+def test_progress_elsewhere_is_plain_lines_and_quiet_is_silent():
+    log = io.StringIO()
+    with progress(2, "sending", stream=log) as bar:
+        bar.advance("a@example.org", "sent a@example.org")
+        bar.advance("b@example.org")
+    assert log.getvalue() == "sent a@example.org\n"
+    silent = io.StringIO()
+    bar = Progress(2, stream=Terminal(), quiet=True)
+    bar.stream = silent
+    bar.advance("x", "line")
+    bar.note("note")
+    bar.close()
+    assert silent.getvalue() == ""
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "many"])
+def test_jobs_must_be_a_positive_number(project, jobs):
+    result = run("build", "--jobs", jobs, project_dir=project.root)
+    assert result.exit_code == 2

@@ -1,0 +1,42 @@
+"""Commands that render nothing start fast: they do not import WeasyPrint (half a second),
+nor, for --help and a build with nothing to do, the YAML, Markdown, Jinja2 or CLDR libraries."""
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def imported(*args, cwd=None) -> set[str]:
+    """The modules `python -m presskit ARGS` imports, read from -X importtime."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "presskit", *args],
+                          capture_output=True, text=True, cwd=cwd or REPO, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {line.split("|")[-1].strip() for line in done.stderr.splitlines()
+            if line.startswith("import time:")}
+
+
+def top(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_help_imports_no_engine_and_no_data_libraries():
+    modules = top(imported("--help"))
+    assert "click" in modules                    # the measurement itself works
+    for heavy in ("weasyprint", "yaml", "jinja2", "markdown_it", "babel", "PIL"):
+        assert heavy not in modules, heavy
+
+
+def test_check_imports_no_engine(project):
+    modules = top(imported("--project", str(project.root), "check"))
+    assert "yaml" in modules
+    for heavy in ("weasyprint", "PIL"):
+        assert heavy not in modules, heavy
+
+
+def test_a_build_with_nothing_to_do_reads_no_yaml_and_imports_no_engine(project):
+    first = subprocess.run([sys.executable, "-m", "presskit", "--project", str(project.root),
+                            "build"], capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    modules = top(imported("--project", str(project.root), "build"))
+    for heavy in ("weasyprint", "yaml", "jinja2", "markdown_it", "babel", "PIL"):
+        assert heavy not in modules, heavy
