@@ -1,0 +1,258 @@
+"""Releases in many languages: labels, dates, direction, fonts, tags, logos and photos, read back
+from real PDFs."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+
+import pytest
+from conftest import ProjectMaker, pdffonts, pdfinfo, pdftotext, run
+from pypdf import PdfReader
+
+from presskit import i18n
+
+LANGS = ("fr", "es", "de", "ru", "ar")
+BODIES = {
+    "fr": "L’Alliance a ouvert deux cliniques aujourd’hui. Ça coûte cher, dit-elle à Noël.",
+    "es": "La Alianza abrió hoy dos clínicas. «Cada persona merece atención», dijo la señora.",
+    "de": "Die Allianz eröffnete heute zwei Kliniken. Größe und Übermaß, sagte die Ärztin.",
+    "ru": "Альянс сегодня открыл две передвижные клиники. Ελληνικά: Καλημέρα. Łódź, Ærø.",
+    "ar": "افتتح التحالف اليوم عيادتين متنقلتين عند المعبر الشمالي.",
+}
+TITLES = {
+    "fr": "Des cliniques mobiles ouvrent au poste frontière nord",
+    "es": "Clínicas móviles abren en el paso fronterizo norte",
+    "de": "Mobile Kliniken am nördlichen Grenzübergang eröffnet",
+    "ru": "Передвижные клиники открылись на северном переходе",
+    "ar": "افتتاح عيادات متنقلة عند المعبر الشمالي",
+}
+DATE = dt.date(2024, 3, 5)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One project with a release in each language, built once for the module."""
+    maker = ProjectMaker(tmp_path_factory.mktemp("languages") / "project")
+    maker.organization(logo="assets/logo.svg")
+    maker.write("assets/logo.svg", SVG_LOGO)
+    maker.write("assets/photo.jpg", _jpeg())
+    for lang in LANGS:
+        maker.release(f"2024-03-05-{lang}", title=TITLES[lang], lang=lang, body=BODIES[lang],
+                      dateline="Portland")
+    maker.release("2024-03-06-embargo-ru", title="Эмбарго", lang="ru", body=BODIES["ru"],
+                  embargo="2024-03-06T09:00:00+03:00", dateline="Москва")
+    maker.release("2024-03-07-photo", images=[
+        {"src": "assets/photo.jpg", "caption": "A clinic at dawn.", "credit": "Ada Example"},
+        {"src": "assets/photo.jpg", "caption": "The queue.", "credit": "Sam Press",
+         "alt": "People waiting in line outside a white tent."}])
+    result = run("build", project_dir=maker.root)
+    assert result.exit_code == 0, result.output
+    maker.stderr = result.stderr
+    return maker
+
+
+def plain(text: str) -> str:
+    """pdftotext gives the narrow no-break space Babel puts in dates (2024 г.) as a space."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def pdf(maker, slug):
+    return maker.root / "dist" / "releases" / f"{slug}.pdf"
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGS if lang != "ar"])
+def test_labels_and_date_in_the_releases_language(built, lang):
+    labels = i18n.labels_for(lang)
+    text = pdftotext(pdf(built, f"2024-03-05-{lang}"))
+    assert labels["immediate"].upper() in text
+    assert plain(i18n.format_date(DATE, lang)) in text
+    assert labels["about"].format(name="Northwind Refugee Health Alliance").upper() in text
+    assert labels["contact"].upper() in text
+    assert labels["page"].format(page=1, pages=1) in text
+    assert TITLES[lang] in " ".join(text.split())
+
+
+def test_the_date_is_written_as_each_language_writes_it():
+    assert i18n.format_date(DATE, "fr") == "5 mars 2024"
+    assert i18n.format_date(DATE, "de") == "5. März 2024"
+    assert i18n.format_date(DATE, "ru") == "5 марта 2024\u202fг."  # a narrow no-break space
+    assert i18n.format_date(DATE, "es") == "5 de marzo de 2024"
+    assert "مارس" in i18n.format_date(DATE, "ar")
+    assert i18n.format_date(DATE, "fr-CA") == "5 mars 2024"
+
+
+def test_an_embargo_in_russian(built):
+    text = pdftotext(pdf(built, "2024-03-06-embargo-ru"))
+    moment = dt.datetime(2024, 3, 6, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    assert f"ЭМБАРГО ДО {plain(i18n.format_embargo(moment, 'ru'))}".upper() in text.upper()
+    assert "6 марта 2024 г., 09:00 UTC+03:00" in text
+
+
+def test_arabic_reads_back_and_lays_out_right_to_left(built):
+    path = pdf(built, "2024-03-05-ar")
+    # pypdf, not pdftotext: poppler reorders the lam-alef ligature (لا) when it extracts
+    # right-to-left text, although the PDF maps it right.
+    text = PdfReader(path).pages[0].extract_text()
+    labels = i18n.labels_for("ar")
+    for label in (labels["immediate"], labels["contact"], "صفحة", "مارس", TITLES["ar"]):
+        assert label in text
+    width = float(pdfinfo(path)["Page size"].split()[0])
+    headline = _headline_words(path)
+    # Right to left: the headline ends at the right margin, far from the left one.
+    assert max(w[2] for w in headline) > width * 0.8
+    assert min(w[0] for w in headline) > width * 0.25
+    russian = _headline_words(pdf(built, "2024-03-05-ru"))
+    assert min(w[0] for w in russian) < width * 0.2
+
+
+def test_the_letterhead_logo_is_on_the_page_in_both_directions(built, tmp_path):
+    for slug, side in (("2024-03-05-ar", "right"), ("2024-03-05-ru", "left")):
+        where = _logo_position(pdf(built, slug), tmp_path)
+        assert where is not None, f"{slug}: the logo is not on the page"
+        assert (where > 0.5) == (side == "right"), (slug, where)
+
+
+def test_pdfs_are_tagged_with_the_document_language(built):
+    for lang in LANGS:
+        path = pdf(built, f"2024-03-05-{lang}")
+        assert pdfinfo(path)["Tagged"] == "yes"
+        assert PdfReader(path).trailer["/Root"]["/Lang"] == lang
+
+
+def test_russian_greek_and_accented_latin_have_every_glyph(built):
+    assert "no installed font" not in built.stderr
+    for lang in ("ru", "de", "fr", "ar"):
+        fonts = pdffonts(pdf(built, f"2024-03-05-{lang}"))
+        assert fonts and all(f["emb"] == "yes" for f in fonts)
+    text = pdftotext(pdf(built, "2024-03-05-ru"))
+    assert "Καλημέρα" in text and "Łódź" in text and "Ærø" in text
+
+
+def test_a_script_without_font_warns_naming_the_script_and_package(project):
+    found = subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True).stdout
+    if found.strip():
+        pytest.skip("a Japanese font is installed here")
+    project.release(title="東京で新しい診療所が開く", body="ひらがなと漢字の本文。", lang="ja")
+    result = run("build", project_dir=project.root)
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1, result.stderr
+    assert "Chinese/Japanese (Han)" in warnings[0] and "Japanese (kana)" in warnings[0]
+    assert "install the fonts-noto-cjk package" in warnings[0]
+
+
+def test_photos_have_captions_credits_and_alternative_text(built):
+    path = pdf(built, "2024-03-07-photo")
+    text = pdftotext(path)
+    assert "A clinic at dawn." in text and "Photo: Ada Example" in text
+    assert "The queue." in text and "Photo: Sam Press" in text
+    alts = _alts(PdfReader(path))
+    # alt when given, else the caption; the logo's is the organization's name.
+    assert "A clinic at dawn." in alts
+    assert "People waiting in line outside a white tent." in alts
+    assert "Northwind Refugee Health Alliance" in alts
+
+
+def test_a_raster_logo_prints_on_the_letterhead(project):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 100), (20, 80, 140)).save(out, "PNG")
+    project.write("assets/logo.png", out.getvalue())
+    project.organization(logo="assets/logo.png")
+    assert run("build", project_dir=project.root).exit_code == 0
+    listing = subprocess.run(["pdfimages", "-list", str(pdf(project, "2024-03-05-clinics-open"))],
+                             capture_output=True, text=True, check=True).stdout
+    assert len(listing.splitlines()) == 3  # two header lines, one image: the logo
+
+
+def test_a_project_overrides_a_label(project):
+    project.write("presskit.yaml", {"labels": {"fr": {"immediate": "Diffusion libre"}}})
+    project.release(lang="fr", body="Texte du communiqué.")
+    assert run("build", project_dir=project.root).exit_code == 0
+    text = pdftotext(pdf(project, "2024-03-05-clinics-open"))
+    assert "DIFFUSION LIBRE" in text
+    assert "POUR DIFFUSION IMMÉDIATE" not in text
+
+
+def test_more_is_translated_on_continuing_pages(project):
+    project.release(lang="fr", body="\n\n".join(["Un paragraphe assez long pour remplir la "
+                                                 "page, avec des mots et des phrases. " * 6] * 9))
+    assert run("build", project_dir=project.root).exit_code == 0
+    pages = pdftotext(pdf(project, "2024-03-05-clinics-open")).split("\f")[:-1]
+    assert len(pages) >= 2
+    assert "- suite -" in pages[0] and "- suite -" not in pages[-1]
+    assert "Page 1 sur" in pages[0]
+
+
+def test_every_language_has_every_label():
+    for lang in ("en", "fr", "es", "de", "ru", "ar"):
+        assert set(i18n.LABELS[lang]) == set(i18n.LABEL_KEYS), lang
+    assert i18n.labels_for("xx")["immediate"] == "For immediate release"
+    assert i18n.labels_for("fr-CA")["immediate"] == "Pour diffusion immédiate"
+    assert i18n.direction("ar") == "rtl" and i18n.direction("ar-EG") == "rtl"
+    assert i18n.direction("ru") == "ltr"
+
+
+# -- helpers ---------------------------------------------------------------------------------
+SVG_LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" '
+            'height="100"><circle cx="50" cy="50" r="45" fill="#204a80"/></svg>')
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), (200, 150, 90)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _words(path) -> list[tuple[float, float, float, float, str]]:
+    """(xMin, yMin, xMax, yMax, word) for each word of the first page, from pdftotext -bbox."""
+    import re
+
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        html)]
+
+
+def _headline_words(path):
+    """The words set in the largest type of the first page: the headline's."""
+    words = _words(path)
+    tallest = max(w[3] - w[1] for w in words)
+    return [w for w in words if w[3] - w[1] > tallest * 0.9]
+
+
+def _structure(reader):
+    """Every structure element of the tagged PDF."""
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            yield node
+            kids = node.get("/K")
+            if kids is not None:
+                stack.extend(kids if isinstance(kids, list) else [kids])
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _alts(reader) -> list[str]:
+    return [str(n["/Alt"]) for n in _structure(reader) if "/Alt" in n]
+
+
+def _logo_position(path, tmp_path) -> float | None:
+    """Where the logo's blue is across the first page (0 left, 1 right), None if nowhere."""
+    from PIL import Image
+
+    prefix = tmp_path / path.stem
+    subprocess.run(["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-png", str(path),
+                    str(prefix)], check=True)
+    image = Image.open(next(tmp_path.glob(f"{path.stem}*.png"))).convert("RGB")
+    xs = [x for x in range(image.width) for y in range(image.height // 4)
+          if sum(abs(a - b) for a, b in zip(image.getpixel((x, y)), (0x20, 0x4A, 0x80))) < 40]
+    return sum(xs) / len(xs) / image.width if len(xs) > 20 else None

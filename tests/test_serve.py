@@ -1,0 +1,195 @@
+"""`presskit serve`: a real server in a subprocess, fetched over HTTP with urllib."""
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import pdftotext
+
+SLUG = "2024-03-05-clinics-open"
+
+
+class Server:
+    """`presskit serve --port 0` in a subprocess; its stderr is collected as it comes."""
+
+    def __init__(self, root: Path, *args: str):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "presskit", "--project", str(root), "serve", "--port", "0",
+             *args], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        self.lines: list[str] = []
+        self.started = threading.Event()
+        threading.Thread(target=self._drain, daemon=True).start()
+        assert self.started.wait(60), self.lines
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", self.lines[0])
+        assert match, self.lines
+        self.port = int(match.group(1))
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def _drain(self):
+        for line in self.process.stderr:
+            self.lines.append(line)
+            self.started.set()
+        self.started.set()
+
+    def get(self, path: str, **headers) -> tuple[int, dict, bytes]:
+        request = urllib.request.Request(self.base + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    def text(self, path: str) -> str:
+        status, _, body = self.get(path)
+        assert status == 200, (status, body[:300])
+        return body.decode("utf-8")
+
+    def pdf_text(self, path: str, tmp: Path) -> str:
+        status, headers, body = self.get(path)
+        assert status == 200 and headers["Content-Type"] == "application/pdf", (status, body[:300])
+        target = tmp / "fetched.pdf"
+        target.write_bytes(body)
+        return pdftotext(target)
+
+    def version(self) -> dict:
+        return json.loads(self.text("/version.json"))
+
+    def wait_for(self, predicate, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.version()
+            if predicate(state):
+                return state
+            time.sleep(0.2)
+        raise AssertionError(f"timed out; last state {state}; server said {self.lines}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.fixture
+def server(project):
+    running = Server(project.root)
+    yield running
+    running.stop()
+
+
+def test_index_lists_releases_and_the_pdf_is_served(server, tmp_path):
+    index = server.text("/")
+    assert f'href="/releases/{SLUG}"' in index
+    assert "Mobile clinics open at the northern crossing" in index
+    assert f'href="/releases/{SLUG}.pdf"' in index
+    state = server.wait_for(lambda v: v["items"].get(f"releases/{SLUG}") == "built")
+    assert state["errors"] == []
+    assert "built" in server.text("/")
+    text = server.pdf_text(f"/releases/{SLUG}.pdf", tmp_path)
+    assert "Mobile clinics open at the northern crossing" in text
+    page = server.text(f"/releases/{SLUG}")
+    assert f'src="/releases/{SLUG}.pdf?v=' in page          # the browser's own PDF viewer
+    assert f'src="/releases/{SLUG}/page-1.png?v=' in page   # and the pages as images
+    status, headers, png = server.get(f"/releases/{SLUG}/page-1.png")
+    assert status == 200 and png.startswith(b"\x89PNG")
+    assert "fetch('/version.json'" in page                   # it reloads by itself
+
+
+def test_an_edit_shows_in_the_next_pdf_and_bumps_the_version(server, project, tmp_path):
+    server.wait_for(lambda v: v["items"].get(f"releases/{SLUG}") == "built")
+    before = server.version()["version"]
+    project.release(title="Clinics reach the eastern valley")
+    # The very next request gets the new PDF: no waiting for the watcher.
+    text = server.pdf_text(f"/releases/{SLUG}.pdf", tmp_path)
+    assert "Clinics reach the eastern valley" in text
+    assert "northern crossing" not in text
+    assert server.version()["version"] > before
+    assert "Clinics reach the eastern valley" in server.text("/")
+
+
+def test_the_watcher_rebuilds_without_a_request(server, project):
+    server.wait_for(lambda v: v["items"].get(f"releases/{SLUG}") == "built")
+    project.release("2024-04-01-second", title="A second release")
+    server.wait_for(lambda v: v["items"].get("releases/2024-04-01-second") == "built")
+    assert (project.root / "dist" / "releases" / "2024-04-01-second.pdf").is_file()
+
+
+def test_a_data_error_shows_in_place_and_the_server_keeps_running(server, project, tmp_path):
+    server.wait_for(lambda v: v["items"].get(f"releases/{SLUG}") == "built")
+    path = project.write(f"releases/{SLUG}.yaml", "title: Broken\ndate: 2024-13-45\n"
+                                                  "dateline: Portland, ME\nbody: x\n")
+    state = server.wait_for(lambda v: v["errors"])
+    assert state["items"][f"releases/{SLUG}"] == "error"
+    message = f"{path}:2:7: 'date' is not a real date: '2024-13-45'"
+    assert state["errors"] == [message]
+    assert message.replace("'", "&#x27;") in server.text("/")
+    assert message.replace("'", "&#x27;") in server.text(f"/releases/{SLUG}")
+    # The last good PDF stays in view, marked as such.
+    status, headers, _ = server.get(f"/releases/{SLUG}.pdf")
+    assert status == 200 and headers["X-Presskit-State"] == "error"
+
+    project.release(title="Fixed and rebuilt")
+    server.wait_for(lambda v: not v["errors"])
+    assert "Fixed and rebuilt" in server.pdf_text(f"/releases/{SLUG}.pdf", tmp_path)
+    assert server.process.poll() is None
+
+
+def test_a_yaml_syntax_error_in_the_organization_marks_every_release(server, project):
+    project.write("organization.yaml", "name: [unclosed\n")
+    state = server.wait_for(lambda v: v["errors"])
+    assert all(s == "error" for s in state["items"].values())
+    assert state["errors"][0].startswith(f"{project.root / 'organization.yaml'}:")
+    assert "YAML syntax error" in server.text(f"/releases/{SLUG}")
+
+
+def test_unknown_pages_and_foreign_host_names_are_refused(server):
+    assert server.get("/releases/nope.pdf")[0] == 404
+    assert server.get("/releases/../../etc/passwd")[0] == 404
+    assert server.get("/", Host="attacker.example.com")[0] == 403
+    assert server.get("/", Host=f"localhost:{server.port}")[0] == 200
+
+
+def test_it_listens_on_loopback_only(server):
+    address = _outside_address()
+    if address is None:
+        pytest.skip("this machine has no address besides loopback")
+    with pytest.raises(OSError):
+        socket.create_connection((address, server.port), timeout=2).close()
+
+
+def test_a_busy_port_gives_one_clear_line(project):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "presskit", "--project", str(project.root),
+                               "serve", "--port", str(port)], capture_output=True, text=True,
+                              timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == (f"127.0.0.1:{port}: the port is in use; stop what uses it or "
+                           f"choose another with --port\n")
+
+
+def test_serve_outside_a_project_refuses(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "presskit", "--project", str(tmp_path),
+                           "serve", "--port", "0"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"{tmp_path / 'organization.yaml'}: missing")
+
+
+def _outside_address() -> str | None:
+    """An address of this machine that is not loopback, if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET: nothing is sent over UDP connect
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
