@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, getaddresses
 from types import SimpleNamespace
 
@@ -71,6 +71,8 @@ class Composer:
         self.sender = sender
         self.reply_to = reply_to
         self.pdf_name = pdf_name
+        self._pdf: bytes | None = None
+        self._pdf_mime: MIMEPart | None = None
         # The built-in environment escapes everything; plain-text parts must not be escaped.
         self.env = render.environment(project).overlay(
             autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
@@ -122,6 +124,12 @@ class Composer:
             where = self.env.get_template(name).filename or name
             raise BuildError(f"{where}: template error: {exc.message}") from None
 
+    def _attachment(self, pdf: bytes) -> MIMEPart:
+        # Encoded once and shared by every message: base64 of the PDF is the costly part.
+        if self._pdf is not pdf:
+            self._pdf, self._pdf_mime = pdf, _pdf_part(pdf, self.pdf_name)
+        return self._pdf_mime
+
     def message(self, recipient: Recipient, rendered: Rendered, pdf: bytes, *,
                 msg_id: str, date: dt.datetime | None = None,
                 references: str = "") -> EmailMessage:
@@ -143,10 +151,18 @@ class Composer:
         msg["List-Unsubscribe"] = f"<mailto:{unsubscribe}?subject=unsubscribe>"
         msg.set_content(rendered.text, subtype="plain", cte="quoted-printable")
         msg.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
-        msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=self.pdf_name)
+        msg.make_mixed()
+        msg.attach(self._attachment(pdf))
         # After the parts: set_content drops the Content-* headers already set.
         msg["Content-Language"] = self.context["release"].lang
         return msg
+
+
+def _pdf_part(pdf: bytes, filename: str) -> MIMEPart:
+    part = MIMEPart(policy=policy.SMTP)
+    part.set_content(pdf, maintype="application", subtype="pdf", disposition="attachment",
+                     filename=filename)
+    return part
 
 
 def _lead(body: str, dateline: str, date_text: str) -> str:

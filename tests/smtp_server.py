@@ -38,7 +38,8 @@ class Handler:
     rcpt_replies: dict[str, list[str]] = field(default_factory=dict)
     data_replies: dict[str, list[str]] = field(default_factory=dict)
     drop_at_rcpt: set[str] = field(default_factory=set)   # drop the connection once, at RCPT
-    stall_after: int | None = None                        # hang in DATA after N messages
+    stall_after: int | None = None                        # hang after N messages...
+    stall_in: str = "DATA"                                # ...in DATA or at RCPT
     received: list[Received] = field(default_factory=list)
     attempts: dict[str, int] = field(default_factory=dict)
     stalled: threading.Event = field(default_factory=threading.Event)
@@ -46,6 +47,7 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         key = address.lower()
         self.attempts[key] = self.attempts.get(key, 0) + 1
+        await self._maybe_stall("RCPT")
         if key in self.drop_at_rcpt:
             self.drop_at_rcpt.discard(key)
             server.transport.close()
@@ -57,9 +59,7 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.stall_after is not None and len(self.received) >= self.stall_after:
-            self.stalled.set()
-            await asyncio.sleep(3600)   # the client is killed while waiting for our answer
+        await self._maybe_stall("DATA")
         replies = self.data_replies.get(envelope.rcpt_tos[0].lower()) if envelope.rcpt_tos \
             else None
         if replies:
@@ -67,6 +67,12 @@ class Handler:
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                       bytes(envelope.original_content)))
         return "250 2.0.0 queued"
+
+    async def _maybe_stall(self, where: str) -> None:
+        if self.stall_in == where and self.stall_after is not None \
+                and len(self.received) >= self.stall_after:
+            self.stalled.set()
+            await asyncio.sleep(3600)   # the client is killed while waiting for our answer
 
     def to(self, address: str) -> list[Received]:
         return [r for r in self.received if address.lower() in [a.lower() for a in r.rcpt_tos]]

@@ -1,7 +1,10 @@
 """`presskit send` against a real SMTP server on 127.0.0.1 (aiosmtpd), with a real ledger."""
 from __future__ import annotations
 
+import re
+import shutil
 import sqlite3
+import subprocess
 
 import pytest
 
@@ -350,3 +353,15 @@ def test_sent_shows_who_got_what(project, smtp_server):
     assert [line.split()[0] for line in lines] == ["sent", "failed", "sent", "never"]
     assert "ben.okoro@example.org" in lines[1] and "550 5.1.1 no such user" in lines[1]
     assert "dana.li@example.org" in lines[3]
+
+
+@pytest.mark.skipif(shutil.which("spamassassin") is None, reason="spamassassin is not installed")
+def test_spamassassin_does_not_take_it_for_spam(project, smtp_server):
+    configure(project, smtp_server.port)
+    project.release(embargo="2099-01-05T09:00:00-05:00")
+    assert send(project, "--under-embargo").exit_code == 0
+    checked = subprocess.run(["spamassassin", "-L", "-t"],
+                             input=smtp_server.handler.received[0].data,
+                             capture_output=True, timeout=120).stdout
+    status = re.search(rb"X-Spam-Status: (\w+), score=(-?[\d.]+)", checked)
+    assert status and status[1] == b"No" and float(status[2]) < 1.0, checked[-1500:]

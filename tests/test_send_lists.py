@@ -1,0 +1,108 @@
+"""Media lists, settings and pacing checked without a server."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO, run
+from presskit import medialist
+from presskit.errors import PresskitError, ProjectError
+from presskit.load import load_project
+from presskit.model import SmtpSettings
+from presskit.send import _smtp_settings
+from presskit.smtp import RateLimit, check_settings, credentials, is_loopback
+
+
+def problems(project, name="journalists"):
+    with pytest.raises(ProjectError) as caught:
+        medialist.load_list(load_project(project.root), name)
+    return [line.split("/")[-1] for line in caught.value.lines()]
+
+
+def test_a_csv_without_an_email_column(project):
+    project.write("media/journalists.csv", "name,outlet\nAna,Herald\n")
+    assert problems(project) == ["journalists.csv:1: the header row lacks the required "
+                                 "column 'email'"]
+
+
+def test_yaml_list_problems_name_their_lines(project):
+    project.write("media/journalists.yaml", """\
+        - email: ana@example.org
+          name: Ana
+        - just a string
+        - email: ana@EXAMPLE.org
+        - {email: "bad@", name: Bad}
+        """)
+    assert problems(project) == [
+        "journalists.yaml:3: each entry is a mapping such as {email: ..., name: ...}",
+        "journalists.yaml:4: ana@example.org is on the list twice (first on line 1)",
+        "journalists.yaml:5: 'bad@' is not a valid e-mail address: There must be something "
+        "after the @-sign.",
+    ]
+
+
+def test_suppressed_txt_is_checked_and_case_insensitive(project):
+    project.write("media/journalists.csv", "email\nAna@Example.org\nben@example.org\n")
+    project.write("media/suppressed.txt", "ana@example.ORG\n")
+    media = medialist.load_list(load_project(project.root), "journalists")
+    assert [r.email for r in media.recipients] == ["ben@example.org"]
+    assert [r.email for r in media.suppressed] == ["Ana@example.org"]
+    project.write("media/suppressed.txt", "# comment\n\nnot an address\n")
+    assert problems(project) == ["suppressed.txt:3: 'not an address' is not a valid e-mail "
+                                 "address: An email address must have an @-sign."]
+
+
+def test_one_list_in_two_forms_is_refused(project):
+    project.write("media/journalists.csv", "email\nana@example.org\n")
+    project.write("media/journalists.yaml", [{"email": "ben@example.org"}])
+    assert problems(project) == ["journalists.yaml: list 'journalists' is given twice "
+                                 "(journalists.csv and journalists.yaml); keep one"]
+
+
+def test_an_empty_list_sends_nothing(project):
+    project.write("media/journalists.csv", "email,name\n")
+    assert problems(project) == ["journalists.csv: the list has no recipients"]
+
+
+def test_check_passes_the_sample_with_its_demo_list():
+    assert run("check", project_dir=REPO).exit_code == 0
+
+
+def test_rate_limit_spaces_messages_evenly():
+    now = [0.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    limit = RateLimit(120, clock=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        limit.wait()
+    assert slept == [0.5, 0.5]
+    off = RateLimit(0, clock=lambda: now[0], sleep=sleep)
+    off.wait(), off.wait()
+    assert slept == [0.5, 0.5]
+
+
+def test_plain_smtp_only_to_loopback():
+    assert is_loopback("localhost") and is_loopback("127.0.0.1") and is_loopback("::1")
+    assert not is_loopback("smtp.example.org") and not is_loopback("192.0.2.1")
+    check_settings(SmtpSettings("127.0.0.1", 25, "none"))
+    with pytest.raises(PresskitError, match="allowed only to a loopback host"):
+        check_settings(SmtpSettings("192.0.2.1", 25, "none"))
+
+
+def test_the_port_follows_a_security_given_on_the_command_line():
+    base = SmtpSettings("smtp.example.org", 587, "starttls")
+    assert _smtp_settings(base, None, None, "ssl").port == 465
+    assert _smtp_settings(SmtpSettings("h", 2525, "starttls"), None, None, "ssl").port == 2525
+    assert _smtp_settings(base, "other", 26, None) == SmtpSettings("other", 26, "starttls")
+
+
+def test_credentials_come_in_pairs(monkeypatch):
+    monkeypatch.delenv("PRESSKIT_SMTP_USER", raising=False)
+    monkeypatch.delenv("PRESSKIT_SMTP_PASSWORD", raising=False)
+    assert credentials() is None
+    monkeypatch.setenv("PRESSKIT_SMTP_USER", "press")
+    with pytest.raises(PresskitError, match="PRESSKIT_SMTP_PASSWORD is not set"):
+        credentials()

@@ -1,0 +1,71 @@
+"""A send killed mid-run and run again: nobody is mailed twice, nobody is forgotten.
+
+presskit runs in a subprocess (`python -m presskit send`) against a server that stalls after
+two messages; the test kills it there with SIGKILL, as a crash or a power cut would.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from conftest import REPO, run
+from smtp_server import smtp_server  # noqa: F401
+from test_send import SLUG, configure
+
+FIVE = ["ana.reyes@example.org", "ben.okoro@example.org", "chloe.martin@example.org",
+        "dana.li@example.org", "emil.berg@example.org"]
+
+
+def kill_when_stalled(project, server) -> None:
+    command = [sys.executable, "-m", "presskit", "--project", str(project.root), "send", SLUG,
+               "--to", "journalists"]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    try:
+        assert server.handler.stalled.wait(60), process.stderr.read1().decode()
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+
+
+@pytest.mark.parametrize("stall_in", ["DATA", "RCPT"])
+def test_killed_mid_run_and_resumed(project, smtp_server, stall_in):
+    configure(project, smtp_server.port)
+    project.write("media/journalists.csv",
+                  "email,name\n" + "".join(f"{a},{a.split('.')[0].title()}\n" for a in FIVE))
+    handler = smtp_server.handler
+    handler.stall_after, handler.stall_in = 2, stall_in
+    kill_when_stalled(project, smtp_server)
+    assert [r.rcpt_tos[0] for r in handler.received] == FIVE[:2]
+    handler.stall_after = None
+
+    resumed = run("send", SLUG, "--to", "journalists", project_dir=project.root)
+    counts = Counter(r.rcpt_tos[0] for r in handler.received)
+    assert max(counts.values()) == 1
+    if stall_in == "RCPT":
+        # Killed before the message was handed over: it is simply sent now.
+        assert resumed.exit_code == 0, resumed.stderr
+        assert sorted(counts) == sorted(FIVE)
+        assert "sent 3, 2 already reached" in resumed.stderr
+        return
+    # Killed while the server held the third message: its fate is unknown, so it is
+    # reported and not resent; the two never tried are sent.
+    assert resumed.exit_code == 3
+    assert sorted(counts) == sorted(FIVE[:2] + FIVE[3:])
+    assert [line.split(":")[0:2] for line in resumed.stderr.splitlines()
+            if "unknown" in line] == [[FIVE[2], " unknown"]]
+    again = run("send", SLUG, "--to", "journalists", project_dir=project.root)
+    assert again.exit_code == 3 and len(handler.received) == 4
+    forced = run("send", SLUG, "--to", "journalists", "--resend-unknown",
+                 project_dir=project.root)
+    assert forced.exit_code == 0, forced.stderr
+    counts = Counter(r.rcpt_tos[0] for r in handler.received)
+    assert sorted(counts) == sorted(FIVE) and max(counts.values()) == 1
+    sent = run("sent", SLUG, project_dir=project.root)
+    assert [line.split()[0] for line in sent.stdout.splitlines()] == ["sent"] * 5
