@@ -18,9 +18,6 @@ from urllib.parse import unquote, urlsplit
 from .errors import BuildError
 
 NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)"')
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4b",
-                "pdf/ua-1", "pdf/ua-2")
-
 
 def confined_fetcher(roots: tuple[Path, ...]):
     """A url_fetcher that serves data: URIs and files inside `roots`, and nothing else."""
