@@ -27,7 +27,7 @@ def test_init_writes_a_project_that_checks_strictly_and_builds(tmp_path):
     assert build.exit_code == 0, build.output
     assert "warning" not in build.stderr
     pdf = target / "dist" / "releases" / f"{today}-mobile-library-opens.pdf"
-    text = pdftotext(pdf)
+    text = " ".join(pdftotext(pdf).split())
     assert "Harbourlight opens its seventh mobile library" in text
     assert "FOR IMMEDIATE RELEASE" in text
     assert "Robin Example" in text and "press@example.org" in text

@@ -100,6 +100,8 @@ def test_index_lists_releases_and_the_pdf_is_served(server, tmp_path):
     status, headers, png = server.get(f"/releases/{SLUG}/page-1.png")
     assert status == 200 and png.startswith(b"\x89PNG")
     assert "fetch('/version.json'" in page                   # it reloads by itself
+    assert f'var key = "releases/{SLUG}"' in page            # when this release changes
+    assert f"releases/{SLUG}" in server.version()["versions"]
 
 
 def test_an_edit_shows_in_the_next_pdf_and_bumps_the_version(server, project, tmp_path):
@@ -130,7 +132,9 @@ def test_a_data_error_shows_in_place_and_the_server_keeps_running(server, projec
     message = f"{path}:2:7: 'date' is not a real date: '2024-13-45'"
     assert state["errors"] == [message]
     assert message.replace("'", "&#x27;") in server.text("/")
-    assert message.replace("'", "&#x27;") in server.text(f"/releases/{SLUG}")
+    page = server.text(f"/releases/{SLUG}")
+    assert message.replace("'", "&#x27;") in page
+    assert "the last version that built" in page
     # The last good PDF stays in view, marked as such.
     status, headers, _ = server.get(f"/releases/{SLUG}.pdf")
     assert status == 200 and headers["X-Presskit-State"] == "error"
