@@ -143,14 +143,12 @@ def serve_project(root: Path | str, *, host: str = "127.0.0.1", port: int = 8000
         raise PresskitError(f"{host}:{port}: cannot listen here: {exc.strerror}") from None
     bound_host, bound_port = server.server_address[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    say(f"previewing {preview.root} at http://{shown}:{bound_port}/ "
-        f"(Ctrl-C to stop)")
-    if host not in LOOPBACK_NAMES:
-        say(f"warning: listening on {host}: anyone who can reach this machine can read "
-            f"the drafts")
-    watcher = threading.Thread(target=preview.watch, name="presskit-watch", daemon=True)
-    watcher.start()
     try:
+        say(f"previewing {preview.root} at http://{shown}:{bound_port}/ (Ctrl-C to stop)")
+        if host not in LOOPBACK_NAMES:
+            say(f"warning: listening on {host}: anyone who can reach this machine can read "
+                f"the drafts")
+        threading.Thread(target=preview.watch, name="presskit-watch", daemon=True).start()
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         say("stopped")

@@ -197,3 +197,14 @@ def _outside_address() -> str | None:
         except OSError:
             return None
     return None if address.startswith("127.") else address
+
+
+def test_ctrl_c_stops_the_server_cleanly(project):
+    import signal
+
+    running = Server(project.root)
+    running.process.send_signal(signal.SIGINT)
+    assert running.process.wait(30) == 0
+    time.sleep(0.2)
+    assert running.lines[-1].strip() == "stopped"
+    assert not any("Traceback" in line for line in running.lines)
