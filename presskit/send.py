@@ -229,6 +229,13 @@ def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, compos
             book.mark(slug, r.email, DEFERRED, outcome.response)
             report.problems.append(f"{r.email}: deferred {job.tries} times, last: "
                                    f"{outcome.response}; run send again later")
+        elif outcome.status == smtp.PERMANENT and outcome.sender_refused:
+            # Every other message would be refused the same way (e.g. 530: log in first).
+            book.mark(slug, r.email, PENDING, outcome.response)
+            left = [job] + list(queue) + [j for _, _, j in later]
+            report.problems += [f"{j.recipient.email}: not sent: the server refused the sender "
+                                f"{sender}: {outcome.response}" for j in left]
+            return
         elif outcome.status == smtp.PERMANENT:
             book.mark(slug, r.email, FAILED, outcome.response)
             report.problems.append(f"{r.email}: refused: {outcome.response}")

@@ -33,6 +33,7 @@ class Outcome:
     status: str           # DELIVERED, TEMPORARY (4xx), PERMANENT (5xx) or DROPPED (connection)
     response: str         # e.g. "250 OK" or "451 try again later"
     after_dot: bool = False  # True when the connection dropped after the final dot was sent
+    sender_refused: bool = False  # refused at MAIL FROM: about us, not about the recipient
 
 
 def is_loopback(host: str) -> bool:
@@ -177,7 +178,7 @@ class Connection:
         try:
             code, reply = smtp.mail(sender)
             if code != 250:
-                return self._refused(code, reply)
+                return self._refused(code, reply, sender_refused=True)
             code, reply = smtp.rcpt(recipient)
             if code not in (250, 251):
                 return self._refused(code, reply)
@@ -200,7 +201,8 @@ class Connection:
             return Outcome(DELIVERED, _text(code, reply))
         return self._refused(code, reply, in_data=True)
 
-    def _refused(self, code: int, reply: bytes, in_data: bool = False) -> Outcome:
+    def _refused(self, code: int, reply: bytes, in_data: bool = False,
+                 sender_refused: bool = False) -> Outcome:
         # A refused command leaves the transaction open; RSET clears it for the next one.
         if not in_data:
             try:
@@ -212,7 +214,7 @@ class Connection:
             self.close()
             return Outcome(DROPPED if code == -1 else TEMPORARY, _text(code, reply))
         status = TEMPORARY if 400 <= code < 500 else PERMANENT
-        return Outcome(status, _text(code, reply))
+        return Outcome(status, _text(code, reply), sender_refused=sender_refused)
 
 
 def _dot_stuffed(data: bytes) -> bytes:

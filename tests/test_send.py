@@ -365,3 +365,18 @@ def test_spamassassin_does_not_take_it_for_spam(project, smtp_server):
                              capture_output=True, timeout=120).stdout
     status = re.search(rb"X-Spam-Status: (\w+), score=(-?[\d.]+)", checked)
     assert status and status[1] == b"No" and float(status[2]) < 1.0, checked[-1500:]
+
+
+def test_a_refused_sender_stops_the_run_without_failing_the_recipients(project, smtp_server):
+    configure(project, smtp_server.port)
+
+    async def refuse(server, session, envelope, address, mail_options):
+        return "530 5.7.0 Authentication required"
+
+    smtp_server.handler.handle_MAIL = refuse
+    result = send(project)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[-3:] == [
+        f"{a}: not sent: the server refused the sender press@example.org: "
+        f"530 5.7.0 Authentication required" for a in ADDRESSES]
+    assert {row[0] for row in ledger_rows(project).values()} == {"pending"}
