@@ -81,3 +81,13 @@ def test_init_refuses_a_file(tmp_path):
     result = run("init", tmp_path / "f")
     assert result.exit_code == 1
     assert result.stderr == f"{tmp_path / 'f'}: exists and is not a folder\n"
+
+
+def test_the_commented_settings_name_every_label():
+    from presskit.i18n import LABEL_KEYS
+    from presskit.scaffold import SCAFFOLD
+
+    text = (SCAFFOLD / "presskit.yaml").read_text(encoding="utf-8")
+    listed = text.split("# Label names:")[1].split("\n# labels:")[0]
+    names = {word.strip(" #.,\n") for word in listed.replace("\n#", " ").split(",")}
+    assert names == set(LABEL_KEYS)
