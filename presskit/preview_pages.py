@@ -9,6 +9,12 @@ import datetime as dt
 import json
 from html import escape
 
+
+def text(value: str) -> str:
+    """Escaped for an element's content: quotes stay as typed, so messages read (and grep) as
+    the terminal shows them."""
+    return escape(value, quote=False)
+
 from .errors import Problem
 from .preview import Item
 
@@ -71,16 +77,16 @@ def page(title: str, content: str, version: int, key: str | None = None) -> str:
     reload = RELOAD % (json.dumps(key).replace("<", "\\u003c"), version)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)} · presskit preview</title><style>{STYLE}</style></head>"
+            f"<title>{text(title)} · presskit preview</title><style>{STYLE}</style></head>"
             f'<body><header><a href="/">presskit preview</a>'
-            f'<span class="where">{escape(title)}</span></header>'
+            f'<span class="where">{text(title)}</span></header>'
             f"<main>{content}</main>{reload}</body></html>\n")
 
 
 def _problems_box(lines: list[str]) -> str:
     if not lines:
         return ""
-    shown = "\n".join(escape(line) for line in lines)
+    shown = "\n".join(text(line) for line in lines)
     return (f'<div class="errors" role="alert"><strong>Fix {"this" if len(lines) == 1 else "these"}'
             f' and the preview updates by itself:</strong><pre>{shown}</pre></div>')
 
@@ -94,8 +100,8 @@ def index_page(version: int, problems: list[Problem], items: list[Item]) -> str:
     rows = []
     for item in items:
         pdf = f'<a href="{escape(item.pdf_url)}">PDF</a>' if item.pdf_url else ""
-        rows.append(f'<tr><td><a href="{escape(item.url)}">{escape(item.title)}</a></td>'
-                    f'<td class="sub">{escape(item.subtitle)}</td><td>{_state(item)}</td>'
+        rows.append(f'<tr><td><a href="{escape(item.url)}">{text(item.title)}</a></td>'
+                    f'<td class="sub">{text(item.subtitle)}</td><td>{_state(item)}</td>'
                     f"<td>{pdf}</td></tr>")
     table = ("<table><thead><tr><th>Release or kit</th><th></th><th>State</th><th></th></tr>"
              f"</thead><tbody>{''.join(rows)}</tbody></table>" if rows
@@ -117,7 +123,7 @@ def item_page(item: Item, pages: int = 0) -> str:
     notes = ""
     if warnings:
         notes = ('<div class="warnings"><strong>Warnings</strong><pre>'
-                 + "\n".join(escape(w) for w in warnings) + "</pre></div>")
+                 + "\n".join(text(w) for w in warnings) + "</pre></div>")
     has_pdf = item.pdf is not None and item.pdf.exists()
     viewer = (f'<iframe src="{escape(item.pdf_url)}?v={version}" title="{escape(item.title)}">'
               f"</iframe>" if has_pdf or item.state in ("stale", "building")
@@ -131,7 +137,7 @@ def item_page(item: Item, pages: int = 0) -> str:
         viewer = (f'<div class="pages">{images}</div>'
                   f"<details><summary>The PDF in the browser's viewer</summary>{viewer}"
                   f"</details>")
-    bar = (f'<div class="bar"><h1>{escape(item.title)}</h1>{_state(item)}'
-           f'<span class="sub">{escape(item.subtitle)}</span>'
+    bar = (f'<div class="bar"><h1>{text(item.title)}</h1>{_state(item)}'
+           f'<span class="sub">{text(item.subtitle)}</span>'
            f'<a href="{escape(item.pdf_url)}">Open the PDF</a><a href="/">All</a></div>')
     return page(item.title, bar + _problems_box(messages) + notes + viewer, version, item.key)
