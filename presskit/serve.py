@@ -64,6 +64,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._pdf(path)
         if PAGE_IMAGE_RE.match(path):
             return self._page_image(*PAGE_IMAGE_RE.match(path).groups())
+        preview.refresh()
         item = next((i for i in preview.snapshot()[2] if i.url == path), None)
         if item is None:
             return self._not_found()
