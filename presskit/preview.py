@@ -169,9 +169,12 @@ class Preview:
             with self._state_lock:
                 item = self.items.get(key)
                 if item is not None:
-                    changed_meanwhile = item.inputs != inputs
-                    item.state = "stale" if changed_meanwhile else state
-                    item.messages = messages
+                    if item.state == "error":      # the files broke while it was building
+                        pass
+                    elif item.inputs != inputs:    # edited while it was building
+                        item.state, item.messages = "stale", []
+                    else:
+                        item.state, item.messages = state, messages
                     if state == "built":
                         item.built_inputs = inputs
                     else:
