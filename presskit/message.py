@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
@@ -72,7 +73,7 @@ class Composer:
         self.reply_to = reply_to
         self.pdf_name = pdf_name
         self._pdf: bytes | None = None
-        self._pdf_mime: MIMEPart | None = None
+        self._pdf_part = b""
         # The built-in environment escapes everything; plain-text parts must not be escaped.
         self.env = render.environment(project).overlay(
             autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
@@ -124,45 +125,58 @@ class Composer:
             where = self.env.get_template(name).filename or name
             raise BuildError(f"{where}: template error: {exc.message}") from None
 
-    def _attachment(self, pdf: bytes) -> MIMEPart:
-        # Encoded once and shared by every message: base64 of the PDF is the costly part.
+    def _attachment(self, pdf: bytes) -> bytes:
+        # Encoded once and shared by every message: the PDF is the same in all of them.
         if self._pdf is not pdf:
-            self._pdf, self._pdf_mime = pdf, _pdf_part(pdf, self.pdf_name)
-        return self._pdf_mime
+            part = MIMEPart(policy=policy.SMTP)
+            part.set_content(pdf, maintype="application", subtype="pdf",
+                             disposition="attachment", filename=self.pdf_name)
+            self._pdf, self._pdf_part = pdf, part.as_bytes()
+        return self._pdf_part
 
     def message(self, recipient: Recipient, rendered: Rendered, pdf: bytes, *,
                 msg_id: str, date: dt.datetime | None = None,
-                references: str = "") -> EmailMessage:
-        """The whole message to one recipient: only that recipient in To, nobody in Cc."""
-        msg = EmailMessage(policy=policy.SMTP)
-        msg["From"] = self.sender
+                references: str = "") -> bytes:
+        """The whole message to one recipient, as SMTP carries it (CRLF line ends).
+
+        Only that recipient is in To, nobody in Cc. The email package makes every header and
+        part; the multipart/mixed around the parts is joined here, so that the PDF, the same
+        in every message, is encoded once a run rather than once a message.
+        """
+        head = EmailMessage(policy=policy.SMTP)
+        head["From"] = self.sender
         local, domain = recipient.email.rsplit("@", 1)
-        msg["To"] = Address(display_name=recipient.name, username=local, domain=domain)
+        head["To"] = Address(display_name=recipient.name, username=local, domain=domain)
         if self.reply_to:
-            msg["Reply-To"] = self.reply_to
-        msg["Subject"] = rendered.subject
-        msg["Date"] = format_datetime(date or dt.datetime.now(dt.timezone.utc))
-        msg["Message-ID"] = msg_id
+            head["Reply-To"] = self.reply_to
+        head["Subject"] = rendered.subject
+        head["Date"] = format_datetime(date or dt.datetime.now(dt.timezone.utc))
+        head["Message-ID"] = msg_id
         if references:
             # A correction threads under the message it corrects.
-            msg["In-Reply-To"] = references
-            msg["References"] = references
+            head["In-Reply-To"] = references
+            head["References"] = references
         unsubscribe = (self.reply_to or self.sender).addr_spec
-        msg["List-Unsubscribe"] = f"<mailto:{unsubscribe}?subject=unsubscribe>"
-        msg.set_content(rendered.text, subtype="plain", cte="quoted-printable")
-        msg.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
-        msg.make_mixed()
-        msg.attach(self._attachment(pdf))
-        # After the parts: set_content drops the Content-* headers already set.
-        msg["Content-Language"] = self.context["release"].lang
-        return msg
+        head["List-Unsubscribe"] = f"<mailto:{unsubscribe}?subject=unsubscribe>"
+
+        alternative = MIMEPart(policy=policy.SMTP)
+        alternative.set_content(rendered.text, subtype="plain", cte="quoted-printable")
+        alternative.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
+        parts = [alternative.as_bytes(), self._attachment(pdf)]
+        boundary = f"=_presskit_{uuid.uuid4().hex}"
+        assert not any(boundary.encode() in part for part in parts)
+        head["MIME-Version"] = "1.0"
+        head["Content-Type"] = f'multipart/mixed; boundary="{boundary}"'
+        head["Content-Language"] = self.context["release"].lang
+        headers = b"".join(policy.SMTP.fold_binary(name, value) for name, value in head.items())
+        delimiter = b"\r\n--" + boundary.encode()
+        body = b"".join(delimiter + b"\r\n" + _chomp(part) for part in parts)
+        return headers + b"\r\n" + body[2:] + delimiter + b"--\r\n"
 
 
-def _pdf_part(pdf: bytes, filename: str) -> MIMEPart:
-    part = MIMEPart(policy=policy.SMTP)
-    part.set_content(pdf, maintype="application", subtype="pdf", disposition="attachment",
-                     filename=filename)
-    return part
+def _chomp(data: bytes) -> bytes:
+    """A part without its last line end, which belongs to the boundary after it (RFC 2046)."""
+    return data[:-2] if data.endswith(b"\r\n") else data
 
 
 def _lead(body: str, dateline: str, date_text: str) -> str:

@@ -13,7 +13,6 @@ import heapq
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from email import policy
 from pathlib import Path
 from typing import Callable
 
@@ -213,7 +212,7 @@ def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, compos
         book.begin(slug, r.email, name=r.name, list_name=list_name, message_id=job.msg_id,
                    pdf_sha256=pdf_hash, correction=job.correction)
         data = composer.message(r, job.rendered, pdf, msg_id=job.msg_id,
-                                references=job.references).as_bytes()
+                                references=job.references)
         outcome = connection.transact(sender, r.email, data,
                                       before_dot=lambda: book.mark(slug, r.email, SENDING))
         if outcome.status == smtp.DELIVERED:
@@ -282,7 +281,7 @@ def _write_outbox(project: Project, slug: str, composer: Composer, jobs: list[_J
     for n, job in enumerate(jobs, start=1):
         message = composer.message(job.recipient, job.rendered, pdf, msg_id=job.msg_id)
         path = folder / f"{n:0{width}d}-{job.recipient.email}.eml"
-        path.write_bytes(message.as_bytes(policy=policy.default))
+        path.write_bytes(message.replace(b"\r\n", b"\n"))   # files keep the local line ends
         written.append(path)
     return written
 
