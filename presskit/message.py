@@ -122,8 +122,16 @@ class Composer:
             raise BuildError(f"{self.project.root / 'templates' / name}: no such template in "
                              f"the project or the built-in theme") from None
         except jinja2.UndefinedError as exc:
-            where = self.env.get_template(name).filename or name
-            raise BuildError(f"{where}: template error: {exc.message}") from None
+            raise BuildError(f"{self._where(exc, name)}: template error: {exc.message}") \
+                from None
+
+    def _where(self, exc: Exception, name: str) -> str:
+        """path:line of the template line that failed, from the traceback Jinja2 rewrites."""
+        import traceback
+
+        path = self.env.get_template(name).filename or name
+        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
+        return f"{path}:{lines[-1]}" if lines else path
 
     def _attachment(self, pdf: bytes) -> bytes:
         # Encoded once and shared by every message: the PDF is the same in all of them.

@@ -282,10 +282,10 @@ def test_embargo_refused_unless_under_embargo(project, smtp_server):
 
 def test_a_template_typo_stops_the_run_before_any_message(project, smtp_server):
     configure(project, smtp_server.port)
-    project.write("templates/email/body.txt", "Dear {{ recipient.nmae }},\n")
+    project.write("templates/email/body.txt", "Hello,\n{{ recipient.nmae }}\n")
     result = send(project)
     assert result.exit_code == 1
-    assert "body.txt: template error: " in result.stderr
+    assert "templates/email/body.txt:2: template error: " in result.stderr
     assert "has no attribute 'nmae'" in result.stderr
     assert smtp_server.handler.attempts == {}
 

@@ -14,6 +14,7 @@ from collections import Counter
 import pytest
 
 from conftest import REPO, run
+from presskit.message import message_id
 from smtp_server import smtp_server  # noqa: F401
 from test_send import SLUG, configure
 
@@ -67,5 +68,8 @@ def test_killed_mid_run_and_resumed(project, smtp_server, stall_in):
     assert forced.exit_code == 0, forced.stderr
     counts = Counter(r.rcpt_tos[0] for r in handler.received)
     assert sorted(counts) == sorted(FIVE) and max(counts.values()) == 1
+    # Resent under the Message-ID the ledger had, so mail software can tell it is the same.
+    assert handler.to(FIVE[2])[0].message["Message-ID"] == \
+        message_id(SLUG, FIVE[2], "example.org")
     sent = run("sent", SLUG, project_dir=project.root)
     assert [line.split()[0] for line in sent.stdout.splitlines()] == ["sent"] * 5
