@@ -153,6 +153,10 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
                                             date_text)),
         notes_html=Markup(markdown.to_html(release.notes)) if release.notes.strip() else "",
         boilerplate_html=Markup(markdown.to_html(boilerplate)),
+        # The organization's own boilerplate is in its language, which may run the other way.
+        boilerplate_lang=lang if release.boilerplate else project.organization.lang,
+        boilerplate_dir=i18n.direction(lang if release.boilerplate
+                                       else project.organization.lang),
         images=[SimpleNamespace(uri=_image_uri(img.src, width, 4.3), caption=img.caption,
                                 caption_html=Markup(markdown.to_inline_html(img.caption)),
                                 credit=img.credit, alt=img.alt)
