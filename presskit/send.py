@@ -142,8 +142,10 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
                          per_minute=email.per_minute if per_minute is None else per_minute,
                          retry_delays=retry_delays, reconnect_delays=reconnect_delays,
                          echo=echo)
-            finally:
-                connection.close()
+            except BaseException:
+                connection.abort()   # e.g. Ctrl-C while the server stalls: leave at once
+                raise
+            connection.close()
     report.seconds = time.monotonic() - started
     return report
 

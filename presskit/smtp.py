@@ -160,6 +160,12 @@ class Connection:
             self.smtp.close()
         self.smtp = None
 
+    def abort(self) -> None:
+        """Drop the connection without QUIT (which a stalled server might never answer)."""
+        if self.smtp is not None:
+            self.smtp.close()
+            self.smtp = None
+
     def transact(self, sender: str, recipient: str, data: bytes,
                  before_dot: Callable[[], None] = lambda: None) -> Outcome:
         """One message to one recipient. ``data`` has CRLF line ends (policy SMTP).

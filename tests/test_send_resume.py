@@ -22,7 +22,7 @@ FIVE = ["ana.reyes@example.org", "ben.okoro@example.org", "chloe.martin@example.
         "dana.li@example.org", "emil.berg@example.org"]
 
 
-def kill_when_stalled(project, server) -> None:
+def kill_when_stalled(project, server, how=signal.SIGKILL) -> int:
     command = [sys.executable, "-m", "presskit", "--project", str(project.root), "send", SLUG,
                "--to", "journalists"]
     env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -31,18 +31,21 @@ def kill_when_stalled(project, server) -> None:
     try:
         assert server.handler.stalled.wait(60), process.stderr.read1().decode()
     finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait(10)
+        process.send_signal(how)
+        code = process.wait(10)   # Ctrl-C too must not wait on the stalled server
+    return code
 
 
-@pytest.mark.parametrize("stall_in", ["DATA", "RCPT"])
-def test_killed_mid_run_and_resumed(project, smtp_server, stall_in):
+@pytest.mark.parametrize("stall_in, how", [("DATA", signal.SIGKILL), ("RCPT", signal.SIGKILL),
+                                           ("DATA", signal.SIGINT)])
+def test_killed_mid_run_and_resumed(project, smtp_server, stall_in, how):
     configure(project, smtp_server.port)
     project.write("media/journalists.csv",
                   "email,name\n" + "".join(f"{a},{a.split('.')[0].title()}\n" for a in FIVE))
     handler = smtp_server.handler
     handler.stall_after, handler.stall_in = 2, stall_in
-    kill_when_stalled(project, smtp_server)
+    assert kill_when_stalled(project, smtp_server, how) == (130 if how == signal.SIGINT
+                                                            else -signal.SIGKILL)
     assert [r.rcpt_tos[0] for r in handler.received] == FIVE[:2]
     handler.stall_after = None
 
