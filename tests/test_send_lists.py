@@ -106,3 +106,12 @@ def test_credentials_come_in_pairs(monkeypatch):
     monkeypatch.setenv("PRESSKIT_SMTP_USER", "press")
     with pytest.raises(PresskitError, match="PRESSKIT_SMTP_PASSWORD is not set"):
         credentials()
+
+
+def test_sending_needs_a_sender(project):
+    project.write("media/journalists.csv", "email\nana@example.org\n")
+    result = run("send", "2024-03-05-clinics-open", "--to", "journalists", "--dry-run",
+                 project_dir=project.root)
+    assert result.exit_code == 1
+    assert result.stderr.endswith("presskit.yaml: email.from must be one address such as "
+                                  "'Press Office <press@example.org>'\n")
