@@ -9,6 +9,7 @@ process rendered before, so the output is the same whatever the number of worker
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -73,13 +74,49 @@ def render_job(job: Job) -> Outcome:
     return Outcome(Job(job.slug, "", job.base, job.roots), data, warnings)
 
 
+def import_engine() -> None:
+    """Import WeasyPrint, skipping its library search by subprocesses where it can.
+
+    WeasyPrint tries names like 'libpango-1.0-0' before 'libpango-1.0.so.0', and cffi asks
+    ctypes.util.find_library about each one it cannot open, which runs ldconfig, gcc and ld:
+    about 20 processes and a third of a second on every start. On Linux the '.so.N' names it
+    also tries open directly, so the search is switched off for the import; should the
+    libraries then not load, WeasyPrint is imported again the ordinary way.
+    """
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        import weasyprint  # noqa: F401
+        return
+    import contextlib
+    import ctypes.util
+    import io
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        # WeasyPrint prints a help text before raising when a library is missing: not now.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401
+        return
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = search
+    import weasyprint  # noqa: F401,F811
+
+
 def warm_worker() -> None:
     """A worker's initializer: import WeasyPrint, load fonts, lay out one small page."""
     # Ctrl-C reaches the whole process group; the main process alone decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import_engine()
     from .pdf import render_pdf
 
     render_pdf(WARM_UP_HTML, Path.cwd(), (Path.cwd(),))
+    # What is loaded now lives as long as the worker: keep the collector from scanning it again
+    # and again (a few per cent of a layout), and collect less often.
+    gc.freeze()
+    gc.set_threshold(20000, 50, 100)
 
 
 def _ready() -> int:
@@ -90,6 +127,7 @@ class InlineRenderer:
     """Renders in this process, one job after another: for one job, or --jobs 1."""
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        import_engine()
         for job in jobs:
             outcome = render_job(job)
             outcome.job = job

@@ -40,3 +40,16 @@ def test_a_build_with_nothing_to_do_reads_no_yaml_and_imports_no_engine(project)
     modules = top(imported("--project", str(project.root), "build"))
     for heavy in ("weasyprint", "yaml", "jinja2", "markdown_it", "babel", "PIL"):
         assert heavy not in modules, heavy
+
+
+def test_the_engine_imports_without_its_library_search_and_leaves_ctypes_as_it_was():
+    code = ("import ctypes.util, sys; search = ctypes.util.find_library\n"
+            "from presskit.workers import import_engine; import_engine()\n"
+            "assert 'weasyprint.text.ffi' in sys.modules\n"
+            "assert ctypes.util.find_library is search\n"
+            "from presskit.pdf import render_pdf; from pathlib import Path\n"
+            "assert render_pdf('<p>x</p>', Path('.'), (Path('.'),)).startswith(b'%PDF-')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""

@@ -1,0 +1,1 @@
+"""presskit's benchmark (`python -m bench`, `make bench`): figures, not a test."""

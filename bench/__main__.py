@@ -1,0 +1,313 @@
+"""presskit's benchmark: `python -m bench` (or `make bench`). Figures, not a test.
+
+Makes an invented organization (example.org) with 24 and 100 releases in a temporary folder and
+measures, in one run so the ratios compare like with like on a shared machine:
+
+- a cold `presskit build` of 24 releases against the engine floor (the same HTML rendered by one
+  warm process on one core) and against one `weasyprint` process per release;
+- a rebuild with nothing changed, after one release is edited, after a template is edited;
+- 100 releases: a cold build and `presskit kit --year` (time and peak memory);
+- `presskit send` of one release to 1000 addresses on a local aiosmtpd, rate limit off;
+- `presskit --help` against `python -c "import click"`.
+
+Every command runs as its own process, as a user would run it. Best of two for the cold build
+and the floor, median of several for the short ones.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bench.project import make_project, write_media_list
+
+BIN = Path(sys.executable).parent
+YEAR = 2025
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float          # the largest resident set of the process or any child it waited for
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(args: list[str], cwd: Path | None = None) -> Run:
+    """Run a command, timing it and reading its peak memory from wait4()."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode,
+                   out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+
+
+def presskit(*args: str) -> list[str]:
+    script = BIN / "presskit"
+    return [str(script)] + list(args) if script.exists() else \
+        [sys.executable, "-m", "presskit", *args]
+
+
+def build(project: Path, *args: str) -> Run:
+    result = run(presskit("--project", str(project), "build", *args))
+    if result.returncode != 0:
+        sys.exit(f"bench: presskit build failed:\n{result.stderr[-3000:]}")
+    return result
+
+
+def built_count(result: Run) -> int:
+    """N from the build's last line, 'N built, M up to date'."""
+    last = result.stderr.strip().splitlines()[-1]
+    return int(last.split(" built")[0])
+
+
+def clean(project: Path) -> None:
+    shutil.rmtree(project / "dist", ignore_errors=True)
+    shutil.rmtree(project / ".presskit", ignore_errors=True)
+
+
+def floor(project: Path, html_dir: Path) -> dict:
+    result = run([sys.executable, "-m", "bench.floor", str(project), str(html_dir)],
+                 cwd=Path(__file__).resolve().parent.parent)
+    if result.returncode != 0:
+        sys.exit(f"bench: the engine floor failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout)
+
+
+def weasyprint_cli(html_dir: Path, sample: int | None) -> tuple[float, int, int]:
+    """Seconds for one `weasyprint` process per release (a sample, scaled, when asked)."""
+    files = sorted(html_dir.glob("*.html"))
+    chosen = files if not sample or sample >= len(files) else \
+        [files[i * len(files) // sample] for i in range(sample)]
+    exe = BIN / "weasyprint"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "weasyprint"]
+    total = 0.0
+    for html in chosen:
+        result = run(command + [str(html), str(html.with_suffix(".pdf"))])
+        if result.returncode != 0:
+            sys.exit(f"bench: weasyprint failed on {html.name}:\n{result.stderr[-2000:]}")
+        total += result.seconds
+    return total * len(files) / len(chosen), len(chosen), len(files)
+
+
+def median_of(n: int, make) -> float:
+    return statistics.median(make().seconds for _ in range(n))
+
+
+def edit_release(project: Path, index: int) -> None:
+    path = sorted((project / "releases").glob("*.yaml"))[index]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["body"] += "\nA paragraph added by the benchmark, as an editor would add one.\n"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def edit_template(project: Path) -> None:
+    """A project override of a built-in template, as a press office would make one."""
+    from presskit import theme
+
+    source = theme.builtin_root() / "templates" / "_letterhead.html"
+    target = project / "templates" / source.name
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(source.read_text(encoding="utf-8") + "{# edited by the benchmark #}\n",
+                      encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def send_bench(project: Path, count: int) -> dict | str:
+    """Send one release to `count` addresses on a local aiosmtpd; messages a second."""
+    if run(presskit("send", "--help")).returncode != 0:
+        return "skipped: this presskit has no `send` command yet"
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        return "skipped: aiosmtpd is not installed (pip install -e '.[test]')"
+
+    class Counter:
+        received = 0
+
+        async def handle_DATA(self, server, session, envelope):
+            Counter.received += len(envelope.rcpt_tos)
+            return "250 OK"
+
+    write_media_list(project, "bench", count)
+    port = free_port()
+    controller = Controller(Counter(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        slug = sorted((project / "releases").glob("*.yaml"))[0].stem
+        result = run(presskit("--project", str(project), "-q", "send", slug, "--to", "bench",
+                              "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+                              "--smtp-security", "none"))
+    finally:
+        controller.stop()
+    if result.returncode != 0:
+        return f"failed (exit {result.returncode}): {result.stderr.strip()[-300:]}"
+    return {"seconds": result.seconds, "received": Counter.received,
+            "rate": Counter.received / result.seconds}
+
+
+def kit_bench(project: Path) -> Run | str:
+    if run(presskit("kit", "--help")).returncode != 0:
+        return "skipped: this presskit has no `kit` command yet"
+    result = run(presskit("--project", str(project), "-q", "kit", "--year", str(YEAR)))
+    if result.returncode != 0:
+        return f"failed (exit {result.returncode}): {result.stderr.strip()[-300:]}"
+    return result
+
+
+class Table:
+    def __init__(self):
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.verdicts: list[bool] = []
+
+    def figure(self, name: str, value: str) -> None:
+        self.rows.append((name, value, "", ""))
+        print(f"  {name}: {value}", flush=True)
+
+    def ratio(self, name: str, value: float, limit: float, *, at_least: bool = False,
+              unit: str = "") -> None:
+        ok = value >= limit if at_least else value <= limit
+        self.verdicts.append(ok)
+        target = f"{'>=' if at_least else '<='} {limit:g}{unit}"
+        self.rows.append((name, f"{value:.3g}{unit}", target, "PASS" if ok else "MISS"))
+        print(f"  {name}: {value:.3g}{unit} (target {target}) {'PASS' if ok else 'MISS'}",
+              flush=True)
+
+    def print(self) -> None:
+        width = max(len(r[0]) for r in self.rows)
+        print()
+        print(f"{'figure':<{width}}  {'value':>12}  {'target':>10}  result")
+        for name, value, target, verdict in self.rows:
+            print(f"{name:<{width}}  {value:>12}  {target:>10}  {verdict}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--small", type=int, default=24, help="releases in the small project")
+    parser.add_argument("--large", type=int, default=100, help="releases in the large project")
+    parser.add_argument("--messages", type=int, default=1000, help="messages to send")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+
+    table = Table()
+    tmp = Path(tempfile.mkdtemp(prefix="presskit-bench-"))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"presskit benchmark in {tmp}: {cores} cores, load average "
+          f"{os.getloadavg()[0]:.2f} at the start (the machine may be shared)", flush=True)
+    try:
+        # Start-up first, while nothing else of ours runs.
+        click_s = median_of(9, lambda: run([sys.executable, "-c", "import click"]))
+        help_s = median_of(9, lambda: run(presskit("--help")))
+        table.figure("python -c 'import click'", f"{click_s * 1000:.0f} ms")
+        table.figure("presskit --help", f"{help_s * 1000:.0f} ms")
+        table.ratio("--help / import click", help_s / click_s, 2.0)
+
+        n = args.small
+        small = tmp / f"org-{n}"
+        make_project(small, n, year=YEAR)
+        html_dir = tmp / f"html-{n}"
+        colds, floors = [], []
+        for _ in range(2):   # best of two, alternated, for both: the machine is shared
+            clean(small)
+            cold = build(small)
+            if built_count(cold) != n:
+                sys.exit(f"bench: the cold build built {built_count(cold)} of {n}")
+            colds.append(cold)
+            floors.append(floor(small, html_dir))
+        cold = min(colds, key=lambda r: r.seconds)
+        engine = min(floors, key=lambda f: f["seconds"])
+        cold_runs = ", ".join(f"{r.seconds:.2f}" for r in colds)
+        floor_runs = ", ".join(f"{f['seconds']:.2f}" for f in floors)
+        table.figure(f"cold build, {n} releases", f"{cold.seconds:.2f} s "
+                     f"(runs {cold_runs}; peak {cold.peak_mb:.0f} MB a process)")
+        table.figure(f"engine floor, {n} (1 warm process, 1 core)",
+                     f"{engine['seconds']:.2f} s (runs {floor_runs}; "
+                     f"{engine['seconds'] / n * 1000:.0f} ms a release; "
+                     f"{engine['differ']} PDFs differ from the build's)")
+        cli_s, sampled, total = weasyprint_cli(html_dir, None)
+        table.figure(f"one weasyprint process per release, {n}", f"{cli_s:.1f} s")
+        table.ratio(f"cold build / engine floor ({n})", cold.seconds / engine["seconds"], 0.6)
+        table.figure(f"cold build / weasyprint per release ({n})", f"{cold.seconds / cli_s:.3g}")
+
+        noop = median_of(5, lambda: build(small))
+        table.figure("no-op rebuild", f"{noop * 1000:.0f} ms")
+        table.ratio("no-op / cold", noop / cold.seconds, 0.05)
+
+        edits = []
+        for i in range(3):
+            edit_release(small, i * n // 3)
+            edited = build(small)
+            if built_count(edited) != 1:
+                sys.exit(f"bench: one edited release rebuilt {built_count(edited)} PDFs")
+            edits.append(edited.seconds)
+        one = statistics.median(edits)
+        table.figure("one release edited", f"{one:.2f} s (median of 3; exactly 1 PDF each)")
+        table.ratio("one edit / cold", one / cold.seconds, 0.15)
+
+        edit_template(small)
+        template = build(small)
+        table.figure("template edited", f"{template.seconds:.2f} s "
+                     f"({built_count(template)} PDFs rebuilt)")
+        table.figure("template edit / cold", f"{template.seconds / cold.seconds:.3g}")
+
+        n = args.large
+        large = tmp / f"org-{n}"
+        make_project(large, n, year=YEAR)
+        big = build(large)
+        table.figure(f"cold build, {n} releases", f"{big.seconds:.2f} s "
+                     f"(peak {big.peak_mb:.0f} MB a process)")
+        html_large = tmp / f"html-{n}"
+        engine_large = floor(large, html_large)
+        cli_large, sampled, total = weasyprint_cli(html_large, 8)
+        table.figure(f"engine floor, {n}", f"{engine_large['seconds']:.2f} s")
+        table.figure(f"one weasyprint process per release, {n}",
+                     f"{cli_large:.1f} s (timed {sampled} of {total}, scaled)")
+        table.ratio(f"cold build / engine floor ({n})", big.seconds / engine_large["seconds"],
+                    0.6)
+        kit = kit_bench(large)
+        if isinstance(kit, str):
+            table.figure(f"kit of {n} releases", kit)
+        else:
+            table.figure(f"kit of {n} releases", f"{kit.seconds:.1f} s, peak {kit.peak_mb:.0f} MB")
+            table.ratio(f"kit of {n}: peak memory", kit.peak_mb, 400, unit=" MB")
+
+        sent = send_bench(small, args.messages)
+        if isinstance(sent, str):
+            table.figure(f"send {args.messages} messages", sent)
+        else:
+            table.figure(f"send {args.messages} messages",
+                         f"{sent['seconds']:.1f} s, {sent['received']} received")
+            table.ratio("send rate", sent["rate"], 100, at_least=True, unit="/s")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"\nload average {os.getloadavg()[0]:.2f} at the end; {cores} cores "
+          f"(other engineers' work shares them)")
+    table.print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
