@@ -78,10 +78,13 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
     renderer = renderer_for(len(stale), jobs)   # workers warm up while the YAML is read
     try:
         project = load_project(root)
-        return _build(project, selected, fresh, html_only, stale, cache, fingerprints,
-                      renderer, progress, write_html)
-    finally:
-        renderer.close()
+        results = _build(project, selected, fresh, html_only, stale, cache, fingerprints,
+                         renderer, progress, write_html)
+    except BaseException:
+        renderer.close(abort=True)
+        raise
+    renderer.close()
+    return results
 
 
 def build_releases(project, slugs: list[str] | None = None, *, write_html: bool = False,
@@ -102,10 +105,13 @@ def build_releases(project, slugs: list[str] | None = None, *, write_html: bool 
                                     force=force, write_html=write_html)
     renderer = renderer_for(len(stale), jobs)
     try:
-        return _build(project, selected, fresh, html_only, stale, cache, fingerprints,
-                      renderer, progress, write_html)
-    finally:
-        renderer.close()
+        results = _build(project, selected, fresh, html_only, stale, cache, fingerprints,
+                         renderer, progress, write_html)
+    except BaseException:
+        renderer.close(abort=True)
+        raise
+    renderer.close()
+    return results
 
 
 def _release_files(root: Path) -> dict[str, Path]:

@@ -133,7 +133,7 @@ class InlineRenderer:
             outcome.job = job
             yield outcome
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
 
 
@@ -165,7 +165,12 @@ class PoolRenderer:
             for future in pending:
                 future.cancel()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Stop the workers: after their jobs, or at once when the build failed (`abort`),
+        so that a typo in a release is reported without waiting for WeasyPrint to load."""
+        if abort:
+            for process in list(getattr(self.executor, "_processes", {}).values()):
+                process.terminate()
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 

@@ -49,6 +49,21 @@ def test_weasyprint_warnings_come_back_from_the_workers_prefixed_with_the_slug(p
                    for line in result.stderr.splitlines()), result.stderr
 
 
+def test_a_data_error_stops_the_workers_at_once_and_leaves_none_behind(project):
+    import multiprocessing
+    import time
+
+    make(project)
+    project.write(f"releases/{SLUGS[2]}.yaml", "title: No date, no body\n")
+    start = time.monotonic()
+    result = run("build", "--jobs", "2", project_dir=project.root)
+    assert result.exit_code == 1
+    assert f"releases/{SLUGS[2]}.yaml:1:1:" in result.stderr
+    assert time.monotonic() - start < 5
+    assert multiprocessing.active_children() == []
+    assert not (project.root / "dist" / "releases").exists()
+
+
 def test_quiet_build_prints_nothing(project):
     make(project)
     result = run("-q", "build", "--jobs", "2", project_dir=project.root)
