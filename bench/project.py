@@ -50,9 +50,8 @@ def _paragraph(rng: random.Random) -> str:
     return " ".join(_sentence(rng) for _ in range(rng.randint(3, 6)))
 
 
-def release_data(index: int, rng: random.Random, start: date) -> tuple[str, dict]:
-    """One release: between 3 and 16 paragraphs (one to three pages), a quote, a subhead."""
-    day = start + timedelta(days=index * 3)
+def release_data(index: int, rng: random.Random, day: date) -> tuple[str, dict]:
+    """One release: between 3 and 16 paragraphs (one to four pages), a quote, a subhead."""
     words = [rng.choice(WORDS) for _ in range(3)]
     slug = f"{day.isoformat()}-{'-'.join(words)}-{index:03d}"
     paragraphs = [_paragraph(rng) for _ in range(rng.randint(3, 16))]
@@ -96,13 +95,11 @@ def make_project(root: Path, n: int, *, seed: int = 7, year: int = 2025) -> list
     _dump(root / "organization.yaml", ORGANIZATION)
     _dump(root / "presskit.yaml", {"paper": "a4", "email": {
         "from": "HCHN Press <press@example.org>", "per_minute": 0}})
-    start = date(year, 1, 2)
-    step = max(1, 360 // max(n, 1) // 3)
+    # Spread over the year (every release dated in `year`, for the kit), in date order.
+    spacing = max(1, 360 // max(n, 1))
     slugs = []
     for i in range(n):
-        slug, data = release_data(i, rng, start - timedelta(days=0))
-        data["date"] = start + timedelta(days=(i * 3 * step) % 360)
-        slug = data["date"].isoformat() + slug[10:]
+        slug, data = release_data(i, rng, date(year, 1, 2) + timedelta(days=i * spacing))
         _dump(root / "releases" / f"{slug}.yaml", data)
         slugs.append(slug)
     return slugs
