@@ -73,26 +73,17 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
             cache.save()
         return [_report_fresh(root, slug, progress) for slug in fresh]
     from .load import load_project
-    from .workers import renderer_for
 
-    renderer = renderer_for(len(stale), jobs)   # workers warm up while the YAML is read
-    try:
-        project = load_project(root)
-        results = _build(project, selected, fresh, html_only, stale, cache, fingerprints,
-                         renderer, progress, write_html)
-    except BaseException:
-        renderer.close(abort=True)
-        raise
-    renderer.close()
-    return results
+    # The workers start first, so they load WeasyPrint while this process reads the YAML.
+    return _with_renderer(len(stale), jobs, lambda renderer: _build(
+        load_project(root), selected, fresh, html_only, stale, cache, fingerprints, renderer,
+        progress, write_html))
 
 
 def build_releases(project, slugs: list[str] | None = None, *, write_html: bool = False,
                    jobs: int | None = None, force: bool = False,
                    progress: Progress | None = None) -> list[BuildResult]:
     """Build the releases of a loaded project (all, or `slugs`) whose PDF is not current."""
-    from .workers import renderer_for
-
     progress = progress or Progress(quiet=True)
     selected = list(slugs) if slugs else list(project.releases)
     for slug in selected:
@@ -103,15 +94,24 @@ def build_releases(project, slugs: list[str] | None = None, *, write_html: bool 
     _remove_deleted(project.root, files, cache, progress)
     fresh, html_only, stale = _plan(project.root, selected, files, cache, fingerprints,
                                     force=force, write_html=write_html)
-    renderer = renderer_for(len(stale), jobs)
+    return _with_renderer(len(stale), jobs, lambda renderer: _build(
+        project, selected, fresh, html_only, stale, cache, fingerprints, renderer, progress,
+        write_html))
+
+
+def _with_renderer(count: int, jobs: int | None, work):
+    """Run work(renderer) with warm workers for `count` PDFs (or this process for one), and
+    stop the workers at once if it fails: a typo is reported without waiting for them."""
+    from .workers import renderer_for
+
+    renderer = renderer_for(count, jobs)
     try:
-        results = _build(project, selected, fresh, html_only, stale, cache, fingerprints,
-                         renderer, progress, write_html)
+        result = work(renderer)
     except BaseException:
         renderer.close(abort=True)
         raise
     renderer.close()
-    return results
+    return result
 
 
 def _release_files(root: Path) -> dict[str, Path]:
