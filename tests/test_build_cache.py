@@ -70,7 +70,7 @@ def test_a_template_or_style_or_the_organization_edited_rebuilds_all(three):
     assert built(build(three)) == []
 
 
-def test_an_image_edited_rebuilds_only_the_release_that_shows_it(three, tmp_path):
+def test_an_image_edited_rebuilds_only_the_release_that_shows_it(three):
     from PIL import Image
 
     def photo(colour):
