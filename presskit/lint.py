@@ -34,9 +34,9 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
     found: list[Problem] = []
 
     def warn(field: str | None, message: str, line: int | None = None) -> None:
-        line = line or (release.lines.get(field) if field else None)
-        found.append(Problem(str(release.path), line, 1 if line else None, message,
-                             warning=True))
+        # A warning about something missing points at the top of the file.
+        line = line or (release.lines.get(field) if field else None) or 1
+        found.append(Problem(str(release.path), line, 1, message, warning=True))
 
     if len(release.title) > MAX_HEADLINE:
         warn("title", f"the headline has {len(release.title)} characters; headlines over "

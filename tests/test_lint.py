@@ -59,7 +59,7 @@ def test_no_media_contact_anywhere_warns_and_the_organizations_suffice(project):
     project.organization(contacts=None)
     path = project.release()
     [warning] = warnings_of(project)
-    assert warning == f"{path}: warning: no media contact: give 'contacts' in the release " \
+    assert warning == f"{path}:1:1: warning: no media contact: give 'contacts' in the release " \
                       f"or in organization.yaml"
     project.release(contacts=[{"name": "Lee Example", "email": "lee@example.org"}])
     assert warnings_of(project) == []
