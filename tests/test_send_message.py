@@ -1,0 +1,116 @@
+"""The message of one recipient, assembled without the email package building it: every
+header and part must read back, through the email package's parser, as what was meant."""
+from __future__ import annotations
+
+import datetime as dt
+import quopri
+import random
+import string
+from email import policy
+from email.headerregistry import Address
+from email.parser import BytesParser
+
+import pytest
+
+from presskit.load import load_project
+from presskit.medialist import Recipient
+from presskit.message import (Composer, _fold, _header, _plain_phrase, message_id, parse_sender,
+                              quoted_printable)
+
+SLUG = "2024-03-05-clinics-open"
+# Not a PDF, but the attachment is opaque bytes: every byte value, to see each come back.
+PDF = bytes(range(256)) * 40
+NAMES = ["Ana Reyes", "", "J. Smith", "Smith, John", 'Ann "Jo" Lee', "Chloé Martin",
+         "Back\\slash", "x(y)", "Иван Петров", "李小龙", "Name " * 20, "=?utf-8?q?x?= y"]
+
+
+def composer(project, reply_to: str | None = "Media Desk <media@example.org>") -> Composer:
+    loaded = load_project(project.root)
+    return Composer(loaded, loaded.release(SLUG),
+                    sender=parse_sender("NRHA Press Office <press@example.org>", "from", "t"),
+                    reply_to=parse_sender(reply_to, "reply_to", "t") if reply_to else None,
+                    pdf_name=f"{SLUG}.pdf", embargoed=False)
+
+
+def parse(data: bytes):
+    return BytesParser(policy=policy.default).parsebytes(data)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_header_and_part_reads_back(project, name):
+    compose = composer(project)
+    r = Recipient(email="ana.reyes@example.org", name=name, outlet="Radio Estuaire")
+    rendered = compose.render(r)
+    msg_id = message_id(SLUG, r.email, "example.org")
+    date = dt.datetime(2024, 3, 5, 14, 30, tzinfo=dt.timezone.utc)
+    data = compose.message(r, rendered, PDF, msg_id=msg_id, date=date,
+                           references="<first.presskit@example.org>")
+    assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
+    msg = parse(data)
+    assert not msg.defects and all(not part.defects for part in msg.walk())
+    assert [a.display_name for a in msg["To"].addresses] == [" ".join(name.split())
+                                                             if "=?" not in name else "x y"]
+    assert msg["To"].addresses[0].addr_spec == "ana.reyes@example.org"
+    assert msg["From"] == "NRHA Press Office <press@example.org>"
+    assert msg["Reply-To"] == "Media Desk <media@example.org>"
+    assert msg["Subject"] == rendered.subject
+    assert msg["Date"].datetime == date
+    assert msg["Message-ID"] == msg_id
+    assert msg["In-Reply-To"] == msg["References"] == "<first.presskit@example.org>"
+    assert msg["List-Unsubscribe"] == "<mailto:media@example.org?subject=unsubscribe>"
+    assert msg["MIME-Version"] == "1.0" and msg["Content-Language"] == "en"
+    assert [p.get_content_type() for p in msg.walk()] == [
+        "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "application/pdf"]
+    text, html = msg.get_body(("plain",)), msg.get_body(("html",))
+    assert text.get_content().replace("\r\n", "\n") == rendered.text
+    assert html.get_content().replace("\r\n", "\n") == rendered.html.rstrip("\n") + "\n"
+    [attachment] = msg.iter_attachments()
+    assert attachment.get_filename() == f"{SLUG}.pdf" and attachment.get_content() == PDF
+    # Headers and body keep to RFC 5322's 78 characters a line where a line can be folded.
+    assert all(len(line) <= 78 for line in data.split(b"\r\n") if b" " in line.strip())
+
+
+def test_only_the_recipient_differs_between_two_messages(project):
+    compose = composer(project, reply_to=None)
+    messages = []
+    for address, name in (("ana.reyes@example.org", "Ana Reyes"),
+                          ("ben.okoro@example.org", "Ben Okoro")):
+        r = Recipient(email=address, name=name)
+        messages.append(parse(compose.message(r, compose.render(r), PDF,
+                                              msg_id=message_id(SLUG, address, "example.org"))))
+    ana, ben = messages
+    assert ana["Reply-To"] is None and ana["List-Unsubscribe"] == \
+        "<mailto:press@example.org?subject=unsubscribe>"
+    assert "Ana Reyes" not in ben.as_string() and "ana.reyes" not in ben.as_string()
+    assert ana["Message-ID"] != ben["Message-ID"]
+    assert ana.get_boundary() != ben.get_boundary()
+
+
+@pytest.mark.parametrize("text", [
+    "plain line\n",
+    "a = b, and a trailing space \nand a tab\t\n",
+    ".a dot first\n.\n",
+    "x" * 74 + " \n",     # the trailing space lands on the length limit
+    "é" * 30 + " " + "\u2028\x0b\x85 \n",
+    "long " * 40 + "\n\n\nend",
+    "CR\rLF\nCRLF\r\n",
+])
+def test_quoted_printable_lines_stay_under_76_and_decode_to_the_text(text):
+    data = quoted_printable(text)
+    assert all(len(line) <= 76 for line in data.split(b"\r\n"))
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    # Line ends are CRLF on the wire, whichever the text had.
+    assert quopri.decodestring(data) == b"\r\n".join(text.encode().splitlines()) + b"\r\n"
+
+
+def test_a_to_header_written_directly_is_what_the_email_package_writes():
+    rng = random.Random(5)
+    names = ["".join(rng.choice(string.printable[:95] + "\t") for _ in range(rng.randint(0, 50)))
+             for _ in range(300)] + NAMES
+    direct = 0
+    for name in names:
+        to = Address(display_name=name, username="ana.reyes", domain="example.org")
+        if _plain_phrase(name):
+            direct += 1
+            assert _header("To", str(to)) == _fold("To", to), name
+    assert direct > 250
