@@ -5,13 +5,16 @@ measures, in one run so the ratios compare like with like on a shared machine:
 
 - a cold `presskit build` of 24 releases against the engine floor (the same HTML rendered by one
   warm process on one core) and against one `weasyprint` process per release;
-- a rebuild with nothing changed, after one release is edited, after a template is edited;
+- a rebuild with nothing changed, after one release is edited (as a user meets it: with the
+  warm renderer the cold build left running; and with PRESSKIT_RENDERER=off), after a template
+  is edited;
 - 100 releases: a cold build and `presskit kit --year` (time and peak memory);
 - `presskit send` of one release to 1000 addresses on a local aiosmtpd, rate limit off;
 - `presskit --help` against `python -c "import click"`.
 
 Every command runs as its own process, as a user would run it. Best of two for the cold build
-and the floor, median of several for the short ones.
+and the floor, median of several for the short ones. The project's background renderer is
+stopped before every measurement that must be cold (the cold builds, the floors, the kit).
 """
 from __future__ import annotations
 
@@ -45,11 +48,12 @@ class Run:
     stderr: str
 
 
-def run(args: list[str], cwd: Path | None = None) -> Run:
+def run(args: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
     """Run a command, timing it and reading its peak memory from wait4()."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err)
+        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err,
+                                env={**os.environ, **env} if env else None)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -65,8 +69,8 @@ def presskit(*args: str) -> list[str]:
         [sys.executable, "-m", "presskit", *args]
 
 
-def build(project: Path, *args: str) -> Run:
-    result = run(presskit("--project", str(project), "build", *args))
+def build(project: Path, *args: str, env: dict | None = None) -> Run:
+    result = run(presskit("--project", str(project), "build", *args), env=env)
     if result.returncode != 0:
         sys.exit(f"bench: presskit build failed:\n{result.stderr[-3000:]}")
     return result
@@ -78,7 +82,29 @@ def built_count(result: Run) -> int:
     return int(last.split(" built")[0])
 
 
+def stop_renderer(project: Path, started: bool = False) -> None:
+    """Stop the project's warm background renderer, if any, and wait until it is gone; after a
+    build that `started` one, first wait for it to come up (it may not hold its lock yet)."""
+    from presskit import renderer
+
+    if started:
+        wait_renderer(project)
+    renderer.stop(project.resolve())
+
+
+def wait_renderer(project: Path) -> None:
+    """Wait until the renderer the last build started answers, as it would for a user who
+    edits a release a few seconds after building."""
+    from presskit import renderer
+    from presskit.cache import Fingerprints
+
+    root = project.resolve()
+    if renderer.wait_ready(root, Fingerprints(root), timeout=60) is None:
+        sys.exit("bench: no background renderer came up after the build")
+
+
 def clean(project: Path) -> None:
+    stop_renderer(project)
     shutil.rmtree(project / "dist", ignore_errors=True)
     shutil.rmtree(project / ".presskit", ignore_errors=True)
 
@@ -109,6 +135,18 @@ def weasyprint_cli(html_dir: Path, sample: int | None) -> tuple[float, int, int]
 
 def median_of(n: int, make) -> float:
     return statistics.median(make().seconds for _ in range(n))
+
+
+def one_edits(project: Path, n: int, env: dict | None) -> float:
+    """The median time of three builds, each after one release is edited."""
+    edits = []
+    for i in range(3):
+        edit_release(project, i * n // 3)
+        edited = build(project, env=env)
+        if built_count(edited) != 1:
+            sys.exit(f"bench: one edited release rebuilt {built_count(edited)} PDFs")
+        edits.append(edited.seconds)
+    return statistics.median(edits)
 
 
 def edit_release(project: Path, index: int) -> None:
@@ -235,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
             if built_count(cold) != n:
                 sys.exit(f"bench: the cold build built {built_count(cold)} of {n}")
             colds.append(cold)
+            stop_renderer(small, started=True)   # the floor runs alone, not beside a renderer
             floors.append(floor(small, html_dir))
         cold = min(colds, key=lambda r: r.seconds)
         engine = min(floors, key=lambda f: f["seconds"])
@@ -255,15 +294,16 @@ def main(argv: list[str] | None = None) -> int:
         table.figure("no-op rebuild", f"{noop * 1000:.0f} ms")
         table.ratio("no-op / cold", noop / cold.seconds, 0.05)
 
-        edits = []
-        for i in range(3):
-            edit_release(small, i * n // 3)
-            edited = build(small)
-            if built_count(edited) != 1:
-                sys.exit(f"bench: one edited release rebuilt {built_count(edited)} PDFs")
-            edits.append(edited.seconds)
-        one = statistics.median(edits)
-        table.figure("one release edited", f"{one:.2f} s (median of 3; exactly 1 PDF each)")
+        off = one_edits(small, n, {"PRESSKIT_RENDERER": "off"})
+        table.figure("one release edited, no renderer", f"{off:.2f} s (PRESSKIT_RENDERER=off; "
+                     f"median of 3; exactly 1 PDF each)")
+        table.figure("one edit, no renderer / cold", f"{off / cold.seconds:.3g}")
+        clean(small)
+        build(small)          # a cold build, which leaves the warm renderer running
+        wait_renderer(small)
+        one = one_edits(small, n, None)
+        table.figure("one release edited", f"{one:.2f} s (with the warm renderer the cold build "
+                     f"left; median of 3; exactly 1 PDF each)")
         table.ratio("one edit / cold", one / cold.seconds, 0.15)
 
         edit_template(small)
@@ -271,11 +311,13 @@ def main(argv: list[str] | None = None) -> int:
         table.figure("template edited", f"{template.seconds:.2f} s "
                      f"({built_count(template)} PDFs rebuilt)")
         table.figure("template edit / cold", f"{template.seconds / cold.seconds:.3g}")
+        stop_renderer(small)
 
         n = args.large
         large = tmp / f"org-{n}"
         make_project(large, n, year=YEAR)
         big = build(large)
+        stop_renderer(large, started=True)
         table.figure(f"cold build, {n} releases", f"{big.seconds:.2f} s "
                      f"(peak {big.peak_mb:.0f} MB a process)")
         html_large = tmp / f"html-{n}"
@@ -301,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
                          f"{sent['seconds']:.1f} s, {sent['received']} received")
             table.ratio("send rate", sent["rate"], 100, at_least=True, unit="/s")
     finally:
+        for project in tmp.glob("org-*"):
+            stop_renderer(project)
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end; {cores} cores "

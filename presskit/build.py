@@ -33,6 +33,7 @@ class BuildResult:
     pdf: Path
     built: bool = True            # False when the cache said it was up to date
     warnings: list[str] = field(default_factory=list)
+    background: bool = False      # rendered by the project's warm background renderer
 
 
 def release_pdf_path(project, slug: str) -> Path:
@@ -56,8 +57,13 @@ def build_release(project, release, *, write_html: bool = False) -> BuildResult:
 
 def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int | None = None,
                   force: bool = False, write_html: bool = False,
-                  progress: Progress | None = None) -> list[BuildResult]:
-    """Build the PDFs of a project folder's releases (all, or `slugs`) that are not current."""
+                  progress: Progress | None = None,
+                  warm_renderer: bool = True) -> list[BuildResult]:
+    """Build the PDFs of a project folder's releases (all, or `slugs`) that are not current.
+
+    With `warm_renderer` (and PRESSKIT_RENDERER not off) the PDFs are rendered by the project's
+    warm background renderer when one is up, and a build that rendered PDFs itself starts one.
+    """
     root = Path(root).resolve()
     progress = progress or Progress(quiet=True)
     files = _release_files(root)
@@ -77,7 +83,7 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
     # The workers start first, so they load WeasyPrint while this process reads the YAML.
     return _with_renderer(len(stale), jobs, lambda renderer: _build(
         load_project(root), selected, fresh, html_only, stale, cache, fingerprints, renderer,
-        progress, write_html))
+        progress, write_html), background=(root, fingerprints) if warm_renderer else None)
 
 
 def build_releases(project, slugs: list[str] | None = None, *, write_html: bool = False,
@@ -99,18 +105,29 @@ def build_releases(project, slugs: list[str] | None = None, *, write_html: bool 
         write_html))
 
 
-def _with_renderer(count: int, jobs: int | None, work):
+def _with_renderer(count: int, jobs: int | None, work, background=None):
     """Run work(renderer) with warm workers for `count` PDFs (or this process for one), and
-    stop the workers at once if it fails: a typo is reported without waiting for them."""
+    stop the workers at once if it fails: a typo is reported without waiting for them.
+
+    `background` is (root, fingerprints) of a build that may hand its PDFs to the project's
+    background renderer, and start one when it rendered PDFs itself.
+    """
     from .workers import renderer_for
 
-    renderer = renderer_for(count, jobs)
+    remote = None
+    if background and count:
+        from . import renderer as warm
+
+        remote = warm.connect(background[0], background[1], jobs)
+    renderer = remote or renderer_for(count, jobs)
     try:
         result = work(renderer)
     except BaseException:
         renderer.close(abort=True)
         raise
     renderer.close()
+    if background and count and (remote is None or remote.fallback is not None):
+        warm.start(background[0])
     return result
 
 
@@ -214,7 +231,8 @@ def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
             inputs = release_inputs(project, releases[slug], fingerprints)
             cache.entries[slug] = Entry(fingerprints.key(inputs), inputs, file_stamp(pdf),
                                         file_stamp(html_path) if write_html else None)
-            results[slug] = BuildResult(slug, pdf, True, list(outcome.warnings or []))
+            results[slug] = BuildResult(slug, pdf, True, list(outcome.warnings or []),
+                                        outcome.background)
             progress.advance(slug, f"built {pdf.relative_to(root)}")
     finally:
         cache.save()   # what was built stays built, even if the build was interrupted

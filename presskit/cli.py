@@ -47,6 +47,16 @@ def reports_errors(command):
     return wrapper
 
 
+def quiet_option(command):
+    """`-q/--quiet` after a command's name too (`presskit build -q`), as on the group."""
+    def set_quiet(ctx: click.Context, param, value: bool) -> None:
+        if value:
+            ctx.find_object(Context).quiet = True
+
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=set_quiet,
+                        help="Print nothing but errors.")(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="presskit")
 @click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -77,10 +87,13 @@ def check(obj: Context, strict: bool) -> None:
               help="Worker processes (default: the number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
 @click.option("--html", "write_html", is_flag=True, help="Also write the HTML beside each PDF.")
+@click.option("--no-renderer", is_flag=True,
+              help="Neither use nor start the warm background renderer for this build.")
+@quiet_option
 @click.pass_obj
 @reports_errors
 def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
-          write_html: bool) -> None:
+          write_html: bool, no_renderer: bool) -> None:
     """Build one PDF per release into dist/releases/ (all when no SLUG is given).
 
     Only releases whose inputs changed since the last build are rendered, on --jobs warm
@@ -91,7 +104,8 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
 
     with progress(label="building", quiet=obj.quiet) as bar:
         results = build_project(obj.project_dir, list(slugs) or None, jobs=jobs, force=force,
-                                write_html=write_html, progress=bar)
+                                write_html=write_html, progress=bar,
+                                warm_renderer=not no_renderer)
     built = sum(r.built for r in results)
     obj.say(f"{built} built, {len(results) - built} up to date")
 
@@ -114,6 +128,7 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
                                                   "pdf/ua-2"]),
               default=None, help="WeasyPrint's PDF variant: pdf/a-3b to archive, pdf/ua-1 for "
                                  "screen readers.")
+@quiet_option
 @click.pass_obj
 @reports_errors
 def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
@@ -173,6 +188,7 @@ def serve(obj: Context, port: int, host: str) -> None:
               help="Overrides presskit.yaml's email.smtp.port.")
 @click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]), default=None,
               help="Overrides presskit.yaml's email.smtp.security.")
+@quiet_option
 @click.pass_obj
 @reports_errors
 def send(obj: Context, slug, list_name, dry_run, under_embargo, correction, resend_unknown,

@@ -51,6 +51,7 @@ class Outcome:
     data: bytes = b""
     warnings: list[str] | None = None
     error: PresskitError | None = None
+    background: bool = False      # rendered by the project's background renderer (renderer.py)
 
 
 def default_jobs() -> int:

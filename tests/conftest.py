@@ -5,6 +5,7 @@ invent quotes or contacts for a real organization.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import textwrap
@@ -15,6 +16,15 @@ import yaml
 from click.testing import CliRunner
 
 from presskit.cli import main
+
+# No warm background renderer (presskit/renderer.py) outlives a test: it is off for the whole
+# suite, in this process and in the processes tests start; tests/test_renderer.py turns it on.
+os.environ["PRESSKIT_RENDERER"] = "off"
+
+
+@pytest.fixture(autouse=True)
+def _no_background_renderer(monkeypatch):
+    monkeypatch.setenv("PRESSKIT_RENDERER", "off")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
