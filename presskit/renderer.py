@@ -13,7 +13,7 @@ renderer died, a protocol error, a timeout) renders what is left itself, as a bu
 The renderer exits by itself after PRESSKIT_RENDERER_IDLE seconds without a job (600), when
 its socket file is deleted or replaced (`.presskit/` removed, the project deleted), and when a
 client's presskit differs from its own (version or rendering code). A lock file makes sure
-there is never two for one project. PRESSKIT_RENDERER=off, or `presskit build --no-renderer`,
+there are never two for one project. PRESSKIT_RENDERER=off, or `presskit build --no-renderer`,
 neither uses nor starts one.
 
 The protocol: frames of an 8-byte length and a payload; JSON messages, and after an outcome's
@@ -342,7 +342,7 @@ class Server:
                                                        _CRED.size))
         if uid != os.getuid():
             return
-        conn.settimeout(FRAME_TIMEOUT)
+        conn.settimeout(5.0)   # a client says hello at once; a silent one must not block others
         hello = _recv_json(conn)
         if hello.get("op") != "hello":
             return
@@ -350,6 +350,7 @@ class Server:
             _send_json(conn, {"ok": False, "reason": "another presskit"})
             raise _Stop   # another presskit builds here now: make room for its own renderer
         _send_json(conn, {"ok": True, "pid": os.getpid()})
+        conn.settimeout(FRAME_TIMEOUT)   # the jobs come once the build has read the project
         try:
             request = _recv_json(conn)
         except ProtocolError:
