@@ -124,25 +124,7 @@ class Composer:
         return Rendered(subject, text.strip() + "\n", html)
 
     def _render(self, name: str, context: dict) -> str:
-        try:
-            return self.env.get_template(name).render(**context)
-        except jinja2.TemplateSyntaxError as exc:
-            raise BuildError(f"{exc.filename or name}:{exc.lineno}: template error: "
-                             f"{exc.message}") from None
-        except jinja2.TemplateNotFound:
-            raise BuildError(f"{self.project.root / 'templates' / name}: no such template in "
-                             f"the project or the built-in theme") from None
-        except jinja2.UndefinedError as exc:
-            raise BuildError(f"{self._where(exc, name)}: template error: {exc.message}") \
-                from None
-
-    def _where(self, exc: Exception, name: str) -> str:
-        """path:line of the template line that failed, from the traceback Jinja2 rewrites."""
-        import traceback
-
-        path = self.env.get_template(name).filename or name
-        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
-        return f"{path}:{lines[-1]}" if lines else path
+        return render.render_template(self.project, name, context, env=self.env)
 
     def _attachment(self, pdf: bytes) -> bytes:
         # Encoded once and shared by every message: the PDF is the same in all of them.

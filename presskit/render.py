@@ -67,9 +67,11 @@ def environment(project: Project) -> jinja2.Environment:
     return _environment(project.root, overrides)
 
 
-def render_template(project: Project, name: str, context: dict) -> str:
+def render_template(project: Project, name: str, context: dict,
+                    env: jinja2.Environment | None = None) -> str:
+    """Render a template (from `env`, by default the project's); its errors name file and line."""
     try:
-        return environment(project).get_template(name).render(**context)
+        return (env or environment(project)).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") \
             from None
@@ -82,6 +84,7 @@ def render_template(project: Project, name: str, context: dict) -> str:
 
 
 def _template_location(exc: Exception, name: str) -> str:
+    """path:line of the template line that failed, from the traceback Jinja2 rewrites."""
     import traceback
 
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
