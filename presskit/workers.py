@@ -128,8 +128,8 @@ class InlineRenderer:
     """Renders in this process, one job after another: for one job, or --jobs 1."""
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
-        import_engine()
         for job in jobs:
+            import_engine()  # only when there is something to render: cheap after the first
             outcome = render_job(job)
             outcome.job = job
             yield outcome
