@@ -7,6 +7,7 @@ HTML self-contained (the same bytes feed the PDF and the --html output).
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import mimetypes
 from functools import lru_cache
@@ -17,9 +18,31 @@ from .errors import BuildError
 MAX_DPI = 300
 
 
-def data_uri(path: Path, max_width_in: float, max_height_in: float = 0) -> str:
+def data_uri(path: Path, max_width_in: float, max_height_in: float = 0,
+             cache_dir: Path | None = None) -> str:
+    """The image as a data: URI, scaled to fit the box at 300 dpi.
+
+    With `cache_dir`, the result is kept on disk under a hash of the image and the box, so a
+    later process neither imports Pillow nor scales the photo again.
+    """
     stat = path.stat()
-    return _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in)
+    if cache_dir is None:
+        return _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in)
+    key = hashlib.sha256(path.read_bytes())
+    key.update(f"{max_width_in:.4f}x{max_height_in:.4f}@{MAX_DPI}".encode())
+    cached = cache_dir / f"{key.hexdigest()}.uri"
+    try:
+        return cached.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        pass
+    uri = _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in)
+    try:
+        from .pdf import write_atomic
+
+        write_atomic(cached, uri.encode("ascii"))
+    except OSError:
+        pass  # a read-only project still builds, just without the cache
+    return uri
 
 
 @lru_cache(maxsize=256)

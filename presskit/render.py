@@ -50,10 +50,21 @@ def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(p) for p in theme.search_path(project_root, "templates")])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True,
-                             auto_reload=True)
+                             auto_reload=True, bytecode_cache=_bytecode_cache(project_root))
     env.filters["css_string"] = css_string
     env.filters["css_page_label"] = css_page_label
     return env
+
+
+def _bytecode_cache(project_root: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in .presskit/: each build is a new process, and compiling the
+    theme's templates costs more than rendering them."""
+    folder = project_root / ".presskit" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def environment(project: Project) -> jinja2.Environment:
@@ -102,7 +113,7 @@ def organization_view(project: Project) -> SimpleNamespace:
     width = content_width_in(project)
     return SimpleNamespace(
         name=org.name, short_name=org.short_name, location=org.location, website=org.website,
-        logo_uri=_image_uri(org.logo, 2.2, 0.7) if org.logo else "",
+        logo_uri=_image_uri(project, org.logo, 2.2, 0.7) if org.logo else "",
         boilerplate_html=Markup(markdown.to_html(org.boilerplate)),
         history=[SimpleNamespace(year=h.year, text_html=Markup(markdown.to_inline_html(h.text)))
                  for h in org.history],
@@ -110,7 +121,7 @@ def organization_view(project: Project) -> SimpleNamespace:
                for f in org.facts],
         people=[SimpleNamespace(name=p.name, title=p.title,
                                 bio_html=Markup(markdown.to_html(p.bio)) if p.bio else "",
-                                photo_uri=_image_uri(p.photo, 1.4, 1.8) if p.photo else "")
+                                photo_uri=_image_uri(project, p.photo, 1.4, 1.8) if p.photo else "")
                 for p in org.people],
         contacts=org.contacts,
         lang=org.lang,
@@ -118,10 +129,10 @@ def organization_view(project: Project) -> SimpleNamespace:
     )
 
 
-def _image_uri(path: Path, width_in: float, height_in: float = 0) -> str:
+def _image_uri(project: Project, path: Path, width_in: float, height_in: float = 0) -> str:
     from .images import data_uri
 
-    return data_uri(path, width_in, height_in)
+    return data_uri(path, width_in, height_in, cache_dir=project.state / "images")
 
 
 def short_title(title: str, limit: int = 60) -> str:
@@ -160,7 +171,7 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
         boilerplate_lang=lang if release.boilerplate else project.organization.lang,
         boilerplate_dir=i18n.direction(lang if release.boilerplate
                                        else project.organization.lang),
-        images=[SimpleNamespace(uri=_image_uri(img.src, width, 4.3), caption=img.caption,
+        images=[SimpleNamespace(uri=_image_uri(project, img.src, width, 4.3), caption=img.caption,
                                 caption_html=Markup(markdown.to_inline_html(img.caption)),
                                 credit=img.credit, alt=img.alt)
                 for img in release.images],
