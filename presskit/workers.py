@@ -24,13 +24,26 @@ from .errors import BuildError, PresskitError
 
 # Exercises what a release uses (bold, italic, a heading, a list, margin boxes, page counters),
 # so the one-time costs of fonts and of WeasyPrint's C bindings are paid before the first job.
-WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>
-@page { size: A4; margin: 2cm; @bottom-right { content: "Page " counter(page) " of "
-counter(pages); } @top-left { content: "warm"; } }
-body { font-family: serif; hyphens: auto; } h1 { font-family: sans-serif; }
-</style></head><body><h1>Warm-up — “quoted”</h1><p>Lorem <b>ipsum</b> <i>dolor</i>
-<a href="mailto:a@example.org">sit</a> amet.</p><ul><li>one</li><li>two</li></ul>
-<blockquote><p>Quoted text.</p></blockquote></body></html>"""
+WARM_UP_BODY = """<header class="letterhead"><p class="org-name">Warm-up</p></header>
+<p class="release-line"><span class="label">For immediate release</span></p>
+<h1 class="headline">Warm-up — “quoted”</h1><p class="subheadline">Sub</p>
+<div class="body"><p><span class="dateline">Place</span> — Lorem <b>ipsum</b> <i>dolor</i>
+<a href="mailto:a@example.org">sit</a> amet, hyphenation everywhere.</p><ul><li>one</li></ul>
+<blockquote><p>Quoted text.</p></blockquote></div>"""
+
+
+def warm_up_html() -> str:
+    """A small page in the built-in release style, so that warming up loads the very fonts and
+    hyphenation dictionary a release uses, not the generic serif and sans."""
+    from .theme import builtin_root
+
+    try:
+        style = (builtin_root() / "styles" / "release.css").read_text(encoding="utf-8")
+    except OSError:
+        style = ""
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>{style}'
+            f'@page {{ @bottom-right {{ content: "Page " counter(page) " of " counter(pages) }} }}'
+            f'</style></head><body>{WARM_UP_BODY}</body></html>')
 
 
 @dataclass(frozen=True)
@@ -113,7 +126,7 @@ def warm_worker() -> None:
     import_engine()
     from .pdf import render_pdf
 
-    render_pdf(WARM_UP_HTML, Path.cwd(), (Path.cwd(),))
+    render_pdf(warm_up_html(), Path.cwd(), (Path.cwd(),))
     # What is loaded now lives as long as the worker: keep the collector from scanning it again
     # and again (a few per cent of a layout), and collect less often.
     gc.freeze()
