@@ -53,9 +53,13 @@ class Project:
 def read_yaml(path: Path, problems: list[Problem]) -> yaml.Node | None:
     """Parse one YAML file into a node tree; syntax errors become problems."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(str(path), None, None, f"not UTF-8 text ({exc.reason})"))
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(Problem(str(path), line, column,
+                                f"not UTF-8 text ({exc.reason}); save the file as UTF-8"))
         return None
     except OSError as exc:
         problems.append(Problem(str(path), None, None, f"cannot read: {exc.strerror}"))

@@ -134,3 +134,17 @@ def test_debug_shows_the_traceback(project, monkeypatch):
 def test_a_good_project_checks(project):
     result = run("check", project_dir=project.root)
     assert result.exit_code == 0, result.stderr
+
+
+def test_windows_files_with_bom_and_crlf_load(project, monkeypatch):
+    project.write(RELEASE, b"\xef\xbb\xbftitle: T\r\ndate: 2024-03-05\r\ndateline: X\r\nbody: B\r\n")
+    assert run("check", project_dir=project.root).exit_code == 0
+
+
+def test_a_file_not_in_utf8_points_at_the_first_bad_byte(project, monkeypatch):
+    project.write(RELEASE, "title: Café\n".encode("latin-1") + b"date: 2024-03-05\n")
+    monkeypatch.chdir(project.root)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"{RELEASE}:1:11: not UTF-8 text (invalid continuation "
+                                     f"byte); save the file as UTF-8")
