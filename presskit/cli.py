@@ -81,7 +81,7 @@ def check(obj: Context, strict: bool) -> None:
     obj.say(summary)
 
 
-@main.command()
+@main.command(short_help="Build the release PDFs into dist/releases/.")
 @click.argument("slugs", nargs=-1)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of cores).")
@@ -110,7 +110,7 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
     obj.say(f"{built} built, {len(results) - built} up to date")
 
 
-@main.command()
+@main.command(short_help="Build the annual press kit (or one for a period or tag).")
 @click.option("--year", type=click.IntRange(1, 9999), default=None, metavar="YYYY",
               help="The year whose releases make the kit: dist/kits/press-kit-YYYY.pdf.")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -158,7 +158,7 @@ def init(obj: Context, directory: Path) -> None:
             f"presskit --project {directory} build")
 
 
-@main.command()
+@main.command(short_help="A live preview on 127.0.0.1, rebuilt as you edit.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="The port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -172,7 +172,7 @@ def serve(obj: Context, port: int, host: str) -> None:
     serve_project(obj.project_dir, host=host, port=port, say=obj.say)
 
 
-@main.command()
+@main.command(short_help="Email a release to a media list, each recipient once.")
 @click.argument("slug")
 @click.option("--to", "list_name", required=True, metavar="LIST",
               help="The media list: media/LIST.csv or media/LIST.yaml.")
