@@ -173,6 +173,26 @@ LABELS: dict[str, dict[str, str]] = {
         "photo": "Foto",
         "covering": "Comunicati dal {start} al {end}",
     },
+    "he": {
+        "immediate": "לפרסום מיידי",
+        "embargoed": "אמברגו עד",
+        "about": "אודות {name}",
+        "contact": "איש קשר לתקשורת",
+        "contacts": "אנשי קשר לתקשורת",
+        "notes": "הערות לעורכים",
+        "more": "- המשך -",
+        "page": "עמוד {page} מתוך {pages}",
+        "press_kit": "ערכת עיתונות {year}",
+        "contents": "תוכן העניינים",
+        "fact_sheet": "עובדות עיקריות",
+        "history": "היסטוריה",
+        "people": "צוות",
+        "releases": "הודעות לעיתונות",
+        "website": "אתר אינטרנט",
+        "headquarters": "מטה",
+        "photo": "צילום",
+        "covering": "הודעות לעיתונות מ־{start} עד {end}",
+    },
 }
 
 LABEL_KEYS = tuple(LABELS["en"])

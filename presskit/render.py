@@ -28,6 +28,20 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+def text_direction(text: str, default: str = "ltr") -> str:
+    """The direction of a text from its first strong character, as HTML's dir="auto" decides:
+    an English headline in a Hebrew release still ends with its own punctuation."""
+    import unicodedata
+
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
+
+
 def css_page_label(label: str) -> Markup:
     """'Page {page} of {pages}' as CSS content: "Page " counter(page) " of " counter(pages)."""
     parts = []
@@ -53,6 +67,7 @@ def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
                              auto_reload=True, bytecode_cache=_bytecode_cache(project_root))
     env.filters["css_string"] = css_string
     env.filters["css_page_label"] = css_page_label
+    env.filters["text_direction"] = text_direction
     return env
 
 

@@ -32,7 +32,9 @@ def test_real_release_builds_and_reads_back_in_order(source, tmp_path):
     pages = pdf_pages(pdf)
     more = labels_for(data.get("lang") or "en")["more"]
     for number, page in enumerate(pages, 1):
-        assert (more in page) == (number < len(pages)), number
+        # Compared line by line, letters only: pdftotext wraps right-to-left lines in bidi marks.
+        says_more = any(letters(line) == letters(more) for line in page.splitlines())
+        assert says_more == (number < len(pages)), number
     if data.get("lang") in (None, "en", "ru"):
         # Every paragraph of the body, whole and in the order written, once the page furniture
         # (running heads, "- more -", page numbers) is taken out. Right-to-left and CJK text
