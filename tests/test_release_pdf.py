@@ -218,3 +218,11 @@ def test_hyphenation_follows_the_release_language(project):
         assert found[lang], f"a page of long words must hyphenate ({lang})"
         assert found[lang] <= allowed, lang
     assert found["de"] != found["en"]
+
+
+def test_a_headline_takes_its_direction_from_its_first_strong_character():
+    from presskit.render import text_direction
+
+    assert text_direction("PostgreSQL 17 Released!", "rtl") == "ltr"
+    assert text_direction("«שלום» world", "ltr") == "rtl"
+    assert text_direction("2024 — ١٢", "rtl") == "rtl"
