@@ -40,21 +40,6 @@ def release_pdf_path(project, slug: str) -> Path:
     return project.dist / "releases" / f"{slug}.pdf"
 
 
-def render_release_pdf(project, release, html: str | None = None,
-                       warnings: list[str] | None = None) -> bytes:
-    """One release's PDF bytes, rendered in this process."""
-    from . import render
-    from .pdf import render_pdf
-
-    html = html if html is not None else render.release_html(project, release)
-    return render_pdf(html, project.root, _roots(project), warnings=warnings)
-
-
-def build_release(project, release, *, write_html: bool = False) -> BuildResult:
-    """Render one release and write its PDF (and HTML) atomically, whatever the cache says."""
-    return build_releases(project, [release.slug], write_html=write_html, force=True)[0]
-
-
 def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int | None = None,
                   force: bool = False, write_html: bool = False,
                   progress: Progress | None = None,
@@ -187,7 +172,7 @@ def _report_fresh(root: Path, slug: str, progress: Progress) -> BuildResult:
 
 
 def _roots(project) -> tuple[Path, ...]:
-    return (project.root, theme.builtin_root())
+    return theme.readable_roots(project.root)
 
 
 def _build(project, selected, fresh, html_only, stale, cache: BuildCache,

@@ -126,15 +126,9 @@ def release_inputs(project, release, fingerprints: Fingerprints) -> list[str]:
     files = [release.path, root / "organization.yaml", root / "presskit.yaml"]
     files += release_sources(project, release)
     names = {fingerprints.name(p) for p in files}
-    for folder in theme_folders(root):
+    for folder in theme.search_path(root, "templates") + theme.search_path(root, "styles"):
         names.add(LISTING + fingerprints.name(folder))
     return sorted(names)
-
-
-def theme_folders(root: Path) -> list[Path]:
-    """Where templates and styles may come from, whether or not the folders exist yet."""
-    builtin = theme.builtin_root()
-    return [root / "templates", root / "styles", builtin / "templates", builtin / "styles"]
 
 
 @dataclass

@@ -213,10 +213,6 @@ def labels_for(lang: str, overrides: dict[str, dict[str, str]] | None = None) ->
     return labels
 
 
-def has_labels(lang: str) -> bool:
-    return base_language(lang) in LABELS
-
-
 def _locale(lang: str) -> Locale:
     try:
         return Locale.parse((lang or "en").replace("-", "_"))

@@ -212,7 +212,7 @@ def build_kit(project: Project, selection: Selection, output: Path | None = None
     releases = select_releases(project, selection)
     html = kit_html(project, selection, releases)
     warnings: list[str] = []
-    data = render_pdf(html, project.root, (project.root, theme.builtin_root()),
+    data = render_pdf(html, project.root, theme.readable_roots(project.root),
                       variant=variant, warnings=warnings)
     target = Path(output) if output is not None else default_output(project, selection)
     write_atomic(target, data)

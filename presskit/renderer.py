@@ -285,7 +285,7 @@ class Server:
         from .cache import Fingerprints
 
         self.root = root
-        self.allowed = {root.resolve(), theme.builtin_root().resolve()}
+        self.allowed = {r.resolve() for r in theme.readable_roots(root)}
         self.fingerprint = fingerprint(Fingerprints(root))
         self.idle = float(os.environ.get("PRESSKIT_RENDERER_IDLE") or DEFAULT_IDLE)
         self.path = socket_path(root)

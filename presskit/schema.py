@@ -179,7 +179,7 @@ class Checker:
         except (OSError, RuntimeError):
             self.problem(node, f"'{key}': cannot resolve '{text}'")
             return None
-        if not any(_inside(resolved, r) for r in self.allowed_roots):
+        if not any(resolved.is_relative_to(r.resolve()) for r in self.allowed_roots):
             self.problem(node, f"'{key}': '{text}' lies outside the project")
             return None
         if not resolved.is_file():
@@ -232,14 +232,6 @@ class Checker:
 
     def _mapping(self, node, spec, key):
         return self.mapping(node, spec.schema or {}, f"'{key}'")
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
 
 
 def is_null(node: yaml.Node) -> bool:

@@ -16,6 +16,11 @@ def builtin_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def readable_roots(project_root: Path) -> tuple[Path, ...]:
+    """The folders a render may read files from: the project and the built-in theme."""
+    return (project_root, builtin_root())
+
+
 def search_path(project_root: Path, kind: str) -> list[Path]:
     """Folders searched for a template or stylesheet, the project's first.
 
