@@ -63,12 +63,16 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
         if removed:
             cache.save()
         return [_report_fresh(root, slug, progress) for slug in fresh]
-    from .load import load_project
+
+    def work(renderer):
+        from .load import load_project
+
+        return _build(load_project(root), selected, fresh, html_only, stale, cache,
+                      fingerprints, renderer, progress, write_html)
 
     # The workers start first, so they load WeasyPrint while this process reads the YAML.
-    return _with_renderer(len(stale), jobs, lambda renderer: _build(
-        load_project(root), selected, fresh, html_only, stale, cache, fingerprints, renderer,
-        progress, write_html), background=(root, fingerprints) if warm_renderer else None)
+    return _with_renderer(len(stale), jobs, work,
+                          background=(root, fingerprints) if warm_renderer else None)
 
 
 def build_releases(project, slugs: list[str] | None = None, *, write_html: bool = False,

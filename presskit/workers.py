@@ -1,21 +1,20 @@
 """Render PDFs in the main process or on warm worker processes, one release a job.
 
-Importing WeasyPrint and loading fonts costs more than laying out a two-page release, so each
-worker pays it once, in its initializer, and then renders release after release with the same
-font configuration and image cache (pdf.font_config is cached per process). Workers are forked
-at the start of a build, before the project is read, so they warm up while the main process
-parses YAML and renders the HTML. A document's bytes depend only on its HTML, never on what the
-process rendered before, so the output is the same whatever the number of workers.
+Importing WeasyPrint and loading fonts costs more than laying out a two-page release, so it is
+paid once per build, not once per worker: on Linux a fork server (multiprocessing's
+"forkserver", with presskit.preload as its preload module) is started before the project is
+read, imports WeasyPrint and lays out a page while the main process parses YAML and renders the
+HTML on the other core, and then forks every worker already warm. Each worker renders release
+after release with the same font configuration and parsed theme stylesheet (pdf.font_config,
+pdf.STYLESHEETS). A document's bytes depend only on its HTML, never on what the process
+rendered before, so the output is the same whatever the number of workers.
 """
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 import sys
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -119,10 +118,17 @@ def import_engine() -> None:
     import weasyprint  # noqa: F401,F811
 
 
+_warm = False
+
+
 def warm_worker() -> None:
-    """A worker's initializer: import WeasyPrint, load fonts, lay out one small page."""
+    """A worker's initializer: import WeasyPrint, load fonts, lay out one small page (once a
+    process: a worker forked from a warm fork server starts warm)."""
+    global _warm
     # Ctrl-C reaches the whole process group; the main process alone decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _warm:
+        return
     import_engine()
     from .pdf import render_pdf
 
@@ -131,6 +137,7 @@ def warm_worker() -> None:
     # and again (a few per cent of a layout), and collect less often.
     gc.freeze()
     gc.set_threshold(20000, 50, 100)
+    _warm = True
 
 
 def _ready() -> int:
@@ -151,17 +158,51 @@ class InlineRenderer:
         pass
 
 
+def _context():
+    """Where workers come from: forked from this process when it has WeasyPrint warm already
+    (the background renderer), else from a fork server that warms up once, on Linux; spawned
+    elsewhere."""
+    import multiprocessing
+
+    if not sys.platform.startswith("linux"):
+        return multiprocessing.get_context()
+    if _warm:
+        return multiprocessing.get_context("fork")
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["presskit.preload"])
+    try:
+        # Starts the server (a new interpreter) without waiting for it: it warms up while this
+        # process goes on. Started already, it is reused: warm, since a previous build.
+        forkserver.ensure_running()
+    except OSError:   # no Unix socket to be had: each worker warms up by itself
+        return multiprocessing.get_context("fork")
+    return context
+
+
 class PoolRenderer:
     """Renders on `processes` warm worker processes; outcomes come back as they finish."""
 
+    forked_by_server = False
+
     def __init__(self, processes: int):
-        method = "fork" if sys.platform.startswith("linux") else None
-        self.executor = ProcessPoolExecutor(
-            processes, mp_context=multiprocessing.get_context(method), initializer=warm_worker)
-        # The first submission starts every worker now, not when the first real job comes.
-        self.executor.submit(_ready)
+        # Imported here: a build the background renderer serves needs no pool of its own.
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = _context()
+        self.executor = ProcessPoolExecutor(processes, mp_context=context,
+                                            initializer=warm_worker)
+        self.forked_by_server = context.get_start_method() == "forkserver"
+        if context.get_start_method() == "fork":
+            # The first submission starts every worker now, not when the first real job comes.
+            # (Workers from a fork server start with the first jobs, once it is warm.)
+            self.executor.submit(_ready)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         pending = {self.executor.submit(render_job, job): job for job in jobs}
         try:
             while pending:
@@ -186,6 +227,25 @@ class PoolRenderer:
             for process in list(getattr(self.executor, "_processes", {}).values()):
                 process.terminate()
         self.executor.shutdown(wait=True, cancel_futures=True)
+        if abort and self.forked_by_server:
+            _stop_fork_server()
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server, which may still be loading WeasyPrint for nothing: the next pool
+    starts a new one (ensure_running reaps the old)."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if hasattr(server, "_stop"):      # Python 3.12 and later
+        server._stop()
+        return
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
 
 
 def renderer_for(count: int, jobs: int | None) -> InlineRenderer | PoolRenderer:

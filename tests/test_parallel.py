@@ -49,6 +49,49 @@ def test_weasyprint_warnings_come_back_from_the_workers_prefixed_with_the_slug(p
                    for line in result.stderr.splitlines()), result.stderr
 
 
+def _release_htmls(root):
+    from presskit import render
+    from presskit.load import load_project
+
+    project = load_project(root)
+    return project, {slug: render.release_html(project, release)
+                     for slug, release in project.releases.items()}
+
+
+def test_reusing_the_parsed_stylesheet_gives_the_same_bytes_as_weasyprint_alone(project, sample):
+    """A warm process parses the theme stylesheet once (pdf.StyleSheets); every document must
+    come out as WeasyPrint makes it from the whole HTML: embargo, long text, Arabic, the sample."""
+    from presskit import theme
+    from presskit.pdf import StyleSheets, render_pdf
+
+    make(project)
+    project.release("2024-07-01-arabic", title="افتتاح عيادات متنقلة عند المعبر الشمالي",
+                    lang="ar", dateline="عمّان",
+                    body="افتتحت المنظمة اليوم عيادتين متنقلتين.\n\n- الأولى\n- الثانية\n")
+    for root in (project.root, sample):
+        loaded, htmls = _release_htmls(root)
+        roots = theme.readable_roots(loaded.root)
+        for slug, html in htmls.items():
+            assert StyleSheets.split(html) is not None, slug      # the reuse really happens
+            whole = render_pdf(html, loaded.root, roots, reuse_styles=False)
+            assert render_pdf(html, loaded.root, roots) == whole, slug
+            assert render_pdf(html, loaded.root, roots) == whole, slug   # from the cache
+
+
+@pytest.mark.parametrize("html", [
+    '<html><head><style media="screen">p{}</style></head><body><p>x</p></body></html>',
+    '<html><head><link rel="stylesheet" href="a.css"><style>p{}</style></head></html>',
+    '<html><head><style>p{}</style></head><body><p style="color: red">x</p></body></html>',
+    '<html><head><style>@font-face { font-family: X; src: url(x.woff) }</style></head></html>',
+    '<html><head><style>@import "more.css";</style></head></html>',
+    '<html><body><p>no stylesheet at all</p></body></html>',
+])
+def test_a_document_whose_styles_may_not_move_is_rendered_whole(html):
+    from presskit.pdf import StyleSheets
+
+    assert StyleSheets.split(html) is None
+
+
 def test_a_data_error_stops_the_workers_at_once_and_leaves_none_behind(project):
     import multiprocessing
     import time
