@@ -5,10 +5,12 @@ build_project() is what `presskit build` runs, top to bottom:
    releases whose file is gone;
 2. decide from content digests which PDFs are stale, without parsing any YAML: a build with
    nothing to do stops here;
-3. start warm workers (when two or more PDFs are to be rendered), then read and validate the
-   whole project and render the HTML of every stale release, so that a data or template error
-   stops the build before any PDF is written;
-4. render the PDFs, longest first so the workers finish together, and write each one (and its
+3. when the project's warm background renderer is up, hand it the stale releases: it reads
+   the project, renders HTML and PDFs, and this process writes what comes back (renderer.py);
+4. otherwise (or for what the renderer could not do) start warm workers (when two or more PDFs
+   are to be rendered), then read and validate the whole project and render the HTML of every
+   stale release, so that a data or template error stops the build before any PDF is written;
+5. render the PDFs, longest first so the workers finish together, and write each one (and its
    cache entry) as it arrives.
 """
 from __future__ import annotations
@@ -64,15 +66,68 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
             cache.save()
         return [_report_fresh(root, slug, progress) for slug in fresh]
 
+    background = (root, fingerprints) if warm_renderer else None
+    results: dict[str, BuildResult] = {}
+    failures: list[str] = []
+    if background and stale and not html_only:
+        # A warm renderer reads the project and renders it all; this process only plans and
+        # writes. What it could not do (it died, say) is done here, below.
+        left = _build_on_renderer(root, fresh, stale, cache, fingerprints, jobs, progress,
+                                  write_html, results, failures)
+        if left is not None:
+            fresh, stale = [], left
+
     def work(renderer):
         from .load import load_project
 
         return _build(load_project(root), selected, fresh, html_only, stale, cache,
-                      fingerprints, renderer, progress, write_html)
+                      fingerprints, renderer, progress, write_html, failures)
 
-    # The workers start first, so they load WeasyPrint while this process reads the YAML.
-    return _with_renderer(len(stale), jobs, work,
-                          background=(root, fingerprints) if warm_renderer else None)
+    if html_only or stale or not files:
+        # The workers start first, so they load WeasyPrint while this process reads the YAML.
+        results.update({r.slug: r for r in _with_renderer(len(stale), jobs, work, background)})
+    if failures:
+        raise PresskitError("\n".join(failures))
+    return [results[slug] for slug in selected if slug in results]
+
+
+def _build_on_renderer(root: Path, fresh: list[str], stale: list[str], cache: BuildCache,
+                       fingerprints: Fingerprints, jobs: int | None, progress: Progress,
+                       write_html: bool, results: dict,
+                       failures: list[str]) -> list[str] | None:
+    """Build `stale` on the project's background renderer, if one is up (renderer.py).
+
+    Fills `results` (the `fresh` ones too) and `failures`; returns the slugs still to build
+    here, or None when the renderer did nothing (there is none, or it failed before reading
+    the project). Bad input raises PresskitError before any PDF is written, with the very
+    lines a build here would print.
+    """
+    from . import renderer as warm
+
+    remote = warm.connect(root, fingerprints, jobs)
+    if remote is None:
+        return None
+    left = list(stale)
+    inputs: dict[str, list[str]] = {}
+    try:
+        for outcome, html in remote.build(stale, write_html):
+            if outcome == "inputs":     # every release read and its HTML rendered
+                inputs = html
+                results.update({slug: _report_fresh(root, slug, progress) for slug in fresh})
+                progress.set_total(len(stale))
+                continue
+            slug = outcome.job.slug
+            result = _store(root, outcome, html if write_html else None, inputs[slug], cache,
+                            fingerprints, progress, failures)
+            if result is not None:
+                results[slug] = result
+            left.remove(slug)
+    finally:
+        remote.close()
+        if inputs:
+            cache.save()
+    # Failed part-way, the renderer leaves what it built; the rest is built here.
+    return left if inputs else None
 
 
 def build_releases(project, slugs: list[str] | None = None, *, write_html: bool = False,
@@ -89,9 +144,13 @@ def build_releases(project, slugs: list[str] | None = None, *, write_html: bool 
     _remove_deleted(project.root, files, cache, progress)
     fresh, html_only, stale = _plan(project.root, selected, files, cache, fingerprints,
                                     force=force, write_html=write_html)
-    return _with_renderer(len(stale), jobs, lambda renderer: _build(
+    failures: list[str] = []
+    results = _with_renderer(len(stale), jobs, lambda renderer: _build(
         project, selected, fresh, html_only, stale, cache, fingerprints, renderer, progress,
-        write_html))
+        write_html, failures))
+    if failures:
+        raise PresskitError("\n".join(failures))
+    return results
 
 
 def _with_renderer(count: int, jobs: int | None, work, background=None):
@@ -181,7 +240,9 @@ def _roots(project) -> tuple[Path, ...]:
 
 def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
            fingerprints: Fingerprints, renderer, progress: Progress,
-           write_html: bool) -> list[BuildResult]:
+           write_html: bool, failures: list[str]) -> list[BuildResult]:
+    """Read the project, render the HTML of `html_only` and `stale`, then the PDFs of `stale`
+    with `renderer`; per-release rendering errors go to `failures`."""
     from . import render
     from .pdf import write_atomic
     from .workers import Job
@@ -201,30 +262,40 @@ def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
     jobs = sorted((Job(slug, htmls[slug], root, _roots(project)) for slug in stale),
                   key=lambda job: (-len(job.html), job.slug))
     progress.set_total(len(jobs))
-    failures: list[str] = []
     try:
         for outcome in renderer.run(jobs):
             slug = outcome.job.slug
-            for warning in outcome.warnings or []:
-                progress.note(f"{slug}: warning: {warning}")
-            if outcome.error is not None:
-                failures.extend(outcome.error.lines())
-                progress.advance(slug)
-                continue
-            pdf, html_path = _outputs(root, slug)
-            if write_html:
-                write_atomic(html_path, outcome.job.html.encode("utf-8"))
-            else:
-                html_path.unlink(missing_ok=True)   # it would no longer match the PDF
-            write_atomic(pdf, outcome.data)
-            inputs = release_inputs(project, releases[slug], fingerprints)
-            cache.entries[slug] = Entry(fingerprints.key(inputs), inputs, file_stamp(pdf),
-                                        file_stamp(html_path) if write_html else None)
-            results[slug] = BuildResult(slug, pdf, True, list(outcome.warnings or []),
-                                        outcome.background)
-            progress.advance(slug, f"built {pdf.relative_to(root)}")
+            result = _store(root, outcome, outcome.job.html if write_html else None,
+                            release_inputs(project, releases[slug], fingerprints), cache,
+                            fingerprints, progress, failures)
+            if result is not None:
+                results[slug] = result
     finally:
         cache.save()   # what was built stays built, even if the build was interrupted
-    if failures:
-        raise PresskitError("\n".join(failures))
     return [results[slug] for slug in selected if slug in results]
+
+
+def _store(root: Path, outcome, html: str | None, inputs: list[str], cache: BuildCache,
+           fingerprints: Fingerprints, progress: Progress,
+           failures: list[str]) -> BuildResult | None:
+    """Write a rendered release (its PDF, and its HTML when given) and its cache entry; or
+    add its error to `failures`."""
+    from .pdf import write_atomic
+
+    slug = outcome.job.slug
+    for warning in outcome.warnings or []:
+        progress.note(f"{slug}: warning: {warning}")
+    if outcome.error is not None:
+        failures.extend(outcome.error.lines())
+        progress.advance(slug)
+        return None
+    pdf, html_path = _outputs(root, slug)
+    if html is not None:
+        write_atomic(html_path, html.encode("utf-8"))
+    else:
+        html_path.unlink(missing_ok=True)   # it would no longer match the PDF
+    write_atomic(pdf, outcome.data)
+    cache.entries[slug] = Entry(fingerprints.key(inputs), inputs, file_stamp(pdf),
+                                file_stamp(html_path) if html is not None else None)
+    progress.advance(slug, f"built {pdf.relative_to(root)}")
+    return BuildResult(slug, pdf, True, list(outcome.warnings or []), outcome.background)

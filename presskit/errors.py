@@ -45,7 +45,7 @@ class PresskitError(Exception):
     exit_code = 1
 
     def lines(self) -> list[str]:
-        return [str(self)]
+        return str(self).splitlines() or [""]
 
 
 class ProjectError(PresskitError):

@@ -4,9 +4,13 @@ Every `presskit build` is a new process, and most of a one-release rebuild is We
 import and the loading of fonts, not the layout. So a build that rendered PDFs itself starts,
 without waiting for it, one background process per project (`python -m presskit.renderer
 ROOT`) that imports WeasyPrint, warms up as a worker does, and listens on the Unix socket
-.presskit/renderer.sock (mode 0600, same user only). The next build hands it its jobs and gets
-the PDFs and WeasyPrint's warnings back, rendered by workers.render_job, the function the
-workers use, so the bytes are those of a build without it.
+.presskit/renderer.sock (mode 0600, same user only). The next build hands it the releases to
+build: the renderer reads the project, renders their HTML and PDFs with the very functions a
+build uses (load.load_project, render.release_html, workers.render_job), so the bytes are those
+of a build without it, and sends back each release's inputs (for the build cache), PDF and
+warnings, or, for bad input, the lines a build would print, before any PDF. The client then
+needs neither the YAML loader nor Jinja nor Markdown: an edited release is rebuilt in about
+the time of its layout.
 
 The client gives up at once (about 50 ms) when nothing answers, and on any failure (the
 renderer died, a protocol error, a timeout) renders what is left itself, as a build always did.
@@ -17,7 +21,9 @@ there are never two for one project. PRESSKIT_RENDERER=off, or `presskit build -
 neither uses nor starts one.
 
 The protocol: frames of an 8-byte length and a payload; JSON messages, and after an outcome's
-header the PDF bytes as a frame of their own.
+header the PDF bytes as a frame of their own. A client says "hello" (its fingerprint), then
+"build" (slugs, the client's working folder, which the messages' paths are relative to) or
+"render" (finished HTML jobs).
 """
 from __future__ import annotations
 
@@ -71,7 +77,7 @@ def fingerprint(fingerprints) -> str:
     """presskit's version and rendering code (cache.Fingerprints.engine) and this protocol's."""
     package = Path(__file__).resolve().parent
     h = hashlib.sha256(fingerprints.engine().encode())
-    for module in ("renderer.py", "workers.py"):
+    for module in ("renderer.py", "workers.py", "cache.py"):
         h.update(module.encode() + b"\0" + fingerprints.digest(str(package / module)).encode())
     return h.hexdigest()
 
@@ -144,6 +150,37 @@ class RemoteRenderer:
         if pending:
             self.fallback = renderer_for(len(pending), self.jobs)
             yield from self.fallback.run([job for job in jobs if job.slug in pending])
+
+    def build(self, slugs: list[str], write_html: bool):
+        """Have the renderer read the project and build `slugs` from its warm process, where
+        the YAML loader, Jinja and Markdown are loaded already (this process then needs none
+        of them). Yields ("inputs", {slug: names}) once every release has been read and its
+        HTML rendered, then (Outcome, html or None) as PDFs arrive. Raises PresskitError with
+        the renderer's lines for bad input; stops early (without raising) if the renderer
+        fails, leaving the rest to the caller."""
+        try:
+            self.sock.settimeout(FRAME_TIMEOUT)
+            _send_json(self.sock, {"op": "build", "slugs": slugs, "write_html": write_html,
+                                   "processes": self.jobs or default_jobs(),
+                                   "cwd": os.getcwd()})
+            header = _recv_json(self.sock)
+            if "stopped" in header:
+                error = PresskitError("\n".join(str(line) for line in header["stopped"]))
+                error.exit_code = int(header.get("exit_code", 1))
+                raise error
+            yield "inputs", {str(k): [str(n) for n in v] for k, v in header["inputs"].items()}
+            for _ in slugs:
+                header = _recv_json(self.sock)
+                if header.get("failed"):
+                    return
+                slug, error = str(header["slug"]), header.get("error")
+                data = b"" if error else _recv(self.sock)
+                job = Job(slug, "", Path(), ())
+                yield (Outcome(job, data, list(header.get("warnings") or []),
+                               BuildError("\n".join(error)) if error else None, background=True),
+                       header.get("html"))
+        except (OSError, ProtocolError, ValueError, KeyError, TypeError, AttributeError):
+            return   # the renderer died, timed out or spoke nonsense: the caller builds the rest
 
     def _close_socket(self) -> None:
         try:
@@ -355,18 +392,63 @@ class Server:
             request = _recv_json(conn)
         except ProtocolError:
             return        # a client that only asked whether the renderer is up
+        if request.get("op") == "build":
+            # Messages name files relative to the working folder: the client's, not this one's.
+            try:
+                os.chdir(str(request.get("cwd") or self.root))
+            except OSError:
+                _send_json(conn, {"failed": "cannot enter the client's folder"})
+                return
+            try:
+                self._build(conn, [str(slug) for slug in request["slugs"]],
+                            bool(request.get("write_html")), int(request.get("processes", 1)))
+            finally:
+                os.chdir(self.root)
+            return
         if request.get("op") != "render":
             return
         jobs = [self._job(item) for item in request["jobs"]]
         if any(job is None for job in jobs):
             _send_json(conn, {"failed": "a job reads outside the project"})
             return
+        self._render(conn, jobs, int(request.get("processes", 1)))
+
+    def _build(self, conn: socket.socket, slugs: list[str], write_html: bool,
+               processes: int) -> None:
+        """The "build" request: read this project, render the HTML of `slugs` (bad input is
+        answered with its lines, before any PDF), send each release's inputs, then the PDFs."""
+        from . import render
+        from .cache import Fingerprints, release_inputs
+        from .load import load_project
+
         self.last_job = time.monotonic()
         try:
-            for outcome in self._renderer(len(jobs), int(request.get("processes", 1))).run(jobs):
+            project = load_project(self.root)
+            releases = {slug: project.release(slug) for slug in slugs}
+            htmls = {slug: render.release_html(project, releases[slug]) for slug in slugs}
+        except PresskitError as exc:
+            _send_json(conn, {"stopped": exc.lines(), "exit_code": exc.exit_code})
+            return
+        fingerprints = Fingerprints(self.root)
+        _send_json(conn, {"inputs": {slug: release_inputs(project, releases[slug], fingerprints)
+                                     for slug in slugs}})
+        roots = theme.readable_roots(self.root)
+        jobs = sorted((Job(slug, htmls[slug], self.root, roots) for slug in slugs),
+                      key=lambda job: (-len(job.html), job.slug))   # longest first
+        self._render(conn, jobs, processes, htmls if write_html else None)
+
+    def _render(self, conn: socket.socket, jobs: list[Job], processes: int,
+                htmls: dict[str, str] | None = None) -> None:
+        """Render `jobs` and send each outcome as it comes: a header, then the PDF."""
+        self.last_job = time.monotonic()
+        try:
+            for outcome in self._renderer(len(jobs), processes).run(jobs):
+                slug = outcome.job.slug
                 error = outcome.error.lines() if outcome.error is not None else None
-                _send_json(conn, {"slug": outcome.job.slug, "warnings": outcome.warnings or [],
-                                  "error": error})
+                header = {"slug": slug, "warnings": outcome.warnings or [], "error": error}
+                if htmls is not None:
+                    header["html"] = htmls[slug]
+                _send_json(conn, header)
                 if error is None:
                     _send(conn, outcome.data)
         except PresskitError as exc:   # a worker died: drop the pool, the client renders
@@ -455,6 +537,21 @@ def _take_lock(root: Path) -> int | None:
     return fd
 
 
+def _warm_reader(root: Path) -> None:
+    """Read the project and render one release's HTML, so that what that needs (the YAML
+    loader, Jinja and the compiled templates, Markdown, the language's dates) is loaded
+    before the first build comes, which is then as quick as the next."""
+    from . import cache, render  # noqa: F401 - release_inputs needs it too
+    from .load import load_project
+
+    try:
+        project = load_project(root)
+        for release in list(project.releases.values())[-1:]:
+            render.release_html(project, release)
+    except Exception:  # noqa: BLE001 - bad input, or anything else, is the build's to report
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m presskit.renderer ROOT`: the background renderer of the project at ROOT."""
     from .workers import warm_worker
@@ -468,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         os.chdir(root)
         warm_worker()   # imports WeasyPrint, loads fonts, lays out a page; ignores Ctrl-C
+        _warm_reader(root)
         server.listen()
         server.serve()
     except OSError:

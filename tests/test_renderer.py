@@ -107,6 +107,39 @@ def test_an_edit_is_rendered_by_the_warm_renderer_with_the_same_bytes(project, w
     assert _pdfs(project.root) == warm_pdfs
 
 
+def test_the_renderer_reads_the_project_itself_and_reports_bad_input_as_a_build_here_would(
+        project, warm):
+    """A build hands the renderer the whole job (read, validate, HTML, PDF): its errors must be
+    the same lines and exit status, with nothing written, and --html the same file."""
+    from presskit.errors import PresskitError
+
+    project.release(OTHER, title="A second clinic opens")
+    build_project(project.root)
+    warm.ready(project.root)
+    before = _pdfs(project.root)
+
+    project.write(f"releases/{OTHER}.yaml", "title: No date\nheadline: twice named\n")
+    with pytest.raises(PresskitError) as remote:
+        build_project(project.root)
+    with pytest.raises(PresskitError) as local:
+        build_project(project.root, warm_renderer=False)
+    assert remote.value.lines() == local.value.lines()
+    assert f"releases/{OTHER}.yaml:1:1:" in "\n".join(remote.value.lines())
+    assert _pdfs(project.root) == before
+    result = run("build", project_dir=project.root)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+
+    project.release(OTHER, title="A second clinic opens at last")
+    results = build_project(project.root, write_html=True)
+    assert [(r.built, r.background) for r in results] == [(False, False), (True, True)]
+    html = (project.root / "dist" / "releases" / f"{OTHER}.html").read_text(encoding="utf-8")
+    pdf = _pdfs(project.root)[f"{OTHER}.pdf"]
+    build_project(project.root, [OTHER], force=True, write_html=True, warm_renderer=False)
+    assert (project.root / "dist" / "releases" / f"{OTHER}.html").read_text(
+        encoding="utf-8") == html
+    assert _pdfs(project.root)[f"{OTHER}.pdf"] == pdf
+
+
 def test_a_renderer_killed_mid_build_leaves_a_normal_build(project, warm, monkeypatch):
     project.release(OTHER, title="A second clinic opens")
     build_project(project.root)
@@ -114,16 +147,16 @@ def test_a_renderer_killed_mid_build_leaves_a_normal_build(project, warm, monkey
     project.release(title="Edited once")
     project.release(OTHER, title="Edited too")
 
-    original = renderer.RemoteRenderer.run
+    original = renderer.RemoteRenderer.build
 
-    def killed_after_the_first(self, jobs):
-        for number, outcome in enumerate(original(self, jobs)):
-            if number == 0:
+    def killed_after_the_first(self, slugs, write_html):
+        for number, item in enumerate(original(self, slugs, write_html)):
+            if number == 1:          # after the inputs, the first PDF
                 os.kill(self.pid, signal.SIGKILL)
                 assert _exited(self.pid)
-            yield outcome
+            yield item
 
-    monkeypatch.setattr(renderer.RemoteRenderer, "run", killed_after_the_first)
+    monkeypatch.setattr(renderer.RemoteRenderer, "build", killed_after_the_first)
     results = build_project(project.root, jobs=1)
     assert [r.built for r in results] == [True, True]
     assert results[0].background   # the second may have been on its way when the kill came
