@@ -538,16 +538,19 @@ def _take_lock(root: Path) -> int | None:
 
 
 def _warm_reader(root: Path) -> None:
-    """Read the project and render one release's HTML, so that what that needs (the YAML
-    loader, Jinja and the compiled templates, Markdown, the language's dates) is loaded
-    before the first build comes, which is then as quick as the next."""
+    """Read the project and render one release, HTML and PDF, so that what that needs (the
+    YAML loader, Jinja and the compiled templates, Markdown, the language's dates, the
+    project's own stylesheet parsed, its fonts and hyphenation) is loaded before the first
+    build comes, which is then as quick as the next."""
     from . import cache, render  # noqa: F401 - release_inputs needs it too
     from .load import load_project
+    from .pdf import render_pdf
 
     try:
         project = load_project(root)
         for release in list(project.releases.values())[-1:]:
-            render.release_html(project, release)
+            render_pdf(render.release_html(project, release), project.root,
+                       theme.readable_roots(project.root))
     except Exception:  # noqa: BLE001 - bad input, or anything else, is the build's to report
         pass
 
