@@ -353,6 +353,7 @@ class Server:
         _LISTENER = listener
 
     def serve(self) -> None:
+        self.last_job = time.monotonic()   # idle from now, not from before the warm-up
         while True:
             if not self._socket_is_ours() or time.monotonic() - self.last_job > self.idle:
                 return
