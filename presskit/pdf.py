@@ -22,6 +22,7 @@ from .errors import BuildError
 NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)"')
 # A <style> element exactly as templates/base.html writes it: no attributes, no media query.
 STYLE_RE = re.compile(r"<style>(.*?)</style>", re.S)
+STYLE_ATTRIBUTE_RE = re.compile(r"\sstyle\s*=")
 # Rules whose effect reaches beyond the stylesheet (files fetched when it is parsed, fonts
 # registered, counter styles and colour profiles kept per document): a sheet with one of them
 # is parsed with its document, as WeasyPrint would.
@@ -123,7 +124,7 @@ class StyleSheets:
             return None
         rest = STYLE_RE.sub("", html)
         lowered = rest.lower()
-        if "<style" in lowered or "<link" in lowered or " style=" in lowered:
+        if "<style" in lowered or "<link" in lowered or STYLE_ATTRIBUTE_RE.search(lowered):
             return None
         if any(marker in text.lower() for text in texts for marker in NOT_REUSABLE):
             return None

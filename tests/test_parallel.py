@@ -82,6 +82,7 @@ def test_reusing_the_parsed_stylesheet_gives_the_same_bytes_as_weasyprint_alone(
     '<html><head><style media="screen">p{}</style></head><body><p>x</p></body></html>',
     '<html><head><link rel="stylesheet" href="a.css"><style>p{}</style></head></html>',
     '<html><head><style>p{}</style></head><body><p style="color: red">x</p></body></html>',
+    '<html><head><style>p{}</style></head><body><p\n  STYLE = "color: red">x</p></body></html>',
     '<html><head><style>@font-face { font-family: X; src: url(x.woff) }</style></head></html>',
     '<html><head><style>@import "more.css";</style></head></html>',
     '<html><body><p>no stylesheet at all</p></body></html>',
