@@ -158,18 +158,48 @@ class StyleSheets:
 STYLESHEETS = StyleSheets()
 
 
+class ImageCache(dict):
+    """WeasyPrint's image cache, kept across the documents a process renders.
+
+    WeasyPrint keys decoded images by URL, and their encoded data by an id made from the URL.
+    Only what cannot change under the same URL is kept: raster images from data: URIs (every
+    image presskit scales is inlined as one), so a logo is decoded once a process, not once a
+    release. Images read from files (a stylesheet's url()) are left to each document, and SVG
+    too (WeasyPrint draws it with the document's own context).
+    """
+
+    LIMIT = 256
+
+    def __setitem__(self, key, value):
+        if ":" in key and not (key.startswith("data:")
+                               and type(value).__name__ == "RasterImage"):
+            return   # a URL not to keep; ids of encoded data have no colon
+        super().__setitem__(key, value)
+
+    def trim(self) -> None:
+        """Forget everything once there is too much: between documents, never during one."""
+        if len(self) > self.LIMIT:
+            self.clear()
+
+
+IMAGES = ImageCache()
+
+
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str | None = None,
                tagged: bool = True, warnings: list[str] | None = None,
-               reuse_styles: bool = True) -> bytes:
-    """Lay out `html` and return the PDF bytes (`reuse_styles`: see StyleSheets)."""
+               reuse: bool = True) -> bytes:
+    """Lay out `html` and return the PDF bytes. With `reuse`, what a previous document
+    left is used again: parsed stylesheets (StyleSheets) and decoded images (ImageCache)."""
     from weasyprint import HTML
 
     sink: list[str] = [] if warnings is None else warnings
     fetcher = confined_fetcher(roots)
-    options = {"pdf_tags": tagged, "font_config": font_config(), "uncompressed_pdf": False}
+    IMAGES.trim()
+    options = {"pdf_tags": tagged, "font_config": font_config(), "uncompressed_pdf": False,
+               "cache": IMAGES if reuse else None}
     if variant:
         options["pdf_variant"] = variant
-    split = StyleSheets.split(html) if reuse_styles else None
+    split = StyleSheets.split(html) if reuse else None
     with weasyprint_warnings(sink):
         try:
             if split is None:

@@ -3,6 +3,7 @@ progress display (a bar on a terminal, plain lines otherwise, nothing with -q)."
 import io
 
 import pytest
+import yaml
 
 from conftest import run
 
@@ -58,24 +59,46 @@ def _release_htmls(root):
                      for slug, release in project.releases.items()}
 
 
-def test_reusing_the_parsed_stylesheet_gives_the_same_bytes_as_weasyprint_alone(project, sample):
-    """A warm process parses the theme stylesheet once (pdf.StyleSheets); every document must
-    come out as WeasyPrint makes it from the whole HTML: embargo, long text, Arabic, the sample."""
+def test_reusing_stylesheets_and_images_gives_the_same_bytes_as_weasyprint_alone(
+        project, sample, tmp_path):
+    """A warm process parses the theme stylesheet once (pdf.StyleSheets) and decodes a logo
+    once (pdf.ImageCache); every document must come out as WeasyPrint makes it from the whole
+    HTML, alone: embargo, long text, Arabic, the sample, and `presskit init`'s project (an SVG
+    logo and illustration)."""
     from presskit import theme
-    from presskit.pdf import StyleSheets, render_pdf
+    from presskit.pdf import IMAGES, StyleSheets, render_pdf
 
+    scaffold = tmp_path / "scaffold"
+    assert run("init", str(scaffold)).exit_code == 0
     make(project)
     project.release("2024-07-01-arabic", title="افتتاح عيادات متنقلة عند المعبر الشمالي",
                     lang="ar", dateline="عمّان",
                     body="افتتحت المنظمة اليوم عيادتين متنقلتين.\n\n- الأولى\n- الثانية\n")
-    for root in (project.root, sample):
+    project.write("assets/logo.png", _png())
+    project.write("organization.yaml", {**yaml.safe_load(
+        (project.root / "organization.yaml").read_text(encoding="utf-8")), "logo": "assets/logo.png"})
+    for root in (project.root, sample, scaffold):
         loaded, htmls = _release_htmls(root)
         roots = theme.readable_roots(loaded.root)
         for slug, html in htmls.items():
             assert StyleSheets.split(html) is not None, slug      # the reuse really happens
-            whole = render_pdf(html, loaded.root, roots, reuse_styles=False)
+            whole = render_pdf(html, loaded.root, roots, reuse=False)
             assert render_pdf(html, loaded.root, roots) == whole, slug
-            assert render_pdf(html, loaded.root, roots) == whole, slug   # from the cache
+            assert render_pdf(html, loaded.root, roots) == whole, slug   # from the caches
+    assert any(key.startswith("data:image/png") for key in IMAGES)
+
+
+def _png() -> bytes:
+    """A 120x40 two-colour PNG, so that the logo is a raster image WeasyPrint must decode."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (120, 40), (20, 70, 120))
+    image.paste((200, 120, 20), (60, 0, 120, 40))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 @pytest.mark.parametrize("html", [
