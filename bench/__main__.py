@@ -143,8 +143,8 @@ def runs(seconds) -> str:
     return ", ".join(f"{value:.2f}" for value in seconds)
 
 
-def one_edits(project: Path, n: int, env: dict | None, count: int = 5) -> float:
-    """The median time of `count` builds, each after a different release is edited."""
+def one_edits(project: Path, n: int, env: dict | None, count: int = 5) -> list[float]:
+    """The times of `count` builds, each after a different release is edited."""
     edits = []
     for i in range(count):
         edit_release(project, i * n // count)
@@ -152,7 +152,7 @@ def one_edits(project: Path, n: int, env: dict | None, count: int = 5) -> float:
         if built_count(edited) != 1:
             sys.exit(f"bench: one edited release rebuilt {built_count(edited)} PDFs")
         edits.append(edited.seconds)
-    return statistics.median(edits)
+    return edits
 
 
 def edit_release(project: Path, index: int) -> None:
@@ -300,16 +300,18 @@ def main(argv: list[str] | None = None) -> int:
         table.figure("no-op rebuild", f"{noop * 1000:.0f} ms")
         table.ratio("no-op / cold", noop / cold.seconds, 0.05)
 
-        off = one_edits(small, n, {"PRESSKIT_RENDERER": "off"})
+        offs = one_edits(small, n, {"PRESSKIT_RENDERER": "off"})
+        off = statistics.median(offs)
         table.figure("one release edited, no renderer", f"{off:.2f} s (PRESSKIT_RENDERER=off; "
-                     f"median of 5; exactly 1 PDF each)")
+                     f"median of {runs(offs)}; exactly 1 PDF each)")
         table.figure("one edit, no renderer / cold", f"{off / cold.seconds:.3g}")
         clean(small)
         build(small)          # a cold build, which leaves the warm renderer running
         wait_renderer(small)
-        one = one_edits(small, n, None)
+        ones = one_edits(small, n, None)
+        one = statistics.median(ones)
         table.figure("one release edited", f"{one:.2f} s (with the warm renderer the cold build "
-                     f"left; median of 5; exactly 1 PDF each)")
+                     f"left; median of {runs(ones)}; exactly 1 PDF each)")
         table.ratio("one edit / cold", one / cold.seconds, 0.15)
 
         edit_template(small)
