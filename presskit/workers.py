@@ -11,6 +11,7 @@ rendered before, so the output is the same whatever the number of workers.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -99,7 +100,6 @@ def import_engine() -> None:
     if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
         import weasyprint  # noqa: F401
         return
-    import contextlib
     import ctypes.util
     import io
 
@@ -232,20 +232,31 @@ class PoolRenderer:
 
 
 def _stop_fork_server() -> None:
-    """Stop the fork server, which may still be loading WeasyPrint for nothing: the next pool
-    starts a new one (ensure_running reaps the old)."""
+    """Stop the fork server at once (it may still be loading WeasyPrint for nothing) and forget
+    it, so that the next pool starts a new one. multiprocessing has no public way to do this
+    (3.12's private _stop() waits for the server to finish loading)."""
     from multiprocessing import forkserver
 
     server = forkserver._forkserver
-    if hasattr(server, "_stop"):      # Python 3.12 and later
-        server._stop()
-        return
-    pid = getattr(server, "_forkserver_pid", None)
-    if pid is not None:
+    with getattr(server, "_lock", contextlib.nullcontext()):
+        pid = getattr(server, "_forkserver_pid", None)
+        if pid is None:
+            return
         try:
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
+            os.waitpid(pid, 0)
+        except OSError:
             pass
+        fd = getattr(server, "_forkserver_alive_fd", None)
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        address = getattr(server, "_forkserver_address", None)
+        if isinstance(address, str) and address and not address.startswith("\0"):
+            Path(address).unlink(missing_ok=True)   # a socket file, not an abstract address
+        server._forkserver_pid = None
+        server._forkserver_alive_fd = None
+        server._forkserver_address = None
 
 
 def renderer_for(count: int, jobs: int | None) -> InlineRenderer | PoolRenderer:

@@ -131,6 +131,25 @@ def test_a_data_error_stops_the_workers_at_once_and_leaves_none_behind(project):
     assert not (project.root / "dist" / "releases").exists()
 
 
+def test_after_a_failed_build_the_next_one_in_the_same_process_gets_a_new_fork_server(project):
+    """A build stopped by bad input stops the fork server that was warming up; a process that
+    builds again at once (`presskit serve`) must get working workers, not the dead server."""
+    from multiprocessing import forkserver
+
+    from presskit.build import build_project
+    from presskit.errors import PresskitError
+
+    make(project)
+    good = (project.root / "releases" / f"{SLUGS[2]}.yaml").read_text(encoding="utf-8")
+    project.write(f"releases/{SLUGS[2]}.yaml", "title: No date, no body\n")
+    with pytest.raises(PresskitError):
+        build_project(project.root, jobs=2, warm_renderer=False)
+    assert forkserver._forkserver._forkserver_pid is None
+    project.write(f"releases/{SLUGS[2]}.yaml", good)
+    results = build_project(project.root, jobs=2, warm_renderer=False)
+    assert [r.built for r in results] == [True] * len(SLUGS)
+
+
 def test_quiet_build_prints_nothing(project):
     make(project)
     result = run("-q", "build", "--jobs", "2", project_dir=project.root)
