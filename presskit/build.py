@@ -38,8 +38,8 @@ class BuildResult:
     background: bool = False      # rendered by the project's warm background renderer
 
 
-def release_pdf_path(project, slug: str) -> Path:
-    return project.dist / "releases" / f"{slug}.pdf"
+def release_pdf_path(root: Path, slug: str) -> Path:
+    return root / "dist" / "releases" / f"{slug}.pdf"
 
 
 def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int | None = None,
@@ -188,7 +188,7 @@ def _release_files(root: Path) -> dict[str, Path]:
 
 
 def _outputs(root: Path, slug: str) -> tuple[Path, Path]:
-    pdf = root / "dist" / "releases" / f"{slug}.pdf"
+    pdf = release_pdf_path(root, slug)
     return pdf, pdf.with_suffix(".html")
 
 
@@ -234,8 +234,22 @@ def _report_fresh(root: Path, slug: str, progress: Progress) -> BuildResult:
     return BuildResult(slug, pdf, built=False)
 
 
-def _roots(project) -> tuple[Path, ...]:
-    return theme.readable_roots(project.root)
+def read_releases(project, slugs: list[str]) -> tuple[dict, dict[str, str]]:
+    """The releases `slugs` and their HTML, every one before any PDF: a data or template
+    error stops the build before anything is written."""
+    from . import render
+
+    releases = {slug: project.release(slug) for slug in slugs}
+    return releases, {slug: render.release_html(project, releases[slug]) for slug in slugs}
+
+
+def pdf_jobs(project, htmls: dict[str, str], slugs: list[str]) -> list:
+    """The rendering jobs of `slugs`, longest first so that the workers finish together."""
+    from .workers import Job
+
+    roots = theme.readable_roots(project.root)
+    return sorted((Job(slug, htmls[slug], project.root, roots) for slug in slugs),
+                  key=lambda job: (-len(job.html), job.slug))
 
 
 def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
@@ -243,15 +257,11 @@ def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
            write_html: bool, failures: list[str]) -> list[BuildResult]:
     """Read the project, render the HTML of `html_only` and `stale`, then the PDFs of `stale`
     with `renderer`; per-release rendering errors go to `failures`."""
-    from . import render
     from .pdf import write_atomic
-    from .workers import Job
 
     root = project.root
     results = {slug: _report_fresh(root, slug, progress) for slug in fresh}
-    # Every HTML first: a template error stops the build before any PDF is written.
-    releases = {slug: project.release(slug) for slug in html_only + stale}
-    htmls = {slug: render.release_html(project, releases[slug]) for slug in releases}
+    releases, htmls = read_releases(project, html_only + stale)
 
     for slug in html_only:
         _, html_path = _outputs(root, slug)
@@ -259,8 +269,7 @@ def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
         cache.entries[slug].html = file_stamp(html_path)
         results[slug] = _report_fresh(root, slug, progress)
 
-    jobs = sorted((Job(slug, htmls[slug], root, _roots(project)) for slug in stale),
-                  key=lambda job: (-len(job.html), job.slug))
+    jobs = pdf_jobs(project, htmls, stale)
     progress.set_total(len(jobs))
     try:
         for outcome in renderer.run(jobs):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import render
+from .build import release_pdf_path
 from .errors import PresskitError, Problem, ProjectError
 from .load import Project, load_project
 
@@ -135,8 +136,8 @@ class Preview:
         for path in sorted(release_dir.glob("*.y*ml")) if release_dir.is_dir() else []:
             key = f"releases/{path.stem}"
             if key not in self.items:
-                self.items[key] = Item(key, path.stem, pdf=self.root / "dist" / "releases" /
-                                       f"{path.stem}.pdf")
+                self.items[key] = Item(key, path.stem,
+                                       pdf=release_pdf_path(self.root, path.stem))
         for key, item in self.items.items():
             if item.state == "error":       # an earlier error may be fixed by now
                 item.messages = []
@@ -268,8 +269,6 @@ def _settle(item: Item) -> None:
 
 def _project_items(project: Project):
     """(key, Item, input fingerprint) for every release, then every year's kit."""
-    from .build import release_pdf_path
-
     years: dict[int, list] = {}
     portraits = [person.photo for person in project.organization.people if person.photo]
     for release in project.releases.values():
@@ -278,7 +277,7 @@ def _project_items(project: Project):
         yield (f"releases/{release.slug}",
                Item(f"releases/{release.slug}", release.title,
                     f"{release.date.isoformat()} · {lang}",
-                    pdf=release_pdf_path(project, release.slug)),
+                    pdf=release_pdf_path(project.root, release.slug)),
                fingerprint(files))
         years.setdefault(release.date.year, list(portraits)).extend(files)
     kit = _kit_module()

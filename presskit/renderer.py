@@ -42,7 +42,7 @@ from typing import Iterable, Iterator
 
 from . import __version__, theme
 from .errors import BuildError, PresskitError
-from .workers import Job, Outcome, PoolRenderer, _ready, default_jobs, renderer_for
+from .workers import Job, Outcome, PoolRenderer, default_jobs, renderer_for
 
 SOCKET = "renderer.sock"
 LOCK = "renderer.lock"
@@ -139,11 +139,7 @@ class RemoteRenderer:
                 header = _recv_json(self.sock)
                 if header.get("failed"):
                     raise ProtocolError(str(header["failed"]))
-                job = pending.pop(header["slug"])
-                error = header.get("error")
-                data = b"" if error else _recv(self.sock)
-                yield Outcome(job, data, list(header.get("warnings") or []),
-                              BuildError("\n".join(error)) if error else None, background=True)
+                yield self._outcome(header, pending.pop(header["slug"]))
         except (OSError, ProtocolError, ValueError, KeyError, TypeError):
             pass   # the renderer died, timed out or spoke nonsense: the rest is rendered here
         self._close_socket()
@@ -173,14 +169,17 @@ class RemoteRenderer:
                 header = _recv_json(self.sock)
                 if header.get("failed"):
                     return
-                slug, error = str(header["slug"]), header.get("error")
-                data = b"" if error else _recv(self.sock)
-                job = Job(slug, "", Path(), ())
-                yield (Outcome(job, data, list(header.get("warnings") or []),
-                               BuildError("\n".join(error)) if error else None, background=True),
+                yield (self._outcome(header, Job(str(header["slug"]), "", Path(), ())),
                        header.get("html"))
         except (OSError, ProtocolError, ValueError, KeyError, TypeError, AttributeError):
             return   # the renderer died, timed out or spoke nonsense: the caller builds the rest
+
+    def _outcome(self, header: dict, job: Job) -> Outcome:
+        """An outcome from its header, and the PDF frame that follows unless it failed."""
+        error = header.get("error")
+        data = b"" if error else _recv(self.sock)
+        return Outcome(job, data, list(header.get("warnings") or []),
+                       BuildError("\n".join(error)) if error else None, background=True)
 
     def _close_socket(self) -> None:
         try:
@@ -418,25 +417,22 @@ class Server:
                processes: int) -> None:
         """The "build" request: read this project, render the HTML of `slugs` (bad input is
         answered with its lines, before any PDF), send each release's inputs, then the PDFs."""
-        from . import render
+        from .build import pdf_jobs, read_releases
         from .cache import Fingerprints, release_inputs
         from .load import load_project
 
         self.last_job = time.monotonic()
         try:
             project = load_project(self.root)
-            releases = {slug: project.release(slug) for slug in slugs}
-            htmls = {slug: render.release_html(project, releases[slug]) for slug in slugs}
+            releases, htmls = read_releases(project, slugs)
         except PresskitError as exc:
             _send_json(conn, {"stopped": exc.lines(), "exit_code": exc.exit_code})
             return
         fingerprints = Fingerprints(self.root)
         _send_json(conn, {"inputs": {slug: release_inputs(project, releases[slug], fingerprints)
                                      for slug in slugs}})
-        roots = theme.readable_roots(self.root)
-        jobs = sorted((Job(slug, htmls[slug], self.root, roots) for slug in slugs),
-                      key=lambda job: (-len(job.html), job.slug))   # longest first
-        self._render(conn, jobs, processes, htmls if write_html else None)
+        self._render(conn, pdf_jobs(project, htmls, slugs), processes,
+                     htmls if write_html else None)
 
     def _render(self, conn: socket.socket, jobs: list[Job], processes: int,
                 htmls: dict[str, str] | None = None) -> None:
@@ -473,7 +469,8 @@ class Server:
             return InlineRenderer()
         if self.pool is None or self.pool_size != size:
             self._close_pool()
-            self.pool = _ServerPool(size)
+            # Forked from this warm process (workers._context), dying with it.
+            self.pool = PoolRenderer(size, initializer=_pool_worker)
             self.pool_size = size
         return self.pool
 
@@ -492,18 +489,6 @@ class Server:
 
 _LISTENER: socket.socket | None = None
 _LOCK_FD: int | None = None
-
-
-class _ServerPool(PoolRenderer):
-    """workers.PoolRenderer with workers forked from the warm renderer, that die with it."""
-
-    def __init__(self, processes: int):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.executor = ProcessPoolExecutor(
-            processes, mp_context=multiprocessing.get_context("fork"), initializer=_pool_worker)
-        self.executor.submit(_ready)
 
 
 def _pool_worker() -> None:

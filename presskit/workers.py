@@ -184,17 +184,16 @@ def _context():
 class PoolRenderer:
     """Renders on `processes` warm worker processes; outcomes come back as they finish."""
 
-    forked_by_server = False
-
-    def __init__(self, processes: int):
+    def __init__(self, processes: int, initializer=None):
         # Imported here: a build the background renderer serves needs no pool of its own.
         from concurrent.futures import ProcessPoolExecutor
 
         context = _context()
         self.executor = ProcessPoolExecutor(processes, mp_context=context,
-                                            initializer=warm_worker)
-        self.forked_by_server = context.get_start_method() == "forkserver"
-        if context.get_start_method() == "fork":
+                                            initializer=initializer or warm_worker)
+        method = context.get_start_method()
+        self.forked_by_server = method == "forkserver"
+        if method == "fork":
             # The first submission starts every worker now, not when the first real job comes.
             # (Workers from a fork server start with the first jobs, once it is warm.)
             self.executor.submit(_ready)
