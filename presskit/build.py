@@ -22,6 +22,7 @@ from pathlib import Path
 from . import theme
 from .cache import BuildCache, Entry, Fingerprints, file_stamp, release_inputs
 from .errors import PresskitError
+from .model import release_paths
 from .progress import Progress
 
 # The shape of a release's slug (load.SLUG_RE, without importing the YAML loader): only files
@@ -180,11 +181,7 @@ def _with_renderer(count: int, jobs: int | None, work, background=None):
 
 
 def _release_files(root: Path) -> dict[str, Path]:
-    folder = root / "releases"
-    if not folder.is_dir():
-        return {}
-    paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-    return {p.stem: p for p in sorted(paths, key=lambda p: p.stem)}
+    return {p.stem: p for p in sorted(release_paths(root), key=lambda p: p.stem)}
 
 
 def _outputs(root: Path, slug: str) -> tuple[Path, Path]:

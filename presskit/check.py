@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from .build import read_releases
 from .errors import ProjectError
 from .lint import lint_project
 from .load import load_project
@@ -16,6 +17,9 @@ def check_project(root: Path, *, strict: bool = False,
     project = load_project(root)
     if problems := check_lists(project):   # media lists: checked here, owned by medialist.py
         raise ProjectError(problems)
+    # Every release through the templates, as a build would before its first PDF: a template
+    # error, or a photo too damaged to scale, is found here and not by the build.
+    read_releases(project, list(project.releases))
     warnings = lint_project(project)
     if strict and warnings:
         raise ProjectError(warnings)

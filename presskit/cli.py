@@ -44,7 +44,27 @@ def reports_errors(command):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except OSError as exc:
+            # The file system said no (a file where a folder must be, no permission, a full
+            # disk): that names a path, not a bug, so it is reported like bad input.
+            if ctx and ctx.debug:
+                traceback.print_exc()
+            click.echo(os_error_line(exc), err=True)
+            sys.exit(1)
     return wrapper
+
+
+def os_error_line(exc: OSError) -> str:
+    """`path: reason` for an error from the file system, as presskit reports problems."""
+    from .errors import display_path
+
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return f"presskit: {reason}"
+    where = display_path(exc.filename)
+    if exc.filename2 is not None:
+        where += f" -> {display_path(exc.filename2)}"
+    return f"{where}: {reason}"
 
 
 def quiet_option(command):

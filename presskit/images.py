@@ -13,7 +13,7 @@ import mimetypes
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, display_path
 
 MAX_DPI = 300
 
@@ -62,7 +62,8 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
         image = Image.open(io.BytesIO(raw))
         image.load()
     except (UnidentifiedImageError, OSError) as exc:
-        raise BuildError(f"{path}: not an image presskit can read ({exc})") from None
+        raise BuildError(f"{display_path(path)}: not an image presskit can read (damaged, or "
+                         f"of a kind Pillow does not know)") from None
     fmt = image.format or ""
     mime = Image.MIME.get(fmt, "image/png")
     limit_w = int(max_width_in * MAX_DPI)

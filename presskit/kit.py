@@ -112,10 +112,13 @@ def select_releases(project: Project, selection: Selection) -> list[Release]:
     if not chosen:
         years = sorted({r.date.year for r in project.releases.values()})
         where = display_path(project.root / "releases")
-        if years:
-            known = "years with releases: " + ", ".join(str(y) for y in years)
-        else:
+        tags = sorted({t for r in project.releases.values() for t in r.tags}, key=str.casefold)
+        if not years:
             known = "the project has no release yet"
+        elif selection.tag and not any(selection.tag.casefold() == t.casefold() for t in tags):
+            known = ("tags in use: " + ", ".join(tags)) if tags else "no release has tags"
+        else:
+            known = "years with releases: " + ", ".join(str(y) for y in years)
         raise PresskitError(f"{where}: no release {selection.describe()} to make a kit of "
                             f"({known})")
     return chosen

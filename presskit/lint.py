@@ -6,6 +6,7 @@ field at fault, so an editor can jump there. `check --strict` turns these warnin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import yaml
@@ -18,6 +19,9 @@ MAX_HEADLINE = 100
 # A file named 2024-... holding a date in 2021 is a typo or a copied file; a release dated a
 # few days across New Year is not.
 MAX_NAME_DRIFT_DAYS = 31
+# Markdown's ![alt](src): images go in the release's images list (captions, credits, size), so
+# the body renders none.
+BODY_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 
 
 def lint_project(project: Project, today: dt.date | None = None) -> list[Problem]:
@@ -59,6 +63,10 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
         if missing:
             warn("images", f"image {index} ({image.src.name}) has no "
                            f"{' and no '.join(missing)}", line)
+    picture = BODY_IMAGE_RE.search(release.body)
+    if picture:
+        warn("body", f"the body has an image ({picture.group(0)[:60]}), which is not printed: "
+                     f"list it under 'images:', with its caption and credit")
     # The organization's boilerplate is required by the schema; a release's may be blanked.
     if "boilerplate" in release.lines and not release.boilerplate.strip():
         warn("boilerplate", "the boilerplate is empty; remove the field to use the "

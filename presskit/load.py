@@ -12,9 +12,9 @@ from pathlib import Path
 import yaml
 
 from . import schema
-from .errors import Problem, ProjectError
+from .errors import Problem, ProjectError, display_path
 from .model import (Contact, EmailSettings, Fact, HistoryEntry, Image, Organization, Person,
-                    Release, Settings, SmtpSettings)
+                    Release, Settings, SmtpSettings, release_paths)
 
 SLUG_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*$")
 
@@ -50,34 +50,51 @@ class Project:
         return release.lang or self.organization.lang or "en"
 
 
-def read_yaml(path: Path, problems: list[Problem]) -> yaml.Node | None:
-    """Parse one YAML file into a node tree; syntax errors become problems."""
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """A project file's text, or None with a problem: unreadable, or not UTF-8 (pointing at
+    the first bad byte, by line and column)."""
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         problems.append(Problem(str(path), line, column,
                                 f"not UTF-8 text ({exc.reason}); save the file as UTF-8"))
-        return None
     except OSError as exc:
         problems.append(Problem(str(path), None, None, f"cannot read: {exc.strerror}"))
+    return None
+
+
+def read_yaml(path: Path, problems: list[Problem], *,
+              empty_ok: bool = False) -> yaml.Node | None:
+    """Parse one YAML file into a node tree; syntax errors become problems, and so does an
+    empty file (nothing but comments) unless `empty_ok`."""
+    text = read_text(path, problems)
+    if text is None:
         return None
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        unclosed = exc.context_mark is not None and "end of stream" in (exc.problem or "")
+        if unclosed:   # a quote or bracket left open: where it opens, not the file's end
+            mark = exc.context_mark
         message = f"YAML syntax error: {exc.problem or exc.context}"
         if exc.context and exc.problem:
-            message += f" ({exc.context})"
+            opened = exc.context_mark
+            if opened is not None and mark is not None and not unclosed \
+                    and opened.line != mark.line:
+                message += f" ({exc.context} that opens on line {opened.line + 1})"
+            else:
+                message += f" ({exc.context})"
         problems.append(Problem(str(path), mark.line + 1 if mark else None,
                                 mark.column + 1 if mark else None, message))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(str(path), None, None, f"YAML error: {exc}"))
         return None
-    if node is None:
+    if node is None and not empty_ok:
         problems.append(Problem(str(path), 1, 1, "the file is empty"))
     return node
 
@@ -112,10 +129,13 @@ def load_project(root: Path | str = ".", theme_roots: tuple[Path, ...] = ()) -> 
         organization = load_organization(org_path, root, allowed, problems)
 
     releases: dict[str, Release] = {}
-    release_dir = root / "releases"
-    files = sorted(release_dir.glob("*.yaml")) + sorted(release_dir.glob("*.yml")) \
-        if release_dir.is_dir() else []
-    for path in files:
+    seen: dict[str, Path] = {}
+    for path in release_paths(root):
+        if path.stem in seen:   # x.yaml and x.yml: two releases could not share one PDF
+            problems.append(Problem(str(path), 1, 1, f"the same release as "
+                                    f"{display_path(seen[path.stem])}; keep one of the two"))
+            continue
+        seen[path.stem] = path
         release = load_release(path, root, allowed, problems)
         if release is not None:
             releases[release.slug] = release
@@ -131,7 +151,9 @@ def load_settings(root: Path, problems: list[Problem]) -> Settings:
     path = root / "presskit.yaml"
     if not path.is_file():
         return Settings()
-    node = read_yaml(path, problems)
+    # Every setting is optional: a file of comments alone (as `presskit init` writes it, with
+    # each setting commented out) means the defaults.
+    node = read_yaml(path, problems, empty_ok=True)
     if node is None:
         return Settings(path=path)
     checker = schema.Checker(path, root)

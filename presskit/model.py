@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def release_paths(root: Path) -> list[Path]:
+    """The release files of a project: releases/*.yaml and *.yml, by name. Hidden files (an
+    editor's lock or backup file) are not releases."""
+    folder = root / "releases"
+    if not folder.is_dir():
+        return []
+    return sorted(p for suffix in ("*.yaml", "*.yml") for p in folder.glob(suffix)
+                  if not p.name.startswith("."))
+
+
 @dataclass(frozen=True)
 class Contact:
     name: str

@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import i18n, markdown, theme
-from .errors import BuildError
+from .errors import BuildError, display_path
 from .load import Project
 from .model import Release
 
@@ -99,8 +99,8 @@ def render_template(project: Project, name: str, context: dict,
     try:
         return (env or environment(project)).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise BuildError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") \
-            from None
+        raise BuildError(f"{_at(exc.filename or name, exc.lineno)}: template error: "
+                         f"{exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise BuildError(f"{project.root / 'templates' / str(exc.name)}: no such template in the "
                          f"project or the built-in theme") from None
@@ -110,13 +110,19 @@ def render_template(project: Project, name: str, context: dict,
 
 
 def _template_location(exc: Exception, name: str) -> str:
-    """path:line of the template line that failed, from the traceback Jinja2 rewrites."""
+    """path:line:column of the template line that failed, from the traceback Jinja2 rewrites."""
     import traceback
 
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".html", ".txt")):
-            return f"{frame.filename}:{frame.lineno}"
+            return _at(frame.filename, frame.lineno)
     return name
+
+
+def _at(path: str, line: int | None) -> str:
+    """Where a template error is: Jinja2 knows the line, not the column, so the column is the
+    line's first (editors and terminals jump to path:line:column)."""
+    return f"{display_path(path)}:{line}:1" if line else display_path(path)
 
 
 def content_width_in(project: Project) -> float:

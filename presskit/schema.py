@@ -16,6 +16,49 @@ import yaml
 
 from .errors import Problem
 
+# An address a journalist can write to, printed on the release: one @, a dot in the domain.
+EMAIL_RE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.][^@\s<>,;]*")
+
+# How the image formats presskit and WeasyPrint read begin; anything else is asked of Pillow.
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a",
+                    b"II*\x00", b"MM\x00*")
+
+
+def is_image(path: Path) -> bool:
+    """Whether `path` holds an image: checked when the project is read, so that `check`
+    catches a broken photo, not only the build that meets it."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(1024)
+    except OSError:
+        return False
+    if head.startswith(IMAGE_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return True
+    if b"<svg" in head.lower() or (path.suffix.lower() == ".svg" and b"<" in head):
+        return True
+    from PIL import Image, UnidentifiedImageError   # a rarer format Pillow may know
+
+    try:
+        with Image.open(path):
+            return True
+    except (UnidentifiedImageError, OSError, ValueError):
+        return False
+
+
+# The shape of a BCP 47 language tag (RFC 5646, section 2.1): language, extlang, script, region,
+# variants, extensions, private use. Well-formed is checked, not registered, except that the
+# language is two or three letters (no longer one is registered): a typo such as "en_US" or
+# "english" is caught, and the tag goes as written into the PDF's /Lang.
+_ALNUM = "[A-Za-z0-9]"
+LANGUAGE_TAG_RE = re.compile(
+    r"[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}"                       # language (and extlang)
+    r"(?:-[A-Za-z]{4})?"                                       # script
+    r"(?:-(?:[A-Za-z]{2}|\d{3}))?"                             # region
+    rf"(?:-(?:{_ALNUM}{{5,8}}|\d{_ALNUM}{{3}}))*"                # variants
+    rf"(?:-[0-9A-WYZa-wyz](?:-{_ALNUM}{{2,8}})+)*"                # extensions
+    rf"(?:-[xX](?:-{_ALNUM}{{1,8}})+)?"                          # private use
+    rf"|[xX](?:-{_ALNUM}{{1,8}})+")
+
 STR = "tag:yaml.org,2002:str"
 NULL = "tag:yaml.org,2002:null"
 
@@ -124,10 +167,38 @@ class Checker:
                                f"such as 2013-01-05T09:00:00-05:00, not '{text}'")
             return None
         if value.tzinfo is None:
-            self.problem(node, f"'{key}' needs a time zone offset, such as "
-                               f"{text.strip()}-05:00 or {text.strip()}Z")
+            written = text.strip()
+            if not re.search(r"[T ]\d", written):   # a date alone: the time is missing too
+                self.problem(node, f"'{key}' needs a time and a time zone offset, such as "
+                                   f"{written}T09:00-05:00 or {written}T14:00Z")
+            else:
+                self.problem(node, f"'{key}' needs a time zone offset, such as "
+                                   f"{written}-05:00 or {written}Z")
             return None
         return value
+
+    def _email(self, node, spec, key):
+        text = self._scalar(node, key, "an e-mail address")
+        if text is None or not text.strip():
+            return text
+        if not EMAIL_RE.fullmatch(text.strip()):
+            self.problem(node, f"'{key}' must be an e-mail address such as press@example.org, "
+                               f"not '{text}'")
+            return None
+        return text.strip()
+
+    def _lang(self, node, spec, key):
+        text = self._scalar(node, key, "a language tag")
+        if text is None:
+            return None
+        tag = text.strip()
+        if LANGUAGE_TAG_RE.fullmatch(tag):
+            return tag
+        hint = tag.replace("_", "-")
+        suggestion = f"; did you mean '{hint}'?" if LANGUAGE_TAG_RE.fullmatch(hint) else ""
+        self.problem(node, f"'{key}' must be a BCP 47 language tag such as en, fr, pt-BR or "
+                           f"zh-Hant, not '{text}'{suggestion}")
+        return None
 
     def _int(self, node, spec, key):
         text = self._scalar(node, key, "a whole number")
@@ -168,6 +239,14 @@ class Checker:
             return None
         return self.project_file(node, text, key)
 
+    def _image(self, node, spec, key):
+        path = self._path(node, spec, key)
+        if path is not None and not is_image(path):
+            self.problem(node, f"'{key}': '{node.value}' is not an image presskit can read "
+                               f"(PNG, JPEG, GIF, WebP, TIFF or SVG)")
+            return None
+        return path
+
     def project_file(self, node: yaml.Node, text: str, key: str) -> Path | None:
         """Resolve a path written in the project; it must exist and stay inside it."""
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", text) and not re.match(r"^[a-zA-Z]:[\\/]", text):
@@ -181,6 +260,9 @@ class Checker:
             return None
         if not any(resolved.is_relative_to(r.resolve()) for r in self.allowed_roots):
             self.problem(node, f"'{key}': '{text}' lies outside the project")
+            return None
+        if resolved.is_dir():
+            self.problem(node, f"'{key}': '{text}' is a folder, not a file")
             return None
         if not resolved.is_file():
             self.problem(node, f"'{key}': no such file '{text}' in the project")
@@ -268,12 +350,12 @@ def unknown_field_message(key: str, schema: dict[str, Field], what: str) -> str:
 CONTACT = {
     "name": Field("text", required=True),
     "title": Field("text"),
-    "email": Field("text"),
+    "email": Field("email"),
     "phone": Field("text"),
 }
 
 IMAGE = {
-    "src": Field("path", required=True),
+    "src": Field("image", required=True),
     "caption": Field("text"),
     "credit": Field("text"),
     "alt": Field("text"),
@@ -284,7 +366,7 @@ ORGANIZATION = {
     "short_name": Field("text"),
     "location": Field("text"),
     "website": Field("text"),
-    "logo": Field("path"),
+    "logo": Field("image"),
     "boilerplate": Field("text", required=True),
     "history": Field("records", schema={"year": Field("text", required=True),
                                         "text": Field("text", required=True)}),
@@ -293,9 +375,9 @@ ORGANIZATION = {
     "people": Field("records", schema={"name": Field("text", required=True),
                                        "title": Field("text"),
                                        "bio": Field("text"),
-                                       "photo": Field("path")}),
+                                       "photo": Field("image")}),
     "contacts": Field("records", schema=CONTACT),
-    "lang": Field("text"),
+    "lang": Field("lang"),
 }
 
 RELEASE = {
@@ -304,7 +386,7 @@ RELEASE = {
     "date": Field("date", required=True),
     "dateline": Field("text", required=True),
     "embargo": Field("datetime"),
-    "lang": Field("text"),
+    "lang": Field("lang"),
     "body": Field("text", required=True),
     "images": Field("records", schema=IMAGE),
     "contacts": Field("records", schema=CONTACT),

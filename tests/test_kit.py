@@ -218,6 +218,14 @@ def test_an_empty_year_is_refused_naming_the_years_with_releases(northwind):
     assert not (maker.root / "dist" / "kits" / "press-kit-2019.pdf").exists()
 
 
+def test_an_unknown_tag_is_refused_naming_the_tags_in_use(northwind):
+    maker, _, _ = northwind
+    result = run("kit", "--tag", "reports", project_dir=maker.root)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.endswith("to make a kit of (tags in use: appeal, report)"), line
+
+
 def test_a_period_and_a_tag_select_releases_with_their_own_file_names(northwind):
     maker, _, _ = northwind
     result = run("kit", "--from", "2023-06-01", "--to", "2024-06-30", "--tag", "APPEAL",

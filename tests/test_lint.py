@@ -85,6 +85,14 @@ def test_an_empty_boilerplate_in_a_release_warns(project):
                               f"boilerplate is empty")
 
 
+def test_an_image_in_the_body_warns_that_it_is_not_printed(project):
+    path = project.release(body="Text.\n\n![The clinic](assets/clinic.jpg)\n")
+    [warning] = warnings_of(project)
+    assert warning == (f"{path}:{line_of(path, 'body:')}:1: warning: the body has an image "
+                       f"(![The clinic](assets/clinic.jpg)), which is not printed: list it "
+                       f"under 'images:', with its caption and credit")
+
+
 def test_a_date_whose_year_is_far_from_the_file_names_warns(project):
     path = project.release("2024-03-05-clinics-open", date="2021-03-05")
     [warning] = warnings_of(project)

@@ -31,6 +31,20 @@ BAD_INPUTS = [
     (RELEASE, GOOD_RELEASE + "embargo: 2024-03-05T09:00\n",
      f"{RELEASE}:5:10: 'embargo' needs a time zone offset, such as 2024-03-05T09:00-05:00 "
      f"or 2024-03-05T09:00Z"),
+    (RELEASE, GOOD_RELEASE + "embargo: 2024-03-05\n",
+     f"{RELEASE}:5:10: 'embargo' needs a time and a time zone offset, such as "
+     f"2024-03-05T09:00-05:00 or 2024-03-05T14:00Z"),
+    (RELEASE, GOOD_RELEASE + "lang: en_US\n",
+     f"{RELEASE}:5:7: 'lang' must be a BCP 47 language tag such as en, fr, pt-BR or zh-Hant, "
+     f"not 'en_US'; did you mean 'en-US'?"),
+    (RELEASE, GOOD_RELEASE + "lang: not a lang!\n",
+     f"{RELEASE}:5:7: 'lang' must be a BCP 47 language tag such as en, fr, pt-BR or zh-Hant, "
+     f"not 'not a lang!'"),
+    (RELEASE, GOOD_RELEASE + "images:\n  - src: organization.yaml\n",
+     f"{RELEASE}:6:10: 'src': 'organization.yaml' is not an image presskit can read "
+     f"(PNG, JPEG, GIF, WebP, TIFF or SVG)"),
+    (RELEASE, GOOD_RELEASE + "images:\n  - src: releases\n",
+     f"{RELEASE}:6:10: 'src': 'releases' is a folder, not a file"),
     (RELEASE, GOOD_RELEASE + "embargo: tomorrow\n",
      f"{RELEASE}:5:10: 'embargo' must be an ISO 8601 date and time with an offset, such as "
      f"2013-01-05T09:00:00-05:00, not 'tomorrow'"),
@@ -49,11 +63,17 @@ BAD_INPUTS = [
      f"{RELEASE}:6:5: missing required field 'src' in each entry of 'images'"),
     (RELEASE, GOOD_RELEASE + "contacts:\n  - name: Sam\n    emial: sam@example.org\n",
      f"{RELEASE}:7:5: unknown field 'emial' in each entry of 'contacts'; did you mean 'email'?"),
+    (RELEASE, GOOD_RELEASE + "contacts:\n  - name: Sam\n    email: sam at example.org\n",
+     f"{RELEASE}:7:12: 'email' must be an e-mail address such as press@example.org, not "
+     f"'sam at example.org'"),
     (RELEASE, GOOD_RELEASE + "title: Again\n",
      f"{RELEASE}:5:1: field 'title' is given twice (first on line 1)"),
     (RELEASE, 'title: "unclosed\nbody: x\n',
-     f"{RELEASE}:3:1: YAML syntax error: found unexpected end of stream "
+     f"{RELEASE}:1:8: YAML syntax error: found unexpected end of stream "
      f"(while scanning a quoted scalar)"),
+    (RELEASE, "title: [Clinics open\nbody: x\n",
+     f"{RELEASE}:2:5: YAML syntax error: expected ',' or ']', but got ':' (while parsing a "
+     f"flow sequence that opens on line 1)"),
     (RELEASE, "- just\n- a list\n",
      f"{RELEASE}:1:1: a release must be a mapping of fields, not a list"),
     (RELEASE, "",
@@ -67,6 +87,9 @@ BAD_INPUTS = [
      "organization.yaml:3:1: unknown field 'peple' in organization.yaml; did you mean 'people'?"),
     ("organization.yaml", "name: Northwind\nboilerplate: About us.\nhistory: 2009\n",
      "organization.yaml:3:10: 'history' must be a list, not '2009'"),
+    ("organization.yaml", "name: Northwind\nboilerplate: About us.\nlang: english\n",
+     "organization.yaml:3:7: 'lang' must be a BCP 47 language tag such as en, fr, pt-BR or "
+     "zh-Hant, not 'english'"),
     ("presskit.yaml", "paper: legal\n",
      "presskit.yaml:1:8: 'paper' must be one of letter, a4, not 'legal'"),
     ("presskit.yaml", "email:\n  smtp: {port: twenty-five}\n",
@@ -148,3 +171,66 @@ def test_a_file_not_in_utf8_points_at_the_first_bad_byte(project, monkeypatch):
     assert result.exit_code == 1
     assert result.stderr.strip() == (f"{RELEASE}:1:11: not UTF-8 text (invalid continuation "
                                      f"byte); save the file as UTF-8")
+
+
+def test_a_settings_file_of_comments_alone_means_the_defaults(project, monkeypatch):
+    # As `presskit init` writes it: every setting there, commented out.
+    project.write("presskit.yaml", "# paper: a4\n# email:\n#   from: press@example.org\n")
+    monkeypatch.chdir(project.root)
+    assert run("check").exit_code == 0
+    result = run("build")
+    assert result.exit_code == 0, result.stderr
+    assert (project.root / "dist" / "releases" / "2024-03-05-clinics-open.pdf").is_file()
+
+
+def test_the_same_release_twice_as_yaml_and_yml_is_refused(project, monkeypatch):
+    project.write(RELEASE.replace(".yaml", ".yml"), GOOD_RELEASE.replace("Clinics", "Other"))
+    monkeypatch.chdir(project.root)
+    for command in ("check", "build"):
+        result = run(command)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [
+            f"{RELEASE.replace('.yaml', '.yml')}:1:1: the same release as {RELEASE}; keep one "
+            f"of the two"]
+    assert not (project.root / "dist").exists()
+
+
+def test_hidden_files_in_releases_are_not_releases(project, monkeypatch):
+    # An editor's backup or lock file beside the release it belongs to.
+    project.write("releases/.2024-03-05-clinics-open.yaml", "title: [half-saved")
+    monkeypatch.chdir(project.root)
+    result = run("check")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_damaged_image_is_found_by_check(project, monkeypatch):
+    project.write("assets/photo.png", b"not a png at all")
+    project.write(RELEASE, GOOD_RELEASE + "images:\n  - src: assets/photo.png\n")
+    monkeypatch.chdir(project.root)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{RELEASE}:6:10: 'src': 'assets/photo.png' is not an image presskit can read "
+        f"(PNG, JPEG, GIF, WebP, TIFF or SVG)"]
+
+
+def test_a_template_error_is_found_by_check(project, monkeypatch):
+    project.write("templates/_letterhead.html", "<header>\n{% if %}\n</header>\n")
+    monkeypatch.chdir(project.root)
+    result = run("check")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "templates/_letterhead.html:2:1: template error: Expected an expression, got 'end of "
+        "statement block'"]
+
+
+def test_a_file_where_a_folder_must_be_is_one_line_not_a_traceback(project, monkeypatch):
+    project.write("dist", "a file, not a folder\n")
+    monkeypatch.chdir(project.root)
+    for command in (["build"], ["kit", "--year", "2024"]):
+        result = run(*command)
+        assert result.exit_code == 1
+        assert "Traceback" not in result.stderr
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("dist") and line.endswith(": Not a directory"), line
