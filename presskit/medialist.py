@@ -3,7 +3,11 @@
 Every row is checked before anything is sent: the address's syntax (email-validator, not a
 hand-written regex), line breaks in any field (a field may reach a header through a template,
 and a line break there would let a list inject headers), and duplicate addresses. All problems
-of all rows are reported together, each as ``path:line: message``.
+of all rows are reported together, each as ``path:line:column: message``, the column being
+where the field at fault starts.
+
+A list is named by its stem in media/ (``--to journalists``), or by its file's name there
+(``--to journalists.csv``); never by a path, so that ``--to`` cannot read a file elsewhere.
 """
 from __future__ import annotations
 
@@ -15,11 +19,12 @@ from pathlib import Path
 import yaml
 from email_validator import EmailNotValidError, validate_email
 
-from .errors import PresskitError, Problem, ProjectError
-from .load import Project
+from .errors import PresskitError, Problem, ProjectError, display_path
+from .load import Project, read_text, read_yaml
 
 SUPPRESSED = "suppressed.txt"
 SUFFIXES = (".csv", ".yaml", ".yml")
+BOM = "\ufeff"   # spreadsheets often save CSV with a byte-order mark
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Recipient:
 
 @dataclass
 class MediaList:
-    name: str
+    name: str                        # the file's stem
     path: Path
     recipients: list[Recipient]      # in file order, suppressed ones already removed
     suppressed: list[Recipient]      # on the list but in media/suppressed.txt
@@ -51,18 +56,28 @@ def media_dir(project: Project) -> Path:
 
 
 def list_names(project: Project) -> list[str]:
-    """The names of the project's media lists (file stems), sorted."""
+    """The names of the project's media lists (file stems), sorted. A hidden file (an
+    editor's lock or backup file) is not a list, nor a file --to could not name."""
     folder = media_dir(project)
     if not folder.is_dir():
         return []
     return sorted({p.stem for p in folder.iterdir()
-                   if p.is_file() and p.suffix in SUFFIXES})
+                   if p.is_file() and p.suffix in SUFFIXES and _is_list_name(p.stem)})
+
+
+def _is_list_name(stem: str) -> bool:
+    """A name that can only mean a file in media/: no folder in it, no '..', no leading dot
+    (a hidden file, or '.' and '..' themselves)."""
+    return bool(stem) and not stem.startswith(".") and ".." not in stem \
+        and not any(c in stem for c in "/\\\0")
 
 
 def load_list(project: Project, name: str) -> MediaList:
-    """Read and validate one list; raise ProjectError listing every problem in it."""
+    """Read and validate list ``name`` (as given to --to); raise ProjectError listing every
+    problem in it, or PresskitError when there is no such list."""
+    stem, suffix = _split_name(project, name)
     problems: list[Problem] = []
-    path = _list_path(project, name, problems)
+    path = _list_path(project, stem, problems, suffix)
     if path is None:
         raise ProjectError(problems)
     recipients = _read_list(path, problems)
@@ -70,10 +85,10 @@ def load_list(project: Project, name: str) -> MediaList:
     if problems:
         raise ProjectError(problems)
     if not recipients:
-        raise ProjectError([Problem(str(path), None, None, "the list has no recipients")])
+        raise ProjectError([Problem(str(path), 1, 1, "the list has no recipients")])
     kept = [r for r in recipients if r.key not in suppressed]
     dropped = [r for r in recipients if r.key in suppressed]
-    return MediaList(name, path, kept, dropped)
+    return MediaList(stem, path, kept, dropped)
 
 
 def check_lists(project: Project) -> list[Problem]:
@@ -100,7 +115,8 @@ def load_suppressed(project: Project, problems: list[Problem]) -> set[str]:
             continue
         address, error = normalize_address(line)
         if error:
-            problems.append(Problem(str(path), number, None, error))
+            column = len(raw) - len(raw.lstrip()) + 1
+            problems.append(Problem(str(path), number, column, error))
         else:
             addresses.add(address.lower())
     return addresses
@@ -119,16 +135,34 @@ def normalize_address(value: str) -> tuple[str, str]:
     return result.ascii_email or result.normalized, ""
 
 
-def _list_path(project: Project, name: str, problems: list[Problem]) -> Path | None:
+def _split_name(project: Project, name: str) -> tuple[str, str | None]:
+    """(stem, suffix or None) of a list as named on the command line. A name that could be
+    a path (a folder separator, '..', a leading dot) is refused: it could reach any file."""
+    stem, suffix = name, None
+    for known in SUFFIXES:
+        if name.endswith(known):
+            stem, suffix = name[:-len(known)], known
+            break
+    if not _is_list_name(stem) or ".." in name:
+        lists = ", ".join(list_names(project)) or "none"
+        raise PresskitError(f"--to {name}: not a list name; a list is named by its file in "
+                            f"media/ without a folder, such as 'journalists' for "
+                            f"media/journalists.csv (lists: {lists})")
+    return stem, suffix
+
+
+def _list_path(project: Project, name: str, problems: list[Problem],
+               suffix: str | None = None) -> Path | None:
+    """The file of list ``name``; when the user gave its suffix too, that very file."""
     folder = media_dir(project)
-    found = [folder / f"{name}{suffix}" for suffix in SUFFIXES
-             if (folder / f"{name}{suffix}").is_file()]
-    if not found:
-        known = ", ".join(n for n in list_names(project)) or "none"
-        raise PresskitError(f"{folder / (name + '.csv')}: no media list '{name}' "
-                            f"(lists: {known})")
+    found = [folder / f"{name}{known}" for known in SUFFIXES
+             if (folder / f"{name}{known}").is_file()]
+    if not found or (suffix and folder / f"{name}{suffix}" not in found):
+        lists = ", ".join(list_names(project)) or "none"
+        raise PresskitError(f"{display_path(folder / (name + (suffix or '.csv')))}: no media "
+                            f"list '{name}{suffix or ''}' (lists: {lists})")
     if len(found) > 1:
-        problems.append(Problem(str(found[1]), None, None,
+        problems.append(Problem(str(found[1]), 1, 1,
                                 f"list '{name}' is given twice ({found[0].name} and "
                                 f"{found[1].name}); keep one"))
         return None
@@ -136,120 +170,161 @@ def _list_path(project: Project, name: str, problems: list[Problem]) -> Path | N
 
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        # utf-8-sig: spreadsheets often save CSV with a byte-order mark.
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(str(path), None, None, f"not UTF-8 text ({exc.reason})"))
-    except OSError as exc:
-        problems.append(Problem(str(path), None, None, f"cannot read: {exc.strerror}"))
-    return None
+    # load.read_text, as for every project file: a byte that is not UTF-8 is pointed at.
+    text = read_text(path, problems)
+    return text[1:] if text and text.startswith(BOM) else text
 
 
 def _read_list(path: Path, problems: list[Problem]) -> list[Recipient]:
-    text = _read_text(path, problems)
-    if text is None:
-        return []
-    rows = _csv_rows(path, text, problems) if path.suffix == ".csv" \
-        else _yaml_rows(path, text, problems)
+    if path.suffix == ".csv":
+        text = _read_text(path, problems)
+        rows = [] if text is None else _csv_rows(path, text, problems)
+    else:
+        rows = _yaml_rows(path, problems)
     return _check_rows(path, rows, problems)
 
 
-def _csv_rows(path: Path, text: str, problems) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[int, dict[str, str]]] = []
+@dataclass
+class _Row:
+    """One entry of a list: its fields, and where it and each field's value start."""
+
+    line: int
+    column: int
+    fields: dict[str, str]
+    at: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, name: str) -> tuple[int, int]:
+        return self.at.get(name, (self.line, self.column))
+
+
+def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
+    # The physical lines as the csv module reads them, to find where each cell starts.
+    lines = list(io.StringIO(text, newline=""))
+    reader = csv.reader(lines)
+    rows: list[_Row] = []
     try:
         header = next(reader, None)
         if header is None:
-            problems.append(Problem(str(path), 1, None, "the file is empty; the first row "
-                                                        "names the columns (email required)"))
+            problems.append(Problem(str(path), 1, 1, "the file is empty; the first row "
+                                                     "names the columns (email required)"))
             return []
         columns = [c.strip().lower() for c in header]
         if "email" not in columns:
-            problems.append(Problem(str(path), 1, None,
+            problems.append(Problem(str(path), 1, 1,
                                     "the header row lacks the required column 'email'"))
             return []
-        for column in {c for c in columns if columns.count(c) > 1}:
-            problems.append(Problem(str(path), 1, None, f"column '{column}' is given twice"))
-        start = reader.line_num + 1
+        header_at = cell_starts(lines[:reader.line_num], 1, len(header))
+        for n, column in enumerate(columns):
+            if column in columns[:n]:
+                problems.append(Problem(str(path), *header_at[n],
+                                        f"column '{column}' is given twice"))
+        done = reader.line_num   # physical lines read so far
         for cells in reader:
-            line, start = start, reader.line_num + 1
+            line, record, done = done + 1, lines[done:reader.line_num], reader.line_num
             if not any(c.strip() for c in cells):
                 continue
+            at = cell_starts(record, line, len(cells))
             if len(cells) > len(columns):
-                problems.append(Problem(str(path), line, None,
+                problems.append(Problem(str(path), *at[len(columns)],
                                         f"{len(cells)} cells but {len(columns)} columns"))
                 continue
-            rows.append((line, {c: v for c, v in zip(columns, cells) if c}))
+            rows.append(_Row(line, 1, {c: v for c, v in zip(columns, cells) if c},
+                             {c: a for c, a in zip(columns, at) if c}))
     except csv.Error as exc:
-        problems.append(Problem(str(path), reader.line_num, None, f"CSV error: {exc}"))
+        problems.append(Problem(str(path), reader.line_num, 1, f"CSV error: {exc}"))
     return rows
 
 
-def _yaml_rows(path: Path, text: str, problems) -> list[tuple[int, dict[str, str]]]:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problems.append(Problem(str(path), mark.line + 1 if mark else None, None,
-                                f"YAML syntax error: {exc.problem or exc.context}"))
-        return []
+def cell_starts(record: list[str], line: int, count: int) -> list[tuple[int, int]]:
+    """(line, column), both 1-based, where each of the ``count`` cells of one CSV record
+    starts; ``record`` holds its physical lines, the first of which is line ``line``.
+
+    The lines are scanned as the csv module's default dialect splits them: a cell that opens
+    with a quote runs to its closing quote ('""' in it is a quote, a line end is part of it);
+    a quote elsewhere is an ordinary character; outside quotes a comma ends a cell and a line
+    end the record. Should the scan ever disagree with the csv module on the number of cells,
+    every cell is placed at the record's first column rather than at a wrong one.
+    """
+    starts = [(line, 1)]
+    state = "start"   # at the start of a cell, in a "plain" or "quoted" one, or just after
+    for offset, text in enumerate(record):   # a "quote" that may close a quoted one
+        for column, char in enumerate(text, start=1):
+            if state == "quoted":
+                state = "quote" if char == '"' else "quoted"
+            elif char == ",":
+                starts.append((line + offset, column + 1))
+                state = "start"
+            elif char in "\r\n":
+                break
+            elif state in ("start", "quote"):
+                state = "quoted" if char == '"' else "plain"
+    if len(starts) != count:
+        return [(line, 1)] * count
+    return starts
+
+
+def _yaml_rows(path: Path, problems) -> list[_Row]:
+    # load.read_yaml: decoding, syntax errors and an empty file reported as for every YAML file.
+    node = read_yaml(path, problems)
     if node is None:
-        problems.append(Problem(str(path), 1, None, "the file is empty"))
         return []
     if not isinstance(node, yaml.SequenceNode):
-        problems.append(Problem(str(path), node.start_mark.line + 1, None,
+        problems.append(Problem(str(path), *_at(node),
                                 "a media list is a list of entries, each with an 'email'"))
         return []
     rows = []
     for item in node.value:
-        line = item.start_mark.line + 1
         if not isinstance(item, yaml.MappingNode):
-            problems.append(Problem(str(path), line, None,
+            problems.append(Problem(str(path), *_at(item),
                                     "each entry is a mapping such as {email: ..., name: ...}"))
             continue
-        row: dict[str, str] = {}
+        row = _Row(*_at(item), {})
         for key, value in item.value:
             if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
-                problems.append(Problem(str(path), key.start_mark.line + 1, None,
-                                        "each field holds plain text"))
+                problems.append(Problem(str(path), *_at(key), "each field holds plain text"))
                 continue
-            row[str(key.value).strip().lower()] = "" if value.tag.endswith(":null") \
-                else str(value.value)
-        rows.append((line, row))
+            name = str(key.value).strip().lower()
+            row.fields[name] = "" if value.tag.endswith(":null") else str(value.value)
+            row.at[name] = _at(value)
+        rows.append(row)
     return rows
 
 
-def _check_rows(path: Path, rows, problems: list[Problem]) -> list[Recipient]:
+def _at(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[Recipient]:
     recipients: list[Recipient] = []
     first_line: dict[str, int] = {}
-    for line, row in rows:
+    for row in rows:
         bad = False
-        for column, value in row.items():
+        for column, value in row.fields.items():
             if "\r" in value or "\n" in value:
-                problems.append(Problem(str(path), line, None,
+                problems.append(Problem(str(path), *row.where(column),
                                         f"'{column}' holds a line break; fields reach mail "
                                         f"headers, where a line break could add headers"))
                 bad = True
-        raw = row.get("email", "").strip()
+        raw = row.fields.get("email", "").strip()
         if not raw:
-            problems.append(Problem(str(path), line, None, "no e-mail address"))
+            problems.append(Problem(str(path), *row.where("email"), "no e-mail address"))
             continue
         if bad:
             continue
         address, error = normalize_address(raw)
         if error:
-            problems.append(Problem(str(path), line, None, error))
+            problems.append(Problem(str(path), *row.where("email"), error))
             continue
         key = address.lower()
         if key in first_line:
-            problems.append(Problem(str(path), line, None,
+            problems.append(Problem(str(path), *row.where("email"),
                                     f"{address} is on the list twice (first on line "
                                     f"{first_line[key]})"))
             continue
-        first_line[key] = line
-        fields = {k: v.strip() for k, v in row.items()}
+        first_line[key] = row.line
+        fields = {k: v.strip() for k, v in row.fields.items()}
         fields["email"] = address
         recipients.append(Recipient(email=address, name=fields.get("name", ""),
-                                    outlet=fields.get("outlet", ""), fields=fields, line=line))
+                                    outlet=fields.get("outlet", ""), fields=fields,
+                                    line=row.line))
     return recipients

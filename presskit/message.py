@@ -13,6 +13,7 @@ from __future__ import annotations
 import binascii
 import datetime as dt
 import hashlib
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from types import SimpleNamespace
 import jinja2
 
 from . import render
-from .errors import BuildError, PresskitError
+from .errors import BuildError, Problem, ProjectError
 from .load import Project
 from .medialist import Recipient, normalize_address
 from .model import Release
@@ -42,16 +43,18 @@ class Rendered:
     html: str
 
 
-def parse_sender(value: str, what: str, where: str) -> Address:
-    """'Name <addr@host>' or 'addr@host' as an Address; PresskitError when it is not one."""
+def parse_sender(value: str, what: str, path: os.PathLike | str,
+                 at: tuple[int, int] = (1, 1)) -> Address:
+    """'Name <addr@host>' or 'addr@host' as an Address; a ProjectError pointing at ``path``
+    (line and column ``at``: where the setting's value is) when it is not one."""
     pairs = getaddresses([value]) if value else []
     if len(pairs) != 1 or not pairs[0][1] or "\n" in value or "\r" in value:
-        raise PresskitError(f"{where}: email.{what} must be one address such as "
-                            f"'Press Office <press@example.org>'")
+        raise ProjectError([Problem(str(path), *at, f"email.{what} must be one address such "
+                                                    f"as 'Press Office <press@example.org>'")])
     name, raw = pairs[0]
     address, error = normalize_address(raw)
     if error:
-        raise PresskitError(f"{where}: email.{what}: {error}")
+        raise ProjectError([Problem(str(path), *at, f"email.{what}: {error}")])
     local, domain = address.rsplit("@", 1)
     return Address(display_name=name, username=local, domain=domain)
 

@@ -1,8 +1,9 @@
-"""`presskit init`: a new project that checks and builds as it is.
+"""`presskit init`: a new project that checks, builds and sends (--dry-run) as it is.
 
 The files come from presskit/scaffold/ (package data): an invented organization at
-example.org, one release dated today, a media list and a commented presskit.yaml. Nothing in
-an existing project is ever overwritten.
+example.org, one release dated today, a media list and a commented presskit.yaml (its sender
+at example.org too, so that `send --dry-run` works at once). Nothing in an existing project is
+ever overwritten.
 """
 from __future__ import annotations
 

@@ -13,17 +13,20 @@ import heapq
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from email.headerregistry import Address
 from pathlib import Path
 from typing import Callable
 
+import yaml
+
 from . import ledger as ledger_mod
 from . import medialist, smtp
-from .errors import DeliveryError, PresskitError, display_path
+from .errors import DeliveryError, PresskitError, Problem, ProjectError, display_path
 from .ledger import DEFERRED, FAILED, PENDING, SENDING, SENT, UNKNOWN, Ledger
-from .load import Project
+from .load import Project, read_yaml
 from .medialist import Recipient
 from .message import Composer, Rendered, message_id, parse_sender
-from .model import SmtpSettings
+from .model import Release, SmtpSettings
 
 # Pauses before the 2nd, 3rd and 4th try of a message the server deferred (4xx).
 RETRY_DELAYS = (1.0, 2.0, 4.0)
@@ -87,27 +90,36 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
                  echo: Callable[[str], None] = lambda message: None) -> SendReport:
     """Send release ``slug`` to media list ``list_name``; return what happened.
 
-    Raises PresskitError (nothing sent) for bad input, an embargo, or a server that cannot
-    be reached at the start. Recipients not reached are in the report's ``problems``; call
-    ``report.raise_for_problems()`` to turn them into a DeliveryError.
+    Raises PresskitError (nothing sent) for bad input or an embargo, and DeliveryError
+    naming every recipient (recorded in the ledger, so that the next run tries them) when
+    the server cannot be reached at the start. Recipients not reached later are in the
+    report's ``problems``; call ``report.raise_for_problems()`` to turn them into a
+    DeliveryError.
+
+    A dry run of a release under embargo needs no ``under_embargo``: it sends nothing, and
+    writes the messages as they would go out with it.
     """
     started = time.monotonic()
     release = project.release(slug)
     email = project.settings.email
-    where = str(project.settings.path or project.root / "presskit.yaml")
-    sender = parse_sender(email.sender, "from", where)
-    reply_to = parse_sender(email.reply_to, "reply_to", where) if email.reply_to else None
+    sender = _address(project, "from")
+    reply_to = _address(project, "reply_to") if email.reply_to else None
     media = medialist.load_list(project, list_name)
+    list_name = media.name   # "journalists.csv" on the command line is list "journalists"
     embargoed = release.under_embargo()
     if embargoed and not under_embargo:
-        line = release.lines.get("embargo")
-        raise PresskitError(f"{release.path}:{line}: under embargo until "
-                            f"{release.embargo.isoformat()}; nothing sent (add --under-embargo "
-                            f"to send it to journalists before then)")
+        if not dry_run:
+            raise ProjectError([_embargo_problem(
+                release, "nothing sent (add --under-embargo to send it to journalists "
+                         "before then)")])
+        # A dry run sends nothing: it shows the messages as --under-embargo would send them.
+        echo(str(_embargo_problem(release, "the messages are written as --under-embargo "
+                                           "would send them; a real send needs "
+                                           "--under-embargo", note=True)))
     settings = _smtp_settings(email.smtp, smtp_host, smtp_port, smtp_security)
     if not dry_run:
-        smtp.check_settings(settings)
         login = smtp.credentials()
+        smtp.check_settings(settings, login)   # before connecting: no password in the clear
     report = SendReport(slug, list_name, suppressed=[r.email for r in media.suppressed])
 
     from .build import build_releases
@@ -135,7 +147,16 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
         if jobs:
             connection = smtp.Connection(settings, login=login, ssl_context=ssl_context,
                                          timeout=timeout)
-            connection.open()
+            try:
+                connection.open()
+            except smtp.Unreachable as exc:
+                # Nobody was reached: each is named (exit status 3), and recorded as deferred
+                # (as a 4xx is), so that the next run tries them again.
+                _not_reached(jobs, book, report, slug=slug, list_name=list_name,
+                             pdf_hash=pdf_hash, response=str(exc),
+                             why=f"the server {connection.where} could not be reached; run "
+                                 f"send again later")
+                raise DeliveryError([str(exc), *report.problems]) from None
             try:
                 _deliver(jobs, connection, book, composer, report, pdf=pdf, pdf_hash=pdf_hash,
                          slug=slug, list_name=list_name, sender=sender.addr_spec,
@@ -148,6 +169,58 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
             connection.close()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _address(project: Project, key: str) -> Address:
+    """email.from or email.reply_to of presskit.yaml as an Address; a problem pointing at
+    the setting's value, or at the file's start when the setting is missing."""
+    path = project.settings.path or project.root / "presskit.yaml"
+    value = project.settings.email.sender if key == "from" else project.settings.email.reply_to
+    at = _value_position(path, "email", key)
+    if at is None and key == "from":
+        how = ("add  from: \"Press Office <press@example.org>\"  under email: in "
+               "presskit.yaml" if _value_position(path, "email") else
+               "add  email: {from: \"Press Office <press@example.org>\"}  to presskit.yaml")
+        raise ProjectError([Problem(str(path), 1, 1, f"email.from is not set: a send needs a "
+                                                     f"sender; {how}")])
+    return parse_sender(value, key, path, at or (1, 1))
+
+
+def _embargo_problem(release: Release, then: str, note: bool = False) -> Problem:
+    """The embargo that has not lifted, pointed at in the release file."""
+    at = _value_position(release.path, "embargo") or (release.lines.get("embargo", 1), 1)
+    prefix = "note: " if note else ""
+    return Problem(str(release.path), *at, f"{prefix}under embargo until "
+                                           f"{release.embargo.isoformat()}; {then}")
+
+
+def _value_position(path: Path, *keys: str) -> tuple[int, int] | None:
+    """(line, column) of the value at ``keys`` in a YAML file's mappings, or None.
+
+    The model keeps values, not their places; the file is read again for the one place an
+    error points at (it was valid a moment ago, so this is cheap and cannot fail).
+    """
+    node = read_yaml(path, []) if path.is_file() else None
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        node = next((v for k, v in node.value
+                     if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+    if node is None:
+        return None
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _not_reached(jobs: list[_Job], book: Ledger, report: SendReport, *, slug: str,
+                 list_name: str, pdf_hash: str, response: str, why: str) -> None:
+    """Record recipients as deferred (tried, not reached: the next run tries them) and name
+    each in the report."""
+    for job in jobs:
+        r = job.recipient
+        book.begin(slug, r.email, name=r.name, list_name=list_name, message_id=job.msg_id,
+                   pdf_sha256=pdf_hash, correction=job.correction)
+        book.mark(slug, r.email, DEFERRED, response)
+        report.problems.append(f"{r.email}: not sent: {why}")
 
 
 def _smtp_settings(base: SmtpSettings, host, port, security) -> SmtpSettings:
@@ -300,8 +373,8 @@ class _exclusive:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self.handle.close()
-            raise PresskitError(f"{self.path}: another 'presskit send' is running in this "
-                                f"project; wait for it to finish") from None
+            raise PresskitError(f"{display_path(self.path)}: another 'presskit send' is "
+                                f"running in this project; wait for it to finish") from None
         return self
 
     def __exit__(self, *exc):

@@ -35,8 +35,16 @@ class Outcome:
     sender_refused: bool = False  # refused at MAIL FROM: about us, not about the recipient
 
 
+class Unreachable(PresskitError):
+    """The server could not be reached: connection refused, no such host, a timeout, a TLS
+    handshake that failed, or a greeting that says "try later" (4xx). Nothing was delivered
+    and nothing about the messages is wrong, so a later run may well succeed; a login or a
+    session the server refuses is a plain PresskitError instead (the user must fix it)."""
+
+
 def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses (the only hosts plain SMTP may go to)."""
+    """True for localhost and loopback addresses: the only hosts a password may go to in the
+    clear (security 'none'), as it then never leaves the machine."""
     if host.lower().rstrip(".") == "localhost":
         return True
     try:
@@ -58,15 +66,20 @@ def credentials() -> tuple[str, str] | None:
     return user, password
 
 
-def check_settings(settings: SmtpSettings) -> None:
-    """Refuse settings that would send in the clear to another machine."""
+def check_settings(settings: SmtpSettings, login: tuple[str, str] | None = None) -> None:
+    """Refuse settings that would send the password in the clear to another machine.
+
+    Plain SMTP itself is allowed to any host: a relay on an internal network that takes mail
+    without a login is common. A login over it is not, except to this machine.
+    """
     where = f"{settings.host}:{settings.port}"
     if settings.security not in SECURITIES:
         raise PresskitError(f"{where}: unknown security '{settings.security}' "
                             f"(use {', '.join(SECURITIES)})")
-    if settings.security == "none" and not is_loopback(settings.host):
-        raise PresskitError(f"{where}: security 'none' sends in the clear and is allowed only "
-                            f"to a loopback host (localhost, 127.0.0.1); use starttls or ssl")
+    if settings.security == "none" and login and not is_loopback(settings.host):
+        raise PresskitError(f"{where}: security 'none' would send the password in the clear "
+                            f"to another machine; use starttls or ssl, or unset {USER_ENV} "
+                            f"and {PASSWORD_ENV} for a relay that needs no login")
 
 
 class RateLimit:
@@ -93,7 +106,7 @@ class Connection:
     def __init__(self, settings: SmtpSettings, *, login: tuple[str, str] | None = None,
                  ssl_context: ssl.SSLContext | None = None, timeout: float = 60.0,
                  local_hostname: str | None = None):
-        check_settings(settings)
+        check_settings(settings, login)
         self.settings = settings
         self.login = login
         self.ssl_context = ssl_context
@@ -113,7 +126,8 @@ class Connection:
         self.close()
 
     def open(self) -> None:
-        """Connect, secure and log in; a PresskitError names the server and what failed."""
+        """Connect, secure and log in; a PresskitError names the server and what failed
+        (Unreachable when the server could not be reached at all)."""
         self.close()
         s = self.settings
         context = self.ssl_context or ssl.create_default_context()
@@ -140,14 +154,26 @@ class Connection:
         except smtplib.SMTPNotSupportedError:
             raise PresskitError(f"{self.where}: the server offers no login (AUTH) on this "
                                 f"connection; unset {USER_ENV}, or use starttls or ssl") from None
-        except ssl.SSLError as exc:
-            raise PresskitError(f"{self.where}: TLS failed: {exc.reason or exc}") from None
+        except ssl.SSLError as exc:   # an OSError too: caught first for its own message
+            raise Unreachable(f"{self.where}: TLS failed: {exc.reason or exc}") from None
+        except smtplib.SMTPServerDisconnected as exc:
+            # smtplib turns a socket error while it waits for an answer (a timeout, a reset)
+            # into this; that error says what happened.
+            cause = exc.__context__
+            raise Unreachable(f"{self.where}: no answer from the server: "
+                              f"{cause.strerror or cause}" if isinstance(cause, OSError) else
+                              f"{self.where}: the server closed the connection") from None
+        except smtplib.SMTPConnectError as exc:
+            # The greeting was not 220: 4xx (busy, try later) is temporary; 5xx refuses us.
+            error = Unreachable if 400 <= exc.smtp_code < 500 else PresskitError
+            raise error(f"{self.where}: the server refused the session: "
+                        f"{_reply(exc)}") from None
         except smtplib.SMTPException as exc:
             raise PresskitError(f"{self.where}: the server refused the session: "
                                 f"{_reply(exc)}") from None
-        except OSError as exc:
-            raise PresskitError(f"{self.where}: cannot connect: "
-                                f"{exc.strerror or exc}") from None
+        except OSError as exc:   # refused, no such host, unreachable network, timeout
+            raise Unreachable(f"{self.where}: cannot connect: "
+                              f"{exc.strerror or exc}") from None
         self.smtp = smtp
 
     def close(self) -> None:

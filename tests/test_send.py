@@ -195,22 +195,33 @@ def test_implicit_tls(project, certificate):
 
 
 def test_an_untrusted_certificate_is_refused(project, certificate):
+    # A failed TLS handshake reaches nobody: exit 3, the server first, then each recipient.
     server = Server(Handler(), tls=server_tls_context(certificate)).start()
     try:
         configure(project, server.port, security="starttls")
         result = send(project)
-        assert result.exit_code == 1
-        assert f"127.0.0.1:{server.port}: TLS failed: CERTIFICATE_VERIFY_FAILED" in result.stderr
+        assert result.exit_code == 3
+        lines = result.stderr.splitlines()
+        assert lines[0].startswith(f"127.0.0.1:{server.port}: TLS failed: "
+                                   f"CERTIFICATE_VERIFY_FAILED")
+        assert lines[1:] == [f"{a}: not sent: the server 127.0.0.1:{server.port} could not be "
+                             f"reached; run send again later" for a in ADDRESSES]
         assert server.handler.received == []
     finally:
         server.stop()
 
 
-def test_plain_smtp_only_to_a_loopback_host(project):
+def test_no_password_in_the_clear_to_another_host(project, monkeypatch):
     configure(project, 2525)
+    monkeypatch.setenv("PRESSKIT_SMTP_USER", "press")
+    monkeypatch.setenv("PRESSKIT_SMTP_PASSWORD", "s3cret")
     result = send(project, "--smtp-host", "smtp.example.org")
     assert result.exit_code == 1
-    assert "smtp.example.org:2525: security 'none' sends in the clear" in result.stderr
+    assert result.stderr == ("smtp.example.org:2525: security 'none' would send the password "
+                             "in the clear to another machine; use starttls or ssl, or unset "
+                             "PRESSKIT_SMTP_USER and PRESSKIT_SMTP_PASSWORD for a relay that "
+                             "needs no login\n")
+    assert not (project.root / ".presskit" / "sent.sqlite3").exists()
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_sent(project, smtp_server):
@@ -227,13 +238,13 @@ def test_bad_rows_are_all_reported_and_nothing_is_sent(project, smtp_server):
     result = send(project)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0].endswith("journalists.csv:3: 'not-an-address' is not a valid e-mail "
+    assert lines[0].endswith("journalists.csv:3:1: 'not-an-address' is not a valid e-mail "
                              "address: An email address must have an @-sign.")
-    assert lines[1].endswith("journalists.csv:4: 'name' holds a line break; fields reach mail "
-                             "headers, where a line break could add headers")
-    assert lines[2].endswith("journalists.csv:6: ANA.REYES@example.org is on the list twice "
+    assert lines[1].endswith("journalists.csv:4:23: 'name' holds a line break; fields reach "
+                             "mail headers, where a line break could add headers")
+    assert lines[2].endswith("journalists.csv:6:1: ANA.REYES@example.org is on the list twice "
                              "(first on line 2)")
-    assert lines[3].endswith("journalists.csv:7: no e-mail address")
+    assert lines[3].endswith("journalists.csv:7:1: no e-mail address")
     assert len(lines) == 4
     assert smtp_server.handler.received == [] and smtp_server.handler.attempts == {}
     assert not (project.root / ".presskit" / "sent.sqlite3").exists()
@@ -285,7 +296,7 @@ def test_a_template_typo_stops_the_run_before_any_message(project, smtp_server):
     project.write("templates/email/body.txt", "Hello,\n{{ recipient.nmae }}\n")
     result = send(project)
     assert result.exit_code == 1
-    assert "templates/email/body.txt:2: template error: " in result.stderr
+    assert "templates/email/body.txt:2:1: template error: " in result.stderr
     assert "has no attribute 'nmae'" in result.stderr
     assert smtp_server.handler.attempts == {}
 

@@ -20,7 +20,7 @@ def problems(project, name="journalists"):
 
 def test_a_csv_without_an_email_column(project):
     project.write("media/journalists.csv", "name,outlet\nAna,Herald\n")
-    assert problems(project) == ["journalists.csv:1: the header row lacks the required "
+    assert problems(project) == ["journalists.csv:1:1: the header row lacks the required "
                                  "column 'email'"]
 
 
@@ -33,10 +33,10 @@ def test_yaml_list_problems_name_their_lines(project):
         - {email: "bad@", name: Bad}
         """)
     assert problems(project) == [
-        "journalists.yaml:3: each entry is a mapping such as {email: ..., name: ...}",
-        "journalists.yaml:4: ana@example.org is on the list twice (first on line 1)",
-        "journalists.yaml:5: 'bad@' is not a valid e-mail address: There must be something "
-        "after the @-sign.",
+        "journalists.yaml:3:3: each entry is a mapping such as {email: ..., name: ...}",
+        "journalists.yaml:4:10: ana@example.org is on the list twice (first on line 1)",
+        "journalists.yaml:5:11: 'bad@' is not a valid e-mail address: There must be "
+        "something after the @-sign.",
     ]
 
 
@@ -47,20 +47,20 @@ def test_suppressed_txt_is_checked_and_case_insensitive(project):
     assert [r.email for r in media.recipients] == ["ben@example.org"]
     assert [r.email for r in media.suppressed] == ["Ana@example.org"]
     project.write("media/suppressed.txt", "# comment\n\nnot an address\n")
-    assert problems(project) == ["suppressed.txt:3: 'not an address' is not a valid e-mail "
-                                 "address: An email address must have an @-sign."]
+    assert problems(project) == ["suppressed.txt:3:1: 'not an address' is not a valid "
+                                 "e-mail address: An email address must have an @-sign."]
 
 
 def test_one_list_in_two_forms_is_refused(project):
     project.write("media/journalists.csv", "email\nana@example.org\n")
     project.write("media/journalists.yaml", [{"email": "ben@example.org"}])
-    assert problems(project) == ["journalists.yaml: list 'journalists' is given twice "
+    assert problems(project) == ["journalists.yaml:1:1: list 'journalists' is given twice "
                                  "(journalists.csv and journalists.yaml); keep one"]
 
 
 def test_an_empty_list_sends_nothing(project):
     project.write("media/journalists.csv", "email,name\n")
-    assert problems(project) == ["journalists.csv: the list has no recipients"]
+    assert problems(project) == ["journalists.csv:1:1: the list has no recipients"]
 
 
 def test_check_passes_the_sample_with_its_demo_list():
@@ -84,12 +84,19 @@ def test_rate_limit_spaces_messages_evenly():
     assert slept == [0.5, 0.5]
 
 
-def test_plain_smtp_only_to_loopback():
+def test_plain_smtp_to_any_host_but_a_password_in_the_clear_only_to_loopback():
     assert is_loopback("localhost") and is_loopback("127.0.0.1") and is_loopback("::1")
     assert not is_loopback("smtp.example.org") and not is_loopback("192.0.2.1")
+    login = ("press", "s3cret")
     check_settings(SmtpSettings("127.0.0.1", 25, "none"))
-    with pytest.raises(PresskitError, match="allowed only to a loopback host"):
-        check_settings(SmtpSettings("192.0.2.1", 25, "none"))
+    check_settings(SmtpSettings("127.0.0.1", 25, "none"), login)
+    check_settings(SmtpSettings("192.0.2.1", 25, "none"))   # an internal relay, no login
+    check_settings(SmtpSettings("relay.example.org", 25, "none"))
+    check_settings(SmtpSettings("192.0.2.1", 587, "starttls"), login)
+    check_settings(SmtpSettings("192.0.2.1", 465, "ssl"), login)
+    for host in ("192.0.2.1", "relay.example.org"):
+        with pytest.raises(PresskitError, match="would send the password in the clear"):
+            check_settings(SmtpSettings(host, 25, "none"), login)
 
 
 def test_the_port_follows_a_security_given_on_the_command_line():
@@ -113,5 +120,6 @@ def test_sending_needs_a_sender(project):
     result = run("send", "2024-03-05-clinics-open", "--to", "journalists", "--dry-run",
                  project_dir=project.root)
     assert result.exit_code == 1
-    assert result.stderr.endswith("presskit.yaml: email.from must be one address such as "
-                                  "'Press Office <press@example.org>'\n")
+    assert result.stderr.endswith("presskit.yaml:1:1: email.from is not set: a send needs a "
+                                  "sender; add  email: {from: \"Press Office "
+                                  "<press@example.org>\"}  to presskit.yaml\n")
