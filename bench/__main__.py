@@ -143,6 +143,12 @@ def runs(seconds) -> str:
     return ", ".join(f"{value:.2f}" for value in seconds)
 
 
+def paired(colds: list[Run], floors: list[dict]) -> str:
+    """Each cold build against the floor measured right after it: how far the machine's
+    speed moved while the best-of figures were taken."""
+    return ", ".join(f"{c.seconds / f['seconds']:.3g}" for c, f in zip(colds, floors))
+
+
 def one_edits(project: Path, n: int, env: dict | None, count: int = 5) -> list[float]:
     """The times of `count` builds, each after a different release is edited."""
     edits = []
@@ -294,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         cli_s, sampled, total = weasyprint_cli(html_dir, None)
         table.figure(f"one weasyprint process per release, {n}", f"{cli_s:.1f} s")
         table.ratio(f"cold build / engine floor ({n})", cold.seconds / engine["seconds"], 0.6)
+        table.figure(f"each cold run / the floor after it ({n})", paired(colds, floors))
         table.figure(f"cold build / weasyprint per release ({n})", f"{cold.seconds / cli_s:.3g}")
 
         noop = median_of(5, lambda: build(small))
@@ -345,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{cli_large:.1f} s (timed {sampled} of {total}, scaled)")
         table.ratio(f"cold build / engine floor ({n})", big.seconds / engine_large["seconds"],
                     0.6)
+        table.figure(f"each cold run / the floor after it ({n})", paired(bigs, floors_large))
         kit = kit_bench(large)
         if isinstance(kit, str):
             table.figure(f"kit of {n} releases", kit)
