@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem
-from .load import Project
+from .load import Project, node_at
 from .model import Release
 
 MAX_HEADLINE = 100
@@ -90,13 +90,7 @@ def _name_date(slug: str) -> dt.date | None:
 
 def _image_lines(path: Path) -> list[int | None]:
     """The line of each entry of 'images' (the loaded model keeps only top-level lines)."""
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, yaml.YAMLError):
+    node = node_at(path, "images")
+    if not isinstance(node, yaml.SequenceNode):
         return []
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for key, value in node.value:
-        if getattr(key, "value", None) == "images" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
+    return [item.start_mark.line + 1 for item in node.value]

@@ -17,13 +17,11 @@ from email.headerregistry import Address
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 from . import ledger as ledger_mod
 from . import medialist, smtp
 from .errors import DeliveryError, PresskitError, Problem, ProjectError, display_path
 from .ledger import DEFERRED, FAILED, PENDING, SENDING, SENT, UNKNOWN, Ledger
-from .load import Project, read_yaml
+from .load import Project, node_at
 from .medialist import Recipient
 from .message import Composer, Rendered, message_id, parse_sender
 from .model import Release, SmtpSettings
@@ -195,20 +193,9 @@ def _embargo_problem(release: Release, then: str, note: bool = False) -> Problem
 
 
 def _value_position(path: Path, *keys: str) -> tuple[int, int] | None:
-    """(line, column) of the value at ``keys`` in a YAML file's mappings, or None.
-
-    The model keeps values, not their places; the file is read again for the one place an
-    error points at (it was valid a moment ago, so this is cheap and cannot fail).
-    """
-    node = read_yaml(path, []) if path.is_file() else None
-    for key in keys:
-        if not isinstance(node, yaml.MappingNode):
-            return None
-        node = next((v for k, v in node.value
-                     if isinstance(k, yaml.ScalarNode) and k.value == key), None)
-    if node is None:
-        return None
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    """(line, column) of the value at ``keys`` in a YAML file, or None."""
+    node = node_at(path, *keys)
+    return None if node is None else (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def _not_reached(jobs: list[_Job], book: Ledger, report: SendReport, *, slug: str,
