@@ -7,9 +7,12 @@ selectors is about a sixth of laying out a two-page release; see StyleSheets).
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import os
 import re
+import sys
 import tempfile
 from contextlib import contextmanager
 from collections import OrderedDict
@@ -27,6 +30,72 @@ STYLE_ATTRIBUTE_RE = re.compile(r"\sstyle\s*=")
 # registered, counter styles and colour profiles kept per document): a sheet with one of them
 # is parsed with its document, as WeasyPrint would.
 NOT_REUSABLE = ("@import", "@font-face", "@counter-style", "@color-profile")
+
+_engine_ready = False
+
+
+def import_engine() -> None:
+    """Import WeasyPrint, once a process, without two costs of its C bindings that it pays
+    for nothing here.
+
+    WeasyPrint tries names like 'libpango-1.0-0' before 'libpango-1.0.so.0', and cffi asks
+    ctypes.util.find_library about each one it cannot open, which runs ldconfig, gcc and ld:
+    about 20 processes and a third of a second on every start. On Linux the '.so.N' names it
+    also tries open directly, so the search is switched off for the import; should the
+    libraries then not load, WeasyPrint is imported again the ordinary way.
+    """
+    global _engine_ready
+    if _engine_ready:
+        return
+    if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
+        import ctypes.util
+
+        search = ctypes.util.find_library
+        ctypes.util.find_library = lambda name: None
+        try:
+            # WeasyPrint prints a help text before raising when a library is missing: not now.
+            with contextlib.redirect_stdout(io.StringIO()):
+                import weasyprint  # noqa: F401
+        except OSError:
+            for name in [m for m in sys.modules
+                         if m == "weasyprint" or m.startswith("weasyprint.")]:
+                del sys.modules[name]
+        finally:
+            ctypes.util.find_library = search
+    import weasyprint  # noqa: F401,F811
+    from weasyprint.text.ffi import ffi
+
+    _ArrayTypes.install(ffi)
+    _engine_ready = True
+
+
+class _ArrayTypes(dict):
+    """cffi's cache of parsed C types, which makes a sized array type without the C parser.
+
+    WeasyPrint subsets every font of every PDF with `ffi.new(f'hb_codepoint_t[{n}]', ...)`,
+    and cffi runs pycparser (3 ms) for each size it has not seen: 20 to 30 times a process in
+    a build of 24 releases, a tenth of a second. `T[n]` is made here from the cached `T *`,
+    which is the very type object the parser would give (cffi keeps one per type).
+    """
+
+    ARRAY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_ ]*?)\s*\[(\d+)\]")
+
+    @classmethod
+    def install(cls, ffi) -> None:
+        parsed = getattr(ffi, "_parsed_types", None)
+        backend = getattr(ffi, "_backend", None)
+        if type(parsed) is dict and hasattr(backend, "new_array_type"):
+            ffi._parsed_types = cls(parsed)
+            ffi._parsed_types.ffi = ffi
+
+    def __missing__(self, key):
+        match = self.ARRAY_RE.fullmatch(key) if isinstance(key, str) else None
+        if match is None:
+            raise KeyError(key)   # cffi parses it, as it would have
+        pointer = self.ffi.typeof(f"{match[1]} *")
+        entry = self[key] = (self.ffi._backend.new_array_type(pointer, int(match[2])), False)
+        return entry
+
 
 def confined_fetcher(roots: tuple[Path, ...]):
     """A url_fetcher that serves data: URIs and files inside `roots`, and nothing else."""
@@ -190,6 +259,7 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
                reuse: bool = True) -> bytes:
     """Lay out `html` and return the PDF bytes. With `reuse`, what a previous document
     left is used again: parsed stylesheets (StyleSheets) and decoded images (ImageCache)."""
+    import_engine()
     from weasyprint import HTML
 
     sink: list[str] = [] if warnings is None else warnings

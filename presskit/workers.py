@@ -88,36 +88,6 @@ def render_job(job: Job) -> Outcome:
     return Outcome(Job(job.slug, "", job.base, job.roots), data, warnings)
 
 
-def import_engine() -> None:
-    """Import WeasyPrint, skipping its library search by subprocesses where it can.
-
-    WeasyPrint tries names like 'libpango-1.0-0' before 'libpango-1.0.so.0', and cffi asks
-    ctypes.util.find_library about each one it cannot open, which runs ldconfig, gcc and ld:
-    about 20 processes and a third of a second on every start. On Linux the '.so.N' names it
-    also tries open directly, so the search is switched off for the import; should the
-    libraries then not load, WeasyPrint is imported again the ordinary way.
-    """
-    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
-        import weasyprint  # noqa: F401
-        return
-    import ctypes.util
-    import io
-
-    search = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        # WeasyPrint prints a help text before raising when a library is missing: not now.
-        with contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint  # noqa: F401
-        return
-    except OSError:
-        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
-            del sys.modules[name]
-    finally:
-        ctypes.util.find_library = search
-    import weasyprint  # noqa: F401,F811
-
-
 _warm = False
 
 
@@ -129,9 +99,9 @@ def warm_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _warm:
         return
-    import_engine()
-    from .pdf import render_pdf
+    from .pdf import import_engine, render_pdf
 
+    import_engine()
     render_pdf(warm_up_html(), Path.cwd(), (Path.cwd(),))
     # What is loaded now lives as long as the worker: keep the collector from scanning it again
     # and again (a few per cent of a layout), and collect less often.
@@ -149,7 +119,6 @@ class InlineRenderer:
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
         for job in jobs:
-            import_engine()  # only when there is something to render: cheap after the first
             outcome = render_job(job)
             outcome.job = job
             yield outcome

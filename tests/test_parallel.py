@@ -88,6 +88,33 @@ def test_reusing_stylesheets_and_images_gives_the_same_bytes_as_weasyprint_alone
     assert any(key.startswith("data:image/png") for key in IMAGES)
 
 
+def test_sized_c_arrays_are_the_types_cffi_parses_without_running_its_parser():
+    """WeasyPrint asks cffi for `hb_codepoint_t[n]` with a new n for nearly every font of every
+    PDF; pdf.import_engine makes those types without pycparser, and they must be the very type
+    objects the parser gives."""
+    import cffi
+
+    from presskit.pdf import import_engine
+
+    import_engine()
+    from weasyprint.text.ffi import ffi
+
+    parsed = []
+    parse_type = ffi._parser.parse_type
+    ffi._parser.parse_type = lambda cdecl: parsed.append(cdecl) or parse_type(cdecl)
+    try:
+        made = {n: ffi.typeof(f"hb_codepoint_t[{n}]") for n in (1, 44, 2650, 99991)}
+        assert list(ffi.new("hb_codepoint_t[3]", [7, 8, 9])) == [7, 8, 9]
+        assert not [c for c in parsed if "[" in c]
+        ffi.typeof("char *[17]")          # not a plain sized array: parsed as before
+        assert parsed[-1] == "char *[17]"
+    finally:
+        ffi._parser.parse_type = parse_type
+    reference = cffi.FFI()
+    for n, ctype in made.items():
+        assert ctype is reference.typeof(f"uint32_t[{n}]")
+
+
 def _png() -> bytes:
     """A 120x40 two-colour PNG, so that the logo is a raster image WeasyPrint must decode."""
     import io
