@@ -286,11 +286,11 @@ def _store(root: Path, outcome, html: str | None, inputs: list[str], cache: Buil
            failures: list[str]) -> BuildResult | None:
     """Write a rendered release (its PDF, and its HTML when given) and its cache entry; or
     add its error to `failures`."""
-    from .pdf import write_atomic
+    from .pdf import warning_line, write_atomic
 
     slug = outcome.job.slug
     for warning in outcome.warnings or []:
-        progress.note(f"{slug}: warning: {warning}")
+        progress.note_once(warning_line(slug, warning))
     if outcome.error is not None:
         failures.extend(outcome.error.lines())
         progress.advance(slug)

@@ -155,12 +155,13 @@ def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
     """Build a press kit: cover, contents, fact sheet, history, people, releases, contacts."""
     from .errors import display_path
     from .kit import Selection, build_kit
+    from .pdf import warning_line
 
     selection = Selection(year=year, start=start.date() if start else None,
                           end=end.date() if end else None, tag=tag)
     result = build_kit(obj.project(), selection, output, variant=pdf_variant)
     for warning in result.warnings:
-        click.echo(f"kit: warning: {warning}", err=True)
+        click.echo(warning_line("kit", warning), err=True)
     count = len(result.releases)
     obj.say(f"built {display_path(result.path)} ({count} release{'s' if count != 1 else ''})")
 

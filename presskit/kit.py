@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from markupsafe import Markup
 
 from . import i18n, render, theme
 from .errors import PresskitError, display_path
@@ -188,8 +187,7 @@ def kit_html(project: Project, selection: Selection,
         ),
         releases=views,
         page_label=render.css_page_label(labels["page"]),
-        stylesheet=Markup(theme.read_style(project.root, "release.css") + "\n"
-                          + theme.read_style(project.root, "kit.css")),
+        **render.stylesheets(project, "release.css", "kit.css"),
     )
     return render.render_template(project, "kit.html", context)
 

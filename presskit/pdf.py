@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import BuildError
+from .errors import BuildError, display_path
 
 NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)"')
 # A <style> element exactly as templates/base.html writes it: no attributes, no media query.
@@ -30,6 +30,29 @@ STYLE_ATTRIBUTE_RE = re.compile(r"\sstyle\s*=")
 # registered, counter styles and colour profiles kept per document): a sheet with one of them
 # is parsed with its document, as WeasyPrint would.
 NOT_REUSABLE = ("@import", "@font-face", "@counter-style", "@color-profile")
+# base.html ends a project's own stylesheet with this comment, naming its file.
+SOURCE_RE = re.compile(r"/\*# sourceURL=([^*\s]+) \*/\s*\Z")
+POSITION_RE = re.compile(r" at (\d+):(\d+)")
+LOCATED_RE = re.compile(r"(\S.*?:\d+:\d+): (.*)", re.S)
+
+
+def warning_line(subject: str, message: str) -> str:
+    """'subject: warning: message', or 'file:line:column: warning: message' for a warning
+    that names its place in a file (one about a project's stylesheet)."""
+    located = LOCATED_RE.fullmatch(message)
+    if located:
+        return f"{located[1]}: warning: {located[2]}"
+    return f"{subject}: warning: {message}"
+
+
+def _located(message: str, path: str) -> str:
+    """WeasyPrint's 'Ignored `colr: red` at 12:3, unknown property.' as
+    'styles/release.css:12:3: Ignored `colr: red`, unknown property.'"""
+    position = POSITION_RE.search(message)
+    if position is None:
+        return message
+    return (f"{path}:{position[1]}:{position[2]}: "
+            f"{message[:position.start()]}{message[position.end():]}")
 
 _engine_ready = False
 
@@ -199,28 +222,33 @@ class StyleSheets:
             return None
         return rest, texts
 
-    def get(self, text: str, base_url: str, fetcher):
-        """The parsed sheet; its parsing warnings (a bad property, say) are logged again each
-        time it is used, so that every document built with it reports them."""
+    def get(self, text: str, base_url: str, fetcher, root: Path | None = None):
+        """The parsed sheet. Its parsing warnings (a bad property, say) are logged each time
+        it is used, so that every document built with it reports them; those about a
+        project's own stylesheet name the file, line and column (SOURCE_RE)."""
         from weasyprint import CSS, LOGGER
 
         key = (text, base_url)
         entry = self.sheets.get(key)
         if entry is None:
             capture = _Collector()
-            LOGGER.addHandler(capture)
+            handlers, LOGGER.handlers = LOGGER.handlers, [capture]
             try:
                 sheet = CSS(string=text, base_url=base_url, url_fetcher=fetcher,
                             font_config=font_config())
             finally:
-                LOGGER.removeHandler(capture)
-            entry = self.sheets[key] = (sheet, capture.messages)
+                LOGGER.handlers = handlers
+            source = SOURCE_RE.search(text)
+            path = root / source[1] if source and root is not None else None
+            entry = self.sheets[key] = (sheet, capture.messages, path)
             while len(self.sheets) > self.size:
                 self.sheets.popitem(last=False)
         else:
             self.sheets.move_to_end(key)
-            for message in entry[1]:
-                LOGGER.warning("%s", message)
+        _, messages, path = entry
+        for message in messages:
+            # Placed when told: the background renderer serves clients in different folders.
+            LOGGER.warning("%s", _located(message, display_path(path)) if path else message)
         return entry[0]
 
 
@@ -277,8 +305,8 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
             else:
                 document = HTML(string=split[0], base_url=str(base) + os.sep,
                                 url_fetcher=fetcher)
-                options["stylesheets"] = [STYLESHEETS.get(text, document.base_url, fetcher)
-                                          for text in split[1]]
+                options["stylesheets"] = [STYLESHEETS.get(text, document.base_url, fetcher,
+                                                          base) for text in split[1]]
             return document.write_pdf(**options)
         except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
             raise BuildError(f"{base}: PDF rendering failed: {exc}") from exc

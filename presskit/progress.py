@@ -34,6 +34,7 @@ class Progress:
         self.live = (not quiet and _isatty(self.stream)) if live is None else live and not quiet
         self.started = time.monotonic()
         self._shown = False
+        self._noted: set[str] = set()
 
     def set_total(self, total: int) -> None:
         """Set (or correct) how many items there are, once the caller knows."""
@@ -47,6 +48,13 @@ class Progress:
         self._clear()
         self.stream.write(message + "\n")
         self._draw()
+
+    def note_once(self, message: str) -> None:
+        """note(), unless the same line was noted already: a warning about a stylesheet every
+        release uses is told once, not once a release."""
+        if message not in self._noted:
+            self._noted.add(message)
+            self.note(message)
 
     def advance(self, name: str = "", message: str = "") -> None:
         """One more item done; `name` is shown in the bar, `message` as a line that stays."""

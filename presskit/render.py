@@ -241,9 +241,17 @@ def release_html(project: Project, release: Release) -> str:
         release=view,
         labels=view.labels,
         page_label=css_page_label(view.labels["page"]),
-        stylesheet=Markup(theme.read_style(project.root, "release.css")),
+        **stylesheets(project, "release.css"),
     )
     return render_template(project, "release.html", context)
+
+
+def stylesheets(project: Project, *names: str) -> dict:
+    """The page's stylesheets, each in its own <style> (base.html), and, for a project's
+    base.html written before that, all of them as one `stylesheet`."""
+    sheets = [theme.Sheet(s.source, Markup(s.text))
+              for s in theme.style_sheets(project.root, *names)]
+    return {"stylesheets": sheets, "stylesheet": Markup("\n".join(s.text for s in sheets))}
 
 
 def release_sources(project: Project, release: Release) -> list[Path]:

@@ -1,6 +1,7 @@
 """Where templates and styles come from: the project's own first, then the built-in theme."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,5 +45,22 @@ def find(project_root: Path, kind: str, name: str) -> Path:
                      f"or the built-in theme")
 
 
-def read_style(project_root: Path, name: str) -> str:
-    return find(project_root, "styles", name).read_text(encoding="utf-8")
+@dataclass(frozen=True)
+class Sheet:
+    """A stylesheet for a page template: its text, and where a project's own came from
+    ('styles/release.css', relative to the project), so that WeasyPrint's warnings about it
+    can name the file (pdf.StyleSheets); empty for the built-in theme's."""
+
+    source: str
+    text: str
+
+
+def style_sheets(project_root: Path, *names: str) -> list[Sheet]:
+    sheets = []
+    for name in names:
+        path = find(project_root, "styles", name)
+        inside = path.resolve().is_relative_to(project_root.resolve()) and \
+            not path.resolve().is_relative_to(builtin_root().resolve() / "styles")
+        sheets.append(Sheet(f"styles/{name}" if inside else "",
+                            path.read_text(encoding="utf-8")))
+    return sheets

@@ -1,12 +1,14 @@
 """Warm worker processes: the same bytes as one process, warnings kept per release, and the
 progress display (a bar on a terminal, plain lines otherwise, nothing with -q)."""
 import io
+import re
 
 import pytest
 import yaml
 
 from conftest import run
 
+from presskit import theme
 from presskit.progress import Progress, progress
 
 SLUGS = ["2024-03-05-clinics-open", "2024-04-10-second-clinic", "2024-05-20-winter-appeal",
@@ -39,9 +41,31 @@ def test_parallel_output_is_byte_identical_to_one_process(project, tmp_path):
         sorted(f"built dist/releases/{s}.pdf" for s in SLUGS)
 
 
+def test_a_warning_about_the_projects_stylesheet_names_its_line_once(project, monkeypatch):
+    make(project)
+    project.write("styles/release.css", "h1 { color: #123456; }\n\nh1 {  colour-of-the-day: red; }\n")
+    project.write("styles/kit.css", "\n.kit-cover { colur: blue }\n")
+    monkeypatch.chdir(project.root)
+    result = run("build", "--jobs", "2")
+    assert result.exit_code == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warned == ["styles/release.css:3:7: warning: Ignored `colour-of-the-day: red`, "
+                      "unknown property."], result.stderr
+    kit = run("kit", "--year", "2024")
+    assert kit.exit_code == 0, kit.stderr
+    assert sorted(line for line in kit.stderr.splitlines() if "warning" in line) == [
+        "styles/kit.css:2:14: warning: Ignored `colur: blue `, unknown property.",
+        "styles/release.css:3:7: warning: Ignored `colour-of-the-day: red`, unknown property."]
+
+
 def test_weasyprint_warnings_come_back_from_the_workers_prefixed_with_the_slug(project):
     make(project)
-    # An unknown CSS property: WeasyPrint warns for every document that uses this stylesheet.
+    # A base.html of the project's own that inlines the stylesheet as `stylesheet`, as the
+    # built-in one did before it named the file: WeasyPrint warns for every document.
+    builtin = (theme.builtin_root() / "templates" / "base.html").read_text(encoding="utf-8")
+    project.write("templates/base.html", re.sub(
+        r"</style>\s*{% for sheet in stylesheets %}.*?{% endfor %}",
+        "{{ stylesheet }}\n</style>", builtin, flags=re.S))
     project.write("styles/release.css", "h1 { colour-of-the-day: red; }\n")
     result = run("build", "--jobs", "2", project_dir=project.root)
     assert result.exit_code == 0, result.stderr

@@ -44,7 +44,7 @@ def test_a_build_with_nothing_to_do_reads_no_yaml_and_imports_no_engine(project)
 
 def test_the_engine_imports_without_its_library_search_and_leaves_ctypes_as_it_was():
     code = ("import ctypes.util, sys; search = ctypes.util.find_library\n"
-            "from presskit.workers import import_engine; import_engine()\n"
+            "from presskit.pdf import import_engine; import_engine()\n"
             "assert 'weasyprint.text.ffi' in sys.modules\n"
             "assert ctypes.util.find_library is search\n"
             "from presskit.pdf import render_pdf; from pathlib import Path\n"
