@@ -59,6 +59,7 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
     fingerprints = Fingerprints(root)
     removed = _remove_deleted(root, files, cache, progress)
     selected = list(slugs) if slugs else list(files)
+    only = selected if slugs else None   # releases named: the others may be drafts, unchecked
     fresh, html_only, stale = _plan(root, selected, files, cache, fingerprints,
                                     force=force, write_html=write_html)
     if files and not html_only and not stale:
@@ -74,14 +75,14 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
         # A warm renderer reads the project and renders it all; this process only plans and
         # writes. What it could not do (it died, say) is done here, below.
         left = _build_on_renderer(root, fresh, stale, cache, fingerprints, jobs, progress,
-                                  write_html, results, failures)
+                                  write_html, results, failures, only)
         if left is not None:
             fresh, stale = [], left
 
     def work(renderer):
         from .load import load_project
 
-        return _build(load_project(root), selected, fresh, html_only, stale, cache,
+        return _build(load_project(root, only=only), selected, fresh, html_only, stale, cache,
                       fingerprints, renderer, progress, write_html, failures)
 
     if html_only or stale or not files:
@@ -94,8 +95,8 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
 
 def _build_on_renderer(root: Path, fresh: list[str], stale: list[str], cache: BuildCache,
                        fingerprints: Fingerprints, jobs: int | None, progress: Progress,
-                       write_html: bool, results: dict,
-                       failures: list[str]) -> list[str] | None:
+                       write_html: bool, results: dict, failures: list[str],
+                       only: list[str] | None) -> list[str] | None:
     """Build `stale` on the project's background renderer, if one is up (renderer.py).
 
     Fills `results` (the `fresh` ones too) and `failures`; returns the slugs still to build
@@ -111,7 +112,7 @@ def _build_on_renderer(root: Path, fresh: list[str], stale: list[str], cache: Bu
     left = list(stale)
     inputs: dict[str, list[str]] = {}
     try:
-        for outcome, html in remote.build(stale, write_html):
+        for outcome, html in remote.build(stale, write_html, only):
             if outcome == "inputs":     # every release read and its HTML rendered
                 inputs = html
                 results.update({slug: _report_fresh(root, slug, progress) for slug in fresh})

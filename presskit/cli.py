@@ -18,10 +18,10 @@ class Context:
         self.debug = debug
         self.quiet = quiet
 
-    def project(self):
+    def project(self, only: list[str] | None = None):
         from .load import load_project
 
-        return load_project(self.project_dir)
+        return load_project(self.project_dir, only=only)
 
     def say(self, message: str) -> None:
         if not self.quiet:
@@ -217,7 +217,7 @@ def send(obj: Context, slug, list_name, dry_run, under_embargo, correction, rese
     """Email release SLUG to a media list, one message a recipient, each recipient once."""
     from .send import send_release
 
-    report = send_release(obj.project(), slug, list_name, dry_run=dry_run,
+    report = send_release(obj.project(only=[slug]), slug, list_name, dry_run=dry_run,
                           under_embargo=under_embargo, correction=correction,
                           resend_unknown=resend_unknown, smtp_host=smtp_host,
                           smtp_port=smtp_port, smtp_security=smtp_security, echo=obj.say)
@@ -238,7 +238,7 @@ def sent(obj: Context, slug, list_name) -> None:
     """Show who got release SLUG, when and which version, and who did not."""
     from .send import delivery_status
 
-    lines = delivery_status(obj.project(), slug, list_name)
+    lines = delivery_status(obj.project(only=[slug]), slug, list_name)
     for line in lines:
         click.echo(line)
     if not lines:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import yaml
 
@@ -41,8 +42,8 @@ class Project:
         from .errors import PresskitError
 
         if slug not in self.releases:
-            known = ", ".join(self.releases) or "none"
-            raise PresskitError(f"{self.root / 'releases'}: no release '{slug}' "
+            known = ", ".join(sorted({p.stem for p in release_paths(self.root)})) or "none"
+            raise PresskitError(f"{display_path(self.root / 'releases')}: no release '{slug}' "
                                 f"(releases: {known})")
         return self.releases[slug]
 
@@ -123,8 +124,13 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def load_project(root: Path | str = ".", theme_roots: tuple[Path, ...] = ()) -> Project:
-    """Read and validate a project folder. Raises ProjectError listing every problem."""
+def load_project(root: Path | str = ".", theme_roots: tuple[Path, ...] = (),
+                 only: Iterable[str] | None = None) -> Project:
+    """Read and validate a project folder. Raises ProjectError listing every problem.
+
+    With `only` (slugs), the other releases are neither read nor checked: building or sending
+    the release named is not held up by a colleague's half-written draft.
+    """
     root = Path(root).resolve()
     problems: list[Problem] = []
     if not root.is_dir():
@@ -143,7 +149,10 @@ def load_project(root: Path | str = ".", theme_roots: tuple[Path, ...] = ()) -> 
 
     releases: dict[str, Release] = {}
     seen: dict[str, Path] = {}
+    wanted = None if only is None else set(only)
     for path in release_paths(root):
+        if wanted is not None and path.stem not in wanted:
+            continue
         if path.stem in seen:   # x.yaml and x.yml: two releases could not share one PDF
             problems.append(Problem(str(path), 1, 1, f"the same release as "
                                     f"{display_path(seen[path.stem])}; keep one of the two"))

@@ -147,7 +147,7 @@ class RemoteRenderer:
             self.fallback = renderer_for(len(pending), self.jobs)
             yield from self.fallback.run([job for job in jobs if job.slug in pending])
 
-    def build(self, slugs: list[str], write_html: bool):
+    def build(self, slugs: list[str], write_html: bool, only: list[str] | None = None):
         """Have the renderer read the project and build `slugs` from its warm process, where
         the YAML loader, Jinja and Markdown are loaded already (this process then needs none
         of them). Yields ("inputs", {slug: names}) once every release has been read and its
@@ -157,6 +157,7 @@ class RemoteRenderer:
         try:
             self.sock.settimeout(FRAME_TIMEOUT)
             _send_json(self.sock, {"op": "build", "slugs": slugs, "write_html": write_html,
+                                   "only": only,
                                    "processes": self.jobs or default_jobs(),
                                    "cwd": os.getcwd()})
             header = _recv_json(self.sock)
@@ -400,8 +401,10 @@ class Server:
                 _send_json(conn, {"failed": "cannot enter the client's folder"})
                 return
             try:
+                only = request.get("only")
                 self._build(conn, [str(slug) for slug in request["slugs"]],
-                            bool(request.get("write_html")), int(request.get("processes", 1)))
+                            bool(request.get("write_html")), int(request.get("processes", 1)),
+                            None if only is None else [str(slug) for slug in only])
             finally:
                 os.chdir(self.root)
             return
@@ -414,7 +417,7 @@ class Server:
         self._render(conn, jobs, int(request.get("processes", 1)))
 
     def _build(self, conn: socket.socket, slugs: list[str], write_html: bool,
-               processes: int) -> None:
+               processes: int, only: list[str] | None = None) -> None:
         """The "build" request: read this project, render the HTML of `slugs` (bad input is
         answered with its lines, before any PDF), send each release's inputs, then the PDFs."""
         from .build import pdf_jobs, read_releases
@@ -423,7 +426,7 @@ class Server:
 
         self.last_job = time.monotonic()
         try:
-            project = load_project(self.root)
+            project = load_project(self.root, only=only)
             releases, htmls = read_releases(project, slugs)
         except PresskitError as exc:
             _send_json(conn, {"stopped": exc.lines(), "exit_code": exc.exit_code})

@@ -158,6 +158,19 @@ def test_a_new_invalid_release_stops_the_build_with_its_line(three):
     assert "Traceback" not in result.stderr
 
 
+def test_a_release_named_builds_while_another_is_a_broken_draft(three):
+    three.write("releases/2024-06-01-draft.yaml", 'title: "Half-written\nbody: x\n')
+    result = build(three, B)      # the draft is not read: a colleague's work in progress
+    assert built(result) == [B]
+    whole = run("build", project_dir=three.root)
+    assert whole.exit_code == 1 and "releases/2024-06-01-draft.yaml:1:8:" in whole.stderr
+    named = run("build", "2024-06-01-draft", project_dir=three.root)
+    assert named.exit_code == 1 and "releases/2024-06-01-draft.yaml:1:8:" in named.stderr
+    unknown = run("build", "2024-06-01-daft", project_dir=three.root)
+    assert unknown.exit_code == 1
+    assert "no release '2024-06-01-daft'" in unknown.stderr and "2024-06-01-draft" in unknown.stderr
+
+
 def test_a_template_error_writes_no_pdf(three):
     three.write("templates/_release.html", "{{ release.no_such_field }}")
     result = run("build", project_dir=three.root)

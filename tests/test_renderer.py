@@ -126,6 +126,11 @@ def test_the_renderer_reads_the_project_itself_and_reports_bad_input_as_a_build_
     assert remote.value.lines() == local.value.lines()
     assert f"releases/{OTHER}.yaml:1:1:" in "\n".join(remote.value.lines())
     assert _pdfs(project.root) == before
+    # A release named is built while the other is broken, by the renderer too.
+    project.release(title="Mobile clinics open at the eastern crossing")
+    named = build_project(project.root, [SLUG])
+    assert [(r.slug, r.built, r.background) for r in named] == [(SLUG, True, True)]
+    before = _pdfs(project.root)
     result = run("build", project_dir=project.root)
     assert result.exit_code == 1 and "Traceback" not in result.stderr
 

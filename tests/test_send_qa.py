@@ -73,6 +73,17 @@ def test_to_takes_a_list_by_its_file_name_too(project, smtp_server):
                                  f"{LISTS}\n")
 
 
+def test_a_release_is_sent_while_another_is_a_broken_draft(project, smtp_server):
+    configure(project, smtp_server.port)
+    project.write("releases/2024-06-01-draft.yaml", 'title: "Half-written\nbody: x\n')
+    real = run("send", SLUG, "--to", "journalists", project_dir=project.root)
+    assert real.exit_code == 0, real.stderr
+    assert f"{SLUG} to journalists: sent 3" in real.stderr
+    assert run("sent", SLUG, project_dir=project.root).exit_code == 0
+    draft = run("send", "2024-06-01-draft", "--to", "journalists", project_dir=project.root)
+    assert draft.exit_code == 1 and "releases/2024-06-01-draft.yaml:1:8:" in draft.stderr
+
+
 def test_a_yaml_list_by_its_file_name(project):
     configure(project, 2525)
     (project.root / "media" / "journalists.csv").unlink()
