@@ -271,12 +271,18 @@ class Checker:
 
     def _texts(self, node, spec, key):
         if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"'{key}' must be a list of words, not {describe(node)}")
+            self.problem(node, f"'{key}' must be a list of words, like [health, clinics], "
+                               f"not {describe(node)}")
             return None
         out = []
         for item in node.value:
             text = self._scalar(item, key, "a list of words")
-            if text is not None and text.strip():
+            if text is not None and "," in text:
+                # The PDF's keywords are one comma-separated text: "a, b" would read as two.
+                words = ", ".join(w.strip() for w in text.split(",") if w.strip())
+                self.problem(item, f"'{key}': '{text.strip()}' holds a comma; give each as "
+                                   f"its own item: [{words}]")
+            elif text is not None and text.strip():
                 out.append(text.strip())
         return out
 

@@ -49,7 +49,10 @@ BAD_INPUTS = [
      f"{RELEASE}:5:10: 'embargo' must be an ISO 8601 date and time with an offset, such as "
      f"2013-01-05T09:00:00-05:00, not 'tomorrow'"),
     (RELEASE, GOOD_RELEASE + "tags: urgent\n",
-     f"{RELEASE}:5:7: 'tags' must be a list of words, not 'urgent'"),
+     f"{RELEASE}:5:7: 'tags' must be a list of words, like [health, clinics], not 'urgent'"),
+    (RELEASE, GOOD_RELEASE + 'tags: [urgent, "health, Maine"]\n',
+     f"{RELEASE}:5:16: 'tags': 'health, Maine' holds a comma; give each as its own item: "
+     f"[health, Maine]"),
     (RELEASE, GOOD_RELEASE + "images:\n  - src: assets/nope.jpg\n",
      f"{RELEASE}:6:10: 'src': no such file 'assets/nope.jpg' in the project"),
     (RELEASE, GOOD_RELEASE + "images:\n  - src: ../../outside.png\n",
