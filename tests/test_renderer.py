@@ -154,8 +154,8 @@ def test_a_renderer_killed_mid_build_leaves_a_normal_build(project, warm, monkey
 
     original = renderer.RemoteRenderer.build
 
-    def killed_after_the_first(self, slugs, write_html):
-        for number, item in enumerate(original(self, slugs, write_html)):
+    def killed_after_the_first(self, slugs, write_html, only=None):
+        for number, item in enumerate(original(self, slugs, write_html, only)):
             if number == 1:          # after the inputs, the first PDF
                 os.kill(self.pid, signal.SIGKILL)
                 assert _exited(self.pid)
