@@ -1,7 +1,8 @@
 #!/bin/sh
 # System packages presskit needs from the distribution: Pango (WeasyPrint's text layout),
 # HarfBuzz's subsetter (about 4x faster PDF writing), Noto fonts (Latin, Cyrillic, Greek,
-# Arabic, Hebrew ...) and poppler-utils (the tests read PDFs back with pdftotext/pdfinfo).
+# Arabic, Hebrew ... and, in fonts-noto-cjk, Japanese, Chinese and Korean, which would print as
+# empty boxes without it) and poppler-utils (the tests read PDFs back with pdftotext/pdfinfo).
 # Installs what is missing when it can (as root with apt-get), otherwise prints the command.
 set -u
 missing=""
@@ -10,6 +11,7 @@ have_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || ls /usr/lib/*/"$1"* >/dev
 have_lib libpango-1.0.so.0 || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
 have_lib libharfbuzz-subset.so.0 || missing="$missing libharfbuzz-subset0"
 fc-list 2>/dev/null | grep -q "NotoSerif-Regular" || missing="$missing fonts-noto-core"
+fc-list :lang=ja 2>/dev/null | grep -q . || missing="$missing fonts-noto-cjk"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 [ -n "$missing" ] || exit 0
 

@@ -140,17 +140,24 @@ def test_russian_greek_and_accented_latin_have_every_glyph(built):
     assert "Καλημέρα" in text and "Łódź" in text and "Ærø" in text
 
 
-def test_a_script_without_font_warns_naming_the_script_and_package(project):
-    found = subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True).stdout
+@pytest.mark.parametrize("pattern, fields, scripts, package", [
+    (":lang=ja", {"title": "東京で新しい診療所が開く", "body": "ひらがなと漢字の本文。", "lang": "ja"},
+     ("Chinese/Japanese (Han)", "Japanese (kana)"), "fonts-noto-cjk"),
+    (":charset=1f9e0", {"body": "The clinic treats head injuries \U0001F9E0."}, ("Emoji",),
+     "fonts-noto-color-emoji"),
+])
+def test_a_script_without_font_warns_naming_the_script_and_package(project, pattern, fields,
+                                                                   scripts, package):
+    found = subprocess.run(["fc-list", pattern], capture_output=True, text=True).stdout
     if found.strip():
-        pytest.skip("a Japanese font is installed here")
-    project.release(title="東京で新しい診療所が開く", body="ひらがなと漢字の本文。", lang="ja")
+        pytest.skip(f"a font for {scripts[0]} is installed here")
+    project.release(**fields)
     result = run("build", project_dir=project.root)
     assert result.exit_code == 0
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
     assert len(warnings) == 1, result.stderr
-    assert "Chinese/Japanese (Han)" in warnings[0] and "Japanese (kana)" in warnings[0]
-    assert "install the fonts-noto-cjk package" in warnings[0]
+    assert all(script in warnings[0] for script in scripts), warnings[0]
+    assert f"install the {package} package" in warnings[0]
 
 
 def test_photos_have_captions_credits_and_alternative_text(built):
