@@ -140,7 +140,8 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
 @click.option("--tag", default=None, metavar="WORD",
               help="Only releases with this tag (case-insensitive).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the PDF. Default: dist/kits/press-kit-YYYY.pdf; for a "
+              help="Where to write the PDF (a name ending in .pdf; a file there that is not "
+                   "a PDF is never replaced). Default: dist/kits/press-kit-YYYY.pdf; for a "
                    "period or a tag dist/kits/press-kit-FROM-to-TO-tag-WORD.pdf (the parts "
                    "given).")
 @click.option("--pdf-variant", type=click.Choice(["pdf/a-1b", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b",

@@ -205,16 +205,36 @@ def _sections(organization, labels) -> dict[str, str]:
     return sections
 
 
+def check_output(target: Path) -> None:
+    """Refuse an --output that is not a PDF's name, or that would replace a file that is not a
+    PDF: a slip such as `-o organization.yaml` must not overwrite the project's facts."""
+    if target.suffix.lower() != ".pdf":
+        raise PresskitError(f"{display_path(target)}: the kit is a PDF; give --output a name "
+                            f"ending in .pdf")
+    if target.is_dir():
+        raise PresskitError(f"{display_path(target)}: is a folder; give --output a file name")
+    if target.exists():
+        try:
+            with target.open("rb") as existing:
+                is_pdf = existing.read(5) == b"%PDF-"
+        except OSError as exc:
+            raise PresskitError(f"{display_path(target)}: cannot read: {exc.strerror}") from None
+        if not is_pdf:
+            raise PresskitError(f"{display_path(target)}: is there and is not a PDF; not "
+                                f"replaced (remove it, or choose another --output)")
+
+
 def build_kit(project: Project, selection: Selection, output: Path | None = None, *,
               variant: str | None = None) -> KitResult:
     """Select the releases, render the kit and write its PDF atomically."""
     from .pdf import render_pdf, write_atomic
 
+    target = Path(output) if output is not None else default_output(project, selection)
+    check_output(target)
     releases = select_releases(project, selection)
     html = kit_html(project, selection, releases)
     warnings: list[str] = []
     data = render_pdf(html, project.root, theme.readable_roots(project.root),
                       variant=variant, warnings=warnings)
-    target = Path(output) if output is not None else default_output(project, selection)
     write_atomic(target, data)
     return KitResult(target, releases, warnings)

@@ -218,6 +218,27 @@ def test_an_empty_year_is_refused_naming_the_years_with_releases(northwind):
     assert not (maker.root / "dist" / "kits" / "press-kit-2019.pdf").exists()
 
 
+@pytest.mark.parametrize("output", ["organization.yaml", "media/desk.csv", "notes.txt",
+                                    "old-kit.pdf"])
+def test_output_never_replaces_a_file_that_is_not_a_pdf(project, monkeypatch, output):
+    project.write("media/desk.csv", "email\ndesk@example.org\n")
+    project.write("old-kit.pdf", "my notes, not a PDF\n")
+    project.write("notes.txt", "mine\n")
+    before = {p: p.read_bytes() for p in project.root.rglob("*") if p.is_file()}
+    monkeypatch.chdir(project.root)
+    result = run("kit", "--year", "2024", "--output", output)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{output}: ") and len(result.stderr.splitlines()) == 1
+    assert {p: p.read_bytes() for p in project.root.rglob("*") if p.is_file()} == before
+
+
+def test_output_replaces_an_earlier_kit(project, monkeypatch):
+    monkeypatch.chdir(project.root)
+    assert run("kit", "--year", "2024", "--output", "kit.pdf").exit_code == 0
+    again = run("kit", "--year", "2024", "--output", "kit.pdf")
+    assert again.exit_code == 0, again.stderr
+
+
 def test_an_unknown_tag_is_refused_naming_the_tags_in_use(northwind):
     maker, _, _ = northwind
     result = run("kit", "--tag", "reports", project_dir=maker.root)
