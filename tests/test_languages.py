@@ -115,6 +115,9 @@ def test_arabic_reads_back_and_lays_out_right_to_left(built):
     assert min(w[0] for w in headline) > width * 0.25
     russian = _headline_words(pdf(built, "2024-03-05-ru"))
     assert min(w[0] for w in russian) < width * 0.2
+    # A phone number and an address keep their own order inside right-to-left text.
+    line = next(line for line in pdftotext(path, "-layout").splitlines() if "0100" in line)
+    assert "+1 555 0100" in line and "press@example.org" in line, line
 
 
 def test_the_letterhead_logo_is_on_the_page_in_both_directions(built, tmp_path):
