@@ -92,6 +92,20 @@ def test_long_release_says_more_on_every_page_but_the_last(project):
     assert "MEDIA CONTACT Sam Press, Press officer · +1 555 0100 · press@example.org" in text
 
 
+def test_a_long_web_address_wraps_inside_the_page(project):
+    address = "https://example.org/reports/2024/" + "annex-" * 40 + "final"
+    project.release(body=f"Read [the report](https://example.org/{'a' * 300}) at {address}. "
+                         f"Then {'x' * 150} ends.\n", notes=f"See {address}.")
+    pdf = build(project.root) / "2024-03-05-clinics-open.pdf"
+    width = float(pdfinfo(pdf)["Page size"].split()[0])
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    right_edges = [float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" '
+                                                 r'xMax="([\d.]+)"', boxes)]
+    assert right_edges and max(right_edges) < width - 50   # inside the right margin
+    assert "annex-annex" in " ".join(pdftotext(pdf).split())
+
+
 def test_embargoed_release_states_date_time_and_zone(project):
     project.release(embargo="2024-03-05T09:00:00-05:00")
     text = " ".join(pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf").split())
