@@ -18,6 +18,11 @@ from .errors import Problem
 
 # An address a journalist can write to, printed on the release: one @, a dot in the domain.
 EMAIL_RE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.][^@\s<>,;]*")
+# A sender as mail headers write it: 'press@example.org' or 'Press Office <press@example.org>'.
+# A name with a comma must be quoted, or it reads as two addresses.
+SENDER_RE = re.compile(rf'(?:(?:"[^"\n]*"|[^<>@,;"\n]*)\s*<{EMAIL_RE.pattern}>|{EMAIL_RE.pattern})')
+COLOUR_RE = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+HOST_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]")
 
 # How the image formats presskit and WeasyPrint read begin; anything else is asked of Pillow.
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a",
@@ -186,6 +191,43 @@ class Checker:
                                f"not '{text}'")
             return None
         return text.strip()
+
+    def _sender(self, node, spec, key):
+        text = self._scalar(node, key, "an e-mail address")
+        if text is None or not text.strip():
+            return text
+        if not SENDER_RE.fullmatch(text.strip()):
+            self.problem(node, f"'{key}' must be one e-mail address such as "
+                               f"'Press Office <press@example.org>', not '{text}'")
+            return None
+        return text.strip()
+
+    def _colour(self, node, spec, key):
+        text = self._scalar(node, key, "a colour")
+        if text is None:
+            return None
+        if not COLOUR_RE.fullmatch(text.strip()):
+            self.problem(node, f"'{key}' must be a colour written #rrggbb, such as #8a1c1c, "
+                               f"not '{text}'")
+            return None
+        return text.strip()
+
+    def _host(self, node, spec, key):
+        text = self._scalar(node, key, "a server name")
+        if text is None:
+            return None
+        if not HOST_RE.fullmatch(text.strip()):
+            self.problem(node, f"'{key}' must be a server name such as smtp.example.org, "
+                               f"not '{text}'")
+            return None
+        return text.strip()
+
+    def _port(self, node, spec, key):
+        number = self._int(node, spec, key)
+        if number is not None and not 1 <= number <= 65535:
+            self.problem(node, f"'{key}' must be a port number from 1 to 65535, not {number}")
+            return None
+        return number
 
     def _lang(self, node, spec, key):
         text = self._scalar(node, key, "a language tag")
@@ -403,15 +445,15 @@ RELEASE = {
 
 SETTINGS = {
     "paper": Field("choice", choices=("letter", "a4")),
-    "accent": Field("text"),
+    "accent": Field("colour"),
     "labels": Field("labels"),
     "email": Field("mapping", schema={
-        "from": Field("text"),
-        "reply_to": Field("text"),
+        "from": Field("sender"),
+        "reply_to": Field("sender"),
         "per_minute": Field("number"),
         "smtp": Field("mapping", schema={
-            "host": Field("text"),
-            "port": Field("int"),
+            "host": Field("host"),
+            "port": Field("port"),
             "security": Field("choice", choices=("starttls", "ssl", "none")),
         }),
     }),

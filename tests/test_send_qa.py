@@ -345,13 +345,16 @@ def test_a_new_project_sends_a_dry_run_as_it_is(tmp_path, monkeypatch):
     ("paper: a4\nemail:\n  per_minute: 10\n",
      '1:1: email.from is not set: a send needs a sender; add  from: "Press Office '
      '<press@example.org>"  under email: in presskit.yaml'),
+    # Found by check too, as every settings problem is (schema.SETTINGS).
     ("paper: a4\nemail:\n  from: a@example.org, b@example.org\n",
-     "3:9: email.from must be one address such as 'Press Office <press@example.org>'"),
+     "3:9: 'from' must be one e-mail address such as 'Press Office <press@example.org>', "
+     "not 'a@example.org, b@example.org'"),
     ("email:\n  from: press@example.org\n  reply_to: 'Desk <desk@>'\n",
-     "3:13: email.reply_to must be one address such as 'Press Office <press@example.org>'"),
+     "3:13: 'reply_to' must be one e-mail address such as 'Press Office "
+     "<press@example.org>', not 'Desk <desk@>'"),
     ("email:\n  from: press@example\n",
-     "2:9: email.from: 'press@example' is not a valid e-mail address: The part after the "
-     "@-sign is not valid. It should have a period."),
+     "2:9: 'from' must be one e-mail address such as 'Press Office <press@example.org>', "
+     "not 'press@example'"),
 ])
 def test_the_sender_is_pointed_at(project, monkeypatch, settings, expected):
     project.write("media/journalists.csv", "email\nana@example.org\n")

@@ -97,6 +97,19 @@ BAD_INPUTS = [
      "presskit.yaml:1:8: 'paper' must be one of letter, a4, not 'legal'"),
     ("presskit.yaml", "email:\n  smtp: {port: twenty-five}\n",
      "presskit.yaml:2:16: 'port' must be a whole number, not 'twenty-five'"),
+    ("presskit.yaml", "email:\n  smtp: {host: smtp.example.org, port: 99999}\n",
+     "presskit.yaml:2:40: 'port' must be a port number from 1 to 65535, not 99999"),
+    ("presskit.yaml", "email:\n  smtp: {host: '', port: 25}\n",
+     "presskit.yaml:2:16: 'host' must be a server name such as smtp.example.org, not ''"),
+    ("presskit.yaml", "accent: blue-ish\n",
+     "presskit.yaml:1:9: 'accent' must be a colour written #rrggbb, such as #8a1c1c, "
+     "not 'blue-ish'"),
+    ("presskit.yaml", "email:\n  from: not an address\n",
+     "presskit.yaml:2:9: 'from' must be one e-mail address such as "
+     "'Press Office <press@example.org>', not 'not an address'"),
+    ("presskit.yaml", "email:\n  reply_to: Desk, News <desk@example.org>\n",
+     "presskit.yaml:2:13: 'reply_to' must be one e-mail address such as "
+     "'Press Office <press@example.org>', not 'Desk, News <desk@example.org>'"),
 ]
 
 
