@@ -1,4 +1,4 @@
-"""Markdown bodies to safe HTML (CommonMark, via markdown-it-py).
+"""Markdown bodies to safe HTML (CommonMark, via markdown-it-py, with GitHub's tables).
 
 Raw HTML typed into a release is shown as text, never interpreted: a release is data, and a
 stray <script> or <img src=file:///...> must not reach the renderer. Links keep only the
@@ -20,11 +20,26 @@ def _validate_link(url: str) -> bool:
     return url.startswith(SAFE_SCHEMES)
 
 
+def _cell_open(self, tokens, idx, options, env):
+    """A table cell's alignment as a class, not a style attribute: the theme sets it, and a
+    document without style attributes keeps its parsed stylesheet reusable (pdf.StyleSheets)."""
+    token = tokens[idx]
+    style = token.attrGet("style") or ""
+    if style.startswith("text-align:"):
+        del token.attrs["style"]
+        token.attrSet("class", "align-" + style.split(":", 1)[1].strip())
+    return self.renderToken(tokens, idx, options, env)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     # Images inside the body would bypass the images list (captions, credits, size limits).
     md.disable("image")
+    # Figures in a table (casualties by region, say) are common in releases.
+    md.enable("table")
+    md.add_render_rule("th_open", _cell_open)
+    md.add_render_rule("td_open", _cell_open)
     md.validateLink = _validate_link
     return md
 

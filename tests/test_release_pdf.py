@@ -106,6 +106,23 @@ def test_a_long_web_address_wraps_inside_the_page(project):
     assert "annex-annex" in " ".join(pdftotext(pdf).split())
 
 
+def test_a_table_of_figures_prints_as_a_table_with_its_numbers_aligned(project):
+    project.release(body="Figures for November.\n\n| Region | Deaths | Injuries |\n"
+                         "|---|---:|---:|\n| Northern districts | 12 | 40 |\n"
+                         "| Capital region | 1,204 | 3,880 |\n\nThe figures are provisional.\n")
+    out = build(project.root, "--html")
+    html = (out / "2024-03-05-clinics-open.html").read_text(encoding="utf-8")
+    assert '<th class="align-right">Deaths</th>' in html and "|---" not in html
+    rows = {line.split()[0]: line for line in pdftotext(out / "2024-03-05-clinics-open.pdf",
+                                                        "-layout").splitlines()
+            if line.strip().startswith(("Region", "Northern", "Capital"))}
+    assert set(rows) == {"Region", "Northern", "Capital"}
+    # Right-aligned columns: each number ends where its heading ends.
+    assert rows["Northern"].rstrip().endswith("40")
+    assert rows["Northern"].rindex("40") + 2 == rows["Capital"].rindex("3,880") + 5 \
+        == rows["Region"].rindex("Injuries") + 8
+
+
 def test_embargoed_release_states_date_time_and_zone(project):
     project.release(embargo="2024-03-05T09:00:00-05:00")
     text = " ".join(pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf").split())
