@@ -200,7 +200,8 @@ class _Row:
 def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
     # The physical lines as the csv module reads them, to find where each cell starts.
     lines = list(io.StringIO(text, newline=""))
-    reader = csv.reader(lines)
+    delimiter = _delimiter(lines[0] if lines else "")
+    reader = csv.reader(lines, delimiter=delimiter)
     rows: list[_Row] = []
     try:
         header = next(reader, None)
@@ -213,7 +214,7 @@ def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
             problems.append(Problem(str(path), 1, 1,
                                     "the header row lacks the required column 'email'"))
             return []
-        header_at = cell_starts(lines[:reader.line_num], 1, len(header))
+        header_at = cell_starts(lines[:reader.line_num], 1, len(header), delimiter)
         for n, column in enumerate(columns):
             if column in columns[:n]:
                 problems.append(Problem(str(path), *header_at[n],
@@ -223,7 +224,7 @@ def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
             line, record, done = done + 1, lines[done:reader.line_num], reader.line_num
             if not any(c.strip() for c in cells):
                 continue
-            at = cell_starts(record, line, len(cells))
+            at = cell_starts(record, line, len(cells), delimiter)
             if len(cells) > len(columns):
                 problems.append(Problem(str(path), *at[len(columns)],
                                         f"{len(cells)} cells but {len(columns)} columns"))
@@ -235,14 +236,24 @@ def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
     return rows
 
 
-def cell_starts(record: list[str], line: int, count: int) -> list[tuple[int, int]]:
+def _delimiter(header: str) -> str:
+    """The comma, or the semicolon or tab that spreadsheets in many countries save "CSV" with:
+    whichever splits the header row into cells one of which is 'email'."""
+    for candidate in (",", ";", "\t"):
+        if "email" in (cell.strip().strip('"').lower() for cell in header.split(candidate)):
+            return candidate
+    return ","
+
+
+def cell_starts(record: list[str], line: int, count: int,
+                delimiter: str = ",") -> list[tuple[int, int]]:
     """(line, column), both 1-based, where each of the ``count`` cells of one CSV record
     starts; ``record`` holds its physical lines, the first of which is line ``line``.
 
     The lines are scanned as the csv module's default dialect splits them: a cell that opens
     with a quote runs to its closing quote ('""' in it is a quote, a line end is part of it);
-    a quote elsewhere is an ordinary character; outside quotes a comma ends a cell and a line
-    end the record. Should the scan ever disagree with the csv module on the number of cells,
+    a quote elsewhere is an ordinary character; outside quotes the delimiter ends a cell and
+    a line end the record. Should the scan ever disagree with the csv module on the number of cells,
     every cell is placed at the record's first column rather than at a wrong one.
     """
     starts = [(line, 1)]
@@ -251,7 +262,7 @@ def cell_starts(record: list[str], line: int, count: int) -> list[tuple[int, int
         for column, char in enumerate(text, start=1):
             if state == "quoted":
                 state = "quote" if char == '"' else "quoted"
-            elif char == ",":
+            elif char == delimiter:
                 starts.append((line + offset, column + 1))
                 state = "start"
             elif char in "\r\n":

@@ -24,6 +24,25 @@ def test_a_csv_without_an_email_column(project):
                                  "column 'email'"]
 
 
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_list_saved_with_semicolons_or_tabs_is_read_as_such(project, sep):
+    """Spreadsheets in much of Europe save "CSV" with semicolons."""
+    rows = [["name", "outlet", "email"], ["Ana Example", "Herald; Weekend", "ana@example.org"],
+            ["Bo", "Radio", "bo@example"]]
+    project.write("media/journalists.csv", "".join(
+        sep.join(f'"{c}"' if sep in c else c for c in row) + "\n" for row in rows))
+    column = len("Bo" + sep + "Radio" + sep) + 1
+    assert problems(project) == [f"journalists.csv:3:{column}: 'bo@example' is not a valid "
+                                 f"e-mail address: The part after the @-sign is not valid. "
+                                 f"It should have a period."]
+    project.write("media/journalists.csv", "".join(sep.join(f'"{c}"' if sep in c else c
+                                                            for c in row) + "\n"
+                                                   for row in rows[:2]))
+    listed = medialist.load_list(load_project(project.root), "journalists")
+    assert [(r.name, r.outlet, r.email) for r in listed.recipients] == [
+        ("Ana Example", "Herald; Weekend", "ana@example.org")]
+
+
 def test_yaml_list_problems_name_their_lines(project):
     project.write("media/journalists.yaml", """\
         - email: ana@example.org
