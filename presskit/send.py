@@ -45,14 +45,16 @@ class SendReport:
     changed: list[str] = field(default_factory=list)       # got an older version; no --correction
     problems: list[str] = field(default_factory=list)      # not reached, or fate unknown
     written: list[Path] = field(default_factory=list)      # --dry-run: the .eml files
+    dry_run: bool = False
     seconds: float = 0.0
 
     def summary(self) -> str:
-        if self.written:
-            return (f"{self.slug}: wrote {len(self.written)} message"
-                    f"{'s' if len(self.written) != 1 else ''} to "
-                    f"{display_path(self.written[0].parent)} (dry run: nothing sent)")
-        parts = [f"sent {len(self.sent)}"]
+        if self.dry_run:
+            where = f" to {display_path(self.written[0].parent)}" if self.written else ""
+            parts = [f"{self.slug}: wrote {len(self.written)} message"
+                     f"{'s' if len(self.written) != 1 else ''}{where} (dry run: nothing sent)"]
+        else:
+            parts = [f"{self.slug} to {self.list_name}: sent {len(self.sent)}"]
         if self.already:
             parts.append(f"{len(self.already)} already reached")
         if self.suppressed:
@@ -61,7 +63,7 @@ class SendReport:
             parts.append(f"{len(self.changed)} have an older version")
         if self.problems:
             parts.append(f"{len(self.problems)} not reached")
-        return f"{self.slug} to {self.list_name}: " + ", ".join(parts)
+        return ", ".join(parts)
 
     def raise_for_problems(self) -> None:
         """DeliveryError (exit status 3) naming each recipient not reached."""
@@ -118,7 +120,8 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
     if not dry_run:
         login = smtp.credentials()
         smtp.check_settings(settings, login)   # before connecting: no password in the clear
-    report = SendReport(slug, list_name, suppressed=[r.email for r in media.suppressed])
+    report = SendReport(slug, list_name, suppressed=[r.email for r in media.suppressed],
+                        dry_run=dry_run)
 
     from .build import build_releases
 
@@ -130,8 +133,16 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
     domain = sender.domain
 
     if dry_run:
-        jobs = [_Job(r, composer.render(r), message_id(slug, r.email, domain))
-                for r in media.recipients]
+        # The messages a real send would deliver now: not to those an earlier run reached.
+        entries = {}
+        if ledger_mod.ledger_path(project.state).exists():
+            with Ledger(ledger_mod.ledger_path(project.state), create=False) as book:
+                entries = book.entries(slug)
+        jobs = _plan(entries, media.recipients, composer, report, slug=slug, domain=domain,
+                     pdf_hash=pdf_hash, correction=correction, resend_unknown=resend_unknown)
+        for problem in report.problems:   # nothing was tried: told, not failed
+            echo(f"note: {problem}")
+        report.problems = []
         report.written = _write_outbox(project, slug, composer, jobs, pdf)
         report.seconds = time.monotonic() - started
         return report
@@ -341,7 +352,8 @@ def _write_outbox(project: Project, slug: str, composer: Composer, jobs: list[_J
     width = len(str(len(jobs)))
     written = []
     for n, job in enumerate(jobs, start=1):
-        message = composer.message(job.recipient, job.rendered, pdf, msg_id=job.msg_id)
+        message = composer.message(job.recipient, job.rendered, pdf, msg_id=job.msg_id,
+                                   references=job.references)
         path = folder / f"{n:0{width}d}-{job.recipient.email}.eml"
         path.write_bytes(message.replace(b"\r\n", b"\n"))   # files keep the local line ends
         written.append(path)

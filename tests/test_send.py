@@ -352,6 +352,30 @@ def test_dry_run_writes_eml_files_and_leaves_the_ledger_alone(project, smtp_serv
     assert ids and ids[0] in (outbox / names[0]).read_bytes()   # stable across runs
 
 
+def test_a_dry_run_after_a_send_writes_only_what_a_send_would_deliver(project, smtp_server):
+    configure(project, smtp_server.port)
+    project.write("media/suppressed.txt", "chloe.martin@example.org\n")
+    assert send(project).exit_code == 0
+    with open(project.root / "media" / "journalists.csv", "a") as f:
+        f.write("dana.li@example.org,Dana Li,Harbor FM\n")
+    outbox = project.root / "dist" / "outbox" / SLUG
+    dry = send(project, "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert sorted(p.name for p in outbox.iterdir()) == ["1-dana.li@example.org.eml"]
+    assert dry.stderr.splitlines()[-1] == (
+        f"{SLUG}: wrote 1 message to {outbox} (dry run: nothing sent), "
+        f"2 already reached, 1 suppressed")
+    project.release(body="The Alliance opened three clinics today.\n")
+    changed = send(project, "--dry-run")
+    assert "ana.reyes@example.org: got an older version of" in changed.stderr
+    corrected = send(project, "--dry-run", "--correction")
+    names = sorted(p.name for p in outbox.iterdir())
+    assert len(names) == 3 and not any("chloe" in name for name in names)
+    assert any(line.startswith(b"Subject: CORRECTED: ")
+               for line in (outbox / names[0]).read_bytes().splitlines()), corrected.stderr
+    assert len(smtp_server.handler.received) == 2   # the dry runs sent nothing
+
+
 def test_sent_shows_who_got_what(project, smtp_server):
     configure(project, smtp_server.port)
     smtp_server.handler.rcpt_replies["ben.okoro@example.org"] = ["550 5.1.1 no such user"]
