@@ -28,6 +28,15 @@ class Context:
             click.echo(message, err=True)
 
 
+def _slug(value: str) -> str:
+    """A release named by its slug or by its file (releases/x.yaml, as a shell completes it)."""
+    name = value.replace("\\", "/").rsplit("/", 1)[-1]
+    for suffix in (".yaml", ".yml"):
+        if name.endswith(suffix):
+            return name[:-len(suffix)]
+    return value
+
+
 def reports_errors(command):
     """Turn presskit's errors into one line a problem on stderr and the right exit code."""
     @wraps(command)
@@ -102,7 +111,7 @@ def check(obj: Context, strict: bool) -> None:
 
 
 @main.command(short_help="Build the release PDFs into dist/releases/.")
-@click.argument("slugs", nargs=-1)
+@click.argument("slugs", nargs=-1, callback=lambda ctx, param, value: tuple(map(_slug, value)))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
@@ -162,7 +171,7 @@ def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
                           end=end.date() if end else None, tag=tag)
     result = build_kit(obj.project(), selection, output, variant=pdf_variant)
     for warning in result.warnings:
-        click.echo(warning_line("kit", warning), err=True)
+        obj.say(warning_line("kit", warning))   # -q: nothing but errors
     count = len(result.releases)
     obj.say(f"built {display_path(result.path)} ({count} release{'s' if count != 1 else ''})")
 
@@ -195,7 +204,7 @@ def serve(obj: Context, port: int, host: str) -> None:
 
 
 @main.command(short_help="Email a release to a media list, each recipient once.")
-@click.argument("slug")
+@click.argument("slug", callback=lambda ctx, param, value: _slug(value))
 @click.option("--to", "list_name", required=True, metavar="LIST",
               help="The media list: media/LIST.csv or media/LIST.yaml.")
 @click.option("--dry-run", is_flag=True,
@@ -230,7 +239,7 @@ def send(obj: Context, slug, list_name, dry_run, under_embargo, correction, rese
 
 
 @main.command()
-@click.argument("slug")
+@click.argument("slug", callback=lambda ctx, param, value: _slug(value))
 @click.option("--to", "list_name", default=None, metavar="LIST",
               help="Also list who on media list LIST was never tried.")
 @click.pass_obj

@@ -63,10 +63,13 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
         if missing:
             warn("images", f"image {index} ({image.src.name}) has no "
                            f"{' and no '.join(missing)}", line)
-    picture = BODY_IMAGE_RE.search(release.body)
-    if picture:
-        warn("body", f"the body has an image ({picture.group(0)[:60]}), which is not printed: "
-                     f"list it under 'images:', with its caption and credit")
+    pictures = BODY_IMAGE_RE.findall(release.body)
+    if pictures:
+        shown = ", ".join(p[:60] for p in pictures[:3]) + (", …" if len(pictures) > 3 else "")
+        some = "an image" if len(pictures) == 1 else f"{len(pictures)} images"
+        warn("body", f"the body has {some} ({shown}), printed as text, not as a picture: "
+                     f"list {'it' if len(pictures) == 1 else 'them'} under 'images:', with "
+                     f"caption and credit")
     # The organization's boilerplate is required by the schema; a release's may be blanked.
     if "boilerplate" in release.lines and not release.boilerplate.strip():
         warn("boilerplate", "the boilerplate is empty; remove the field to use the "

@@ -89,8 +89,11 @@ def test_an_image_in_the_body_warns_that_it_is_not_printed(project):
     path = project.release(body="Text.\n\n![The clinic](assets/clinic.jpg)\n")
     [warning] = warnings_of(project)
     assert warning == (f"{path}:{line_of(path, 'body:')}:1: warning: the body has an image "
-                       f"(![The clinic](assets/clinic.jpg)), which is not printed: list it "
-                       f"under 'images:', with its caption and credit")
+                       f"(![The clinic](assets/clinic.jpg)), printed as text, not as a "
+                       f"picture: list it under 'images:', with caption and credit")
+    path = project.release(body="![A](a.jpg) and ![B](b.jpg)\n")
+    [warning] = warnings_of(project)
+    assert "the body has 2 images (![A](a.jpg), ![B](b.jpg))" in warning
 
 
 def test_a_date_whose_year_is_far_from_the_file_names_warns(project):
