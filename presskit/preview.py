@@ -15,6 +15,7 @@ import threading
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from . import render
 from .build import release_pdf_path
@@ -54,8 +55,9 @@ class Item:
 class Preview:
     """The preview's state: the project as last loaded, its items, and a version number."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, say: Callable[[str], None] | None = None):
         self.root = root.resolve()
+        self.say = say       # the terminal: told when the project's problems change
         self.version = 0
         self.project: Project | None = None
         self.problems: list[Problem] = []       # the project's load errors, if any
@@ -94,6 +96,12 @@ class Preview:
                 project, problems = None, exc.problems
             except PresskitError as exc:
                 project, problems = None, [Problem(str(self.root), None, None, str(exc))]
+            if self.say and [str(p) for p in problems] != [str(p) for p in self.problems]:
+                # A PDF served while its release is broken is the last good one: say so here.
+                for problem in problems:
+                    self.say(str(problem))
+                if not problems:
+                    self.say("no problems: the previews are current again")
             with self._state_lock:
                 before = {key: _look(item) for key, item in self.items.items()}
                 self.problems = problems

@@ -131,7 +131,7 @@ def serve_project(root: Path | str, *, host: str = "127.0.0.1", port: int = 8000
     if not (root / "organization.yaml").is_file():
         raise PresskitError(f"{display_path(root / 'organization.yaml')}: missing; run "
                             f"presskit serve in a project folder (presskit init DIR starts one)")
-    preview = Preview(root)
+    preview = Preview(root, say)
     preview.refresh()
     try:
         # Bound to loopback, only pages asking for this machine by name are served: a web

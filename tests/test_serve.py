@@ -143,6 +143,9 @@ def test_a_data_error_shows_in_place_and_the_server_keeps_running(server, projec
     server.wait_for(lambda v: not v["errors"])
     assert "Fixed and rebuilt" in server.pdf_text(f"/releases/{SLUG}.pdf", tmp_path)
     assert server.process.poll() is None
+    # The terminal was told of the problem when it came, and when it went.
+    told = [line.rstrip("\n") for line in server.lines]
+    assert told.index(message) < told.index("no problems: the previews are current again")
 
 
 def test_a_yaml_syntax_error_in_the_organization_marks_every_release(server, project):
