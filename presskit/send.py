@@ -7,11 +7,12 @@ mail); then deliver over one SMTP connection, writing the ledger around every tr
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import fcntl
 import hashlib
 import heapq
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from pathlib import Path
@@ -382,7 +383,8 @@ class _exclusive:
 
 
 def delivery_status(project: Project, slug: str, list_name: str | None = None) -> list[str]:
-    """`presskit sent`: one line a recipient: state, time, address, Message-ID, PDF version."""
+    """`presskit sent`: a table, one row a recipient (state, local time, address, whether
+    they have the current PDF, the server's answer), then the totals; [] when nobody yet."""
     project.release(slug)
     path = ledger_mod.ledger_path(project.state)
     entries = {}
@@ -393,19 +395,38 @@ def delivery_status(project: Project, slug: str, list_name: str | None = None) -
     pdf = project.dist / "releases" / f"{slug}.pdf"
     if pdf.exists():
         current = hashlib.sha256(pdf.read_bytes()).hexdigest()
-    lines = []
+    rows = []
     for e in entries.values():
-        when = e.sent_at if e.state == SENT else e.updated
-        version = e.pdf_sha256[:12]
-        if current and e.state == SENT and e.pdf_sha256 != current:
-            version += " (older than dist/releases)"
-        kind = " correction" if e.correction else ""
-        detail = f"  {e.response}" if e.state != SENT and e.response else ""
-        lines.append(f"{e.state:<8} {when}  {e.address}  {e.message_id}  "
-                     f"pdf {version}{kind}{detail}")
+        if not current:
+            version = e.pdf_sha256[:12]
+        else:
+            version = "current" if e.pdf_sha256 == current else "older"
+        notes = ["correction"] if e.correction else []
+        if e.state != SENT and e.response:
+            notes.append(e.response)
+        rows.append((e.state, _local_time(e.sent_at if e.state == SENT else e.updated),
+                     e.address, version, "; ".join(notes)))
     if list_name:
         media = medialist.load_list(project, list_name)
-        lines += [f"{'never':<8} {'-':<20}  {r.key}" for r in media.recipients
-                  if r.key not in entries]
-        lines += [f"{'suppressed':<8} {'-':<20}  {r.key}" for r in media.suppressed]
-    return lines
+        rows += [("never", "-", r.key, "", "") for r in media.recipients if r.key not in entries]
+        rows += [("suppressed", "-", r.key, "", "") for r in media.suppressed]
+    if not rows:
+        return []
+    zone = dt.datetime.now().astimezone().strftime("%Z") or "local"
+    table = [("STATE", f"WHEN ({zone})", "ADDRESS", "PDF", "NOTE"), *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]
+             for row in table]
+    totals = Counter(row[0] for row in rows)
+    lines.append(", ".join(f"{count} {'never tried' if state == 'never' else state}"
+                           for state, count in totals.items()))
+    return [line.rstrip() for line in lines]
+
+
+def _local_time(stamp: str | None) -> str:
+    """The ledger's UTC '2026-11-28T01:49:33Z' as this machine's local '2026-11-28 02:49'."""
+    try:
+        when = dt.datetime.strptime(stamp or "", "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return stamp or "-"
+    return when.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")

@@ -384,10 +384,17 @@ def test_sent_shows_who_got_what(project, smtp_server):
         f.write("dana.li@example.org,Dana Li,Harbor FM\n")
     result = run("sent", SLUG, "--to", "journalists", project_dir=project.root)
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
+    header, *lines, totals = result.stdout.splitlines()
+    assert header.split()[:2] == ["STATE", "WHEN"] and header.split()[-3:] == ["ADDRESS", "PDF",
+                                                                             "NOTE"]
     assert [line.split()[0] for line in lines] == ["sent", "failed", "sent", "never"]
     assert "ben.okoro@example.org" in lines[1] and "550 5.1.1 no such user" in lines[1]
     assert "dana.li@example.org" in lines[3]
+    assert lines[0].split()[-1] == "current"
+    # Columns line up: every address starts where the header's ADDRESS does.
+    assert {line.index("@") - len(line[:line.index("@")].split()[-1]) for line in lines} == \
+        {header.index("ADDRESS")}
+    assert totals == "2 sent, 1 failed, 1 never tried"
 
 
 @pytest.mark.skipif(shutil.which("spamassassin") is None, reason="spamassassin is not installed")
