@@ -24,6 +24,7 @@ from email.utils import format_datetime, getaddresses
 from types import SimpleNamespace
 
 import jinja2
+from markupsafe import Markup
 
 from . import render
 from .errors import BuildError, Problem, ProjectError
@@ -59,6 +60,21 @@ def parse_sender(value: str, what: str, path: os.PathLike | str,
     return Address(display_name=name, username=local, domain=domain)
 
 
+TABLE_CELL_RE = re.compile(r'<(th|td)(?: class="align-(right|center)")?>')
+
+
+def mail_tables(html: str) -> Markup:
+    """A body's tables styled inline, as mail software wants (it drops <style>): ruled rows
+    and spaced columns, numbers aligned as in the PDF."""
+    def cell(match: re.Match) -> str:
+        rule = "2px solid #333" if match[1] == "th" else "1px solid #ccc"
+        return (f'<{match[1]} style="text-align:{match[2] or "start"};padding:4px 16px 4px 0;'
+                f'border-bottom:{rule};vertical-align:top">')
+    html = str(html).replace("<table>", '<table style="border-collapse:collapse;'
+                                        'margin:8px 0 16px">')
+    return Markup(TABLE_CELL_RE.sub(cell, html))
+
+
 def message_id(slug: str, address: str, domain: str, version: str = "") -> str:
     """A Message-ID that is the same every time for one release and recipient (and version).
 
@@ -86,6 +102,7 @@ class Composer:
         self.env = render.environment(project).overlay(
             autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
                                                 default_for_string=False))
+        self.env.filters["mail_tables"] = mail_tables
         view = render.release_view(project, release)
         org = project.organization
         boilerplate = release.boilerplate or org.boilerplate

@@ -70,6 +70,15 @@ def test_each_header_and_part_reads_back(project, name):
     assert all(len(line) <= 78 for line in data.split(b"\r\n") if b" " in line.strip())
 
 
+def test_a_table_in_the_body_is_styled_inline_for_mail_software(project):
+    project.release(body="Figures.\n\n| Region | Deaths |\n|---|---:|\n| North | 12 |\n")
+    html = composer(project).render(Recipient(email="ana@example.org", name="Ana")).html
+    assert '<table style="border-collapse:collapse;' in html
+    assert '<th style="text-align:right;padding:4px 16px 4px 0;border-bottom:2px solid' in html
+    assert '<td style="text-align:start;padding:4px 16px 4px 0;border-bottom:1px solid' in html
+    assert "class=" not in html.split("<table", 1)[1].split("</table>", 1)[0]
+
+
 def test_only_the_recipient_differs_between_two_messages(project):
     compose = composer(project, reply_to=None)
     messages = []
