@@ -12,6 +12,7 @@ A list is named by its stem in media/ (``--to journalists``), or by its file's n
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,7 +210,7 @@ def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
             problems.append(Problem(str(path), 1, 1, "the file is empty; the first row "
                                                      "names the columns (email required)"))
             return []
-        columns = [c.strip().lower() for c in header]
+        columns = [column_name(c) for c in header]
         if "email" not in columns:
             problems.append(Problem(str(path), 1, 1,
                                     "the header row lacks the required column 'email'"))
@@ -236,11 +237,21 @@ def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
     return rows
 
 
+# Column names as address books and mailing services export them.
+EMAIL_ALIASES = {"email", "e-mail", "email address", "e-mail address", "emailaddress"}
+
+
+def column_name(cell: str) -> str:
+    """A header cell as presskit names the column: 'E-mail Address' is 'email'."""
+    name = " ".join(cell.strip().strip('"').lower().replace("_", " ").split())
+    return "email" if name in EMAIL_ALIASES else name
+
+
 def _delimiter(header: str) -> str:
     """The comma, or the semicolon or tab that spreadsheets in many countries save "CSV" with:
     whichever splits the header row into cells one of which is 'email'."""
     for candidate in (",", ";", "\t"):
-        if "email" in (cell.strip().strip('"').lower() for cell in header.split(candidate)):
+        if "email" in (column_name(cell) for cell in header.split(candidate)):
             return candidate
     return ","
 
@@ -294,7 +305,7 @@ def _yaml_rows(path: Path, problems) -> list[_Row]:
             if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
                 problems.append(Problem(str(path), *_at(key), "each field holds plain text"))
                 continue
-            name = str(key.value).strip().lower()
+            name = column_name(str(key.value))
             row.fields[name] = "" if value.tag.endswith(":null") else str(value.value)
             row.at[name] = _at(value)
         rows.append(row)
@@ -318,7 +329,11 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
                 bad = True
         raw = row.fields.get("email", "").strip()
         if not raw:
-            problems.append(Problem(str(path), *row.where("email"), "no e-mail address"))
+            others = [name for name in row.fields if name != "email"]
+            close = difflib.get_close_matches("email", others, n=1, cutoff=0.6)
+            hint = f" ('{close[0]}': did you mean 'email'?)" if close else ""
+            problems.append(Problem(str(path), *row.where(close[0] if close else "email"),
+                                    f"no e-mail address{hint}"))
             continue
         if bad:
             continue

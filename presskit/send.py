@@ -61,7 +61,8 @@ class SendReport:
         if self.suppressed:
             parts.append(f"{len(self.suppressed)} suppressed")
         if self.changed:
-            parts.append(f"{len(self.changed)} have an older version")
+            parts.append(f"{len(self.changed)} {'has' if len(self.changed) == 1 else 'have'} "
+                         f"an older version")
         if self.problems:
             parts.append(f"{len(self.problems)} not reached")
         return ", ".join(parts)

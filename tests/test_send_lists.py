@@ -43,6 +43,17 @@ def test_a_list_saved_with_semicolons_or_tabs_is_read_as_such(project, sep):
         ("Ana Example", "Herald; Weekend", "ana@example.org")]
 
 
+def test_address_book_column_names_and_a_misspelt_key(project):
+    project.write("media/journalists.csv", "Full Name,E-mail Address\nAna,ana@example.org\n")
+    listed = medialist.load_list(load_project(project.root), "journalists")
+    assert [r.email for r in listed.recipients] == ["ana@example.org"]
+    project.write("media/journalists.csv", "")
+    (project.root / "media" / "journalists.csv").unlink()
+    project.write("media/journalists.yaml", "- emali: ana@example.org\n  name: Ana\n")
+    assert problems(project) == ["journalists.yaml:1:10: no e-mail address ('emali': did you "
+                                 "mean 'email'?)"]
+
+
 def test_yaml_list_problems_name_their_lines(project):
     project.write("media/journalists.yaml", """\
         - email: ana@example.org
