@@ -140,7 +140,9 @@ def build_releases(project, slugs: list[str] | None = None, *, write_html: bool 
     selected = list(slugs) if slugs else list(project.releases)
     for slug in selected:
         project.release(slug)   # an unknown slug is an error before anything is written
-    files = {slug: r.path for slug, r in project.releases.items()}
+    # The files on disk, not the releases loaded: a project loaded for one release (send) has
+    # the others too, and their PDFs are not to be removed as if they were deleted.
+    files = _release_files(project.root)
     cache = BuildCache.load(project.state)
     fingerprints = Fingerprints(project.root)
     _remove_deleted(project.root, files, cache, progress)

@@ -73,6 +73,21 @@ def test_to_takes_a_list_by_its_file_name_too(project, smtp_server):
                                  f"{LISTS}\n")
 
 
+def test_sending_one_release_leaves_the_other_pdfs_alone(project, smtp_server):
+    configure(project, smtp_server.port)
+    project.release("2024-04-10-second-clinic", title="A second clinic opens")
+    assert run("build", project_dir=project.root).exit_code == 0
+    before = {p.name: p.read_bytes() for p in (project.root / "dist" / "releases").iterdir()}
+    assert len(before) == 2
+    for extra in (["--dry-run"], []):
+        sent = run("send", SLUG, "--to", "journalists", *extra, project_dir=project.root)
+        assert sent.exit_code == 0, sent.stderr
+        assert {p.name: p.read_bytes()
+                for p in (project.root / "dist" / "releases").iterdir()} == before
+    rebuilt = run("build", project_dir=project.root)
+    assert "0 built, 2 up to date" in rebuilt.stderr
+
+
 def test_a_release_is_sent_while_another_is_a_broken_draft(project, smtp_server):
     configure(project, smtp_server.port)
     project.write("releases/2024-06-01-draft.yaml", 'title: "Half-written\nbody: x\n')
