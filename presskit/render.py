@@ -23,8 +23,11 @@ DEFAULT_ACCENT = "#8a1c1c"
 
 
 def css_string(value: str) -> Markup:
-    """A Python string as a quoted CSS string (for content: in @page rules)."""
-    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    """A Python string as a quoted CSS string (for content: in @page rules). It goes inside a
+    <style> element, where '</style>' in a headline would end the sheet and start markup: '<'
+    and '>' are written as CSS escapes, which the stylesheet reads back as the characters."""
+    escaped = (str(value).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+               .replace(">", "\\3e ").replace("\n", " ").replace("\r", " "))
     return Markup(f'"{escaped}"')
 
 

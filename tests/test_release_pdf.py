@@ -190,6 +190,19 @@ def test_raw_html_in_yaml_is_shown_as_text_never_interpreted(project, tmp_path):
     assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
 
 
+def test_a_headline_that_closes_the_stylesheet_stays_text(project):
+    """The running head carries the headline inside a <style> element."""
+    title = 'Q</style><i>ZZ "quoted" \\ end'
+    project.release(title=title, body=LONG_BODY)
+    result = run("build", "--html", project_dir=project.root)
+    assert result.exit_code == 0 and "warning" not in result.stderr, result.stderr
+    out = project.root / "dist" / "releases"
+    assert "</style><i>" not in (out / "2024-03-05-clinics-open.html").read_text("utf-8")
+    pages = pdf_pages(out / "2024-03-05-clinics-open.pdf")
+    assert len(pages) >= 2 and title in " ".join(pages[0].split())
+    assert title in pages[1] and "Page 2 of" in pages[1]   # the running head, the page count
+
+
 def test_project_stylesheet_cannot_reach_outside_files(project, tmp_path):
     outside = tmp_path / "outside.png"
     Image.new("RGB", (50, 50), "red").save(outside)
