@@ -16,6 +16,8 @@ from pathlib import Path
 from .errors import BuildError, display_path
 
 MAX_DPI = 300
+# Modes WeasyPrint embeds as they are; others (16-bit grey) are converted first.
+READY_MODES = ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "YCbCr")
 
 
 def data_uri(path: Path, max_width_in: float, max_height_in: float = 0,
@@ -68,9 +70,16 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
     mime = Image.MIME.get(fmt, "image/png")
     limit_w = int(max_width_in * MAX_DPI)
     limit_h = int(max_height_in * MAX_DPI) if max_height_in else limit_w * 4
-    if image.width <= limit_w and image.height <= limit_h and fmt in ("JPEG", "PNG"):
+    if (image.width <= limit_w and image.height <= limit_h and fmt in ("JPEG", "PNG")
+            and image.mode in READY_MODES):
         return raw, mime
     image = ImageOps.exif_transpose(image)
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        # 16-bit or float grey (scanners, Photoshop), which the PDF writer cannot take: to
+        # 8 bits, scaled, not clipped (a plain convert turns most of the range white).
+        top = 65535 if image.mode.startswith("I;16") else max(image.getextrema()[1], 1)
+        image = image.convert("I" if image.mode != "F" else "F").point(
+            lambda value: value * (255 / top)).convert("L")
     image.thumbnail((limit_w, limit_h), Image.LANCZOS)
     out = io.BytesIO()
     if image.mode in ("RGBA", "LA", "P") or fmt == "PNG":

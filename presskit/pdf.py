@@ -23,6 +23,8 @@ from urllib.parse import unquote, urlsplit
 from .errors import BuildError, display_path
 
 NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)"')
+# An inlined image in a warning: its head says which; the rest would be a line of 200 kB.
+DATA_URI_RE = re.compile(r"(data:[\w/+.-]+;base64,[A-Za-z0-9+/]{16})[A-Za-z0-9+/=]+")
 # A <style> element exactly as templates/base.html writes it: no attributes, no media query.
 STYLE_RE = re.compile(r"<style>(.*?)</style>", re.S)
 STYLE_ATTRIBUTE_RE = re.compile(r"\sstyle\s*=")
@@ -154,7 +156,7 @@ class _Collector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        self.messages.append(DATA_URI_RE.sub(r"\1…", record.getMessage()))
 
     def summary(self) -> list[str]:
         """The warnings, with one line for all characters no installed font has."""

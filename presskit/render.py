@@ -153,6 +153,11 @@ def organization_view(project: Project) -> SimpleNamespace:
     )
 
 
+def _name_of(path: Path) -> str:
+    """'assets/clinic-at-dawn.jpg' as 'clinic at dawn'."""
+    return " ".join(path.stem.replace("_", " ").replace("-", " ").split()) or path.name
+
+
 def _image_uri(project: Project, path: Path, width_in: float, height_in: float = 0) -> str:
     from .images import data_uri
 
@@ -197,7 +202,10 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
                                        else project.organization.lang),
         images=[SimpleNamespace(uri=_image_uri(project, img.src, width, 4.3), caption=img.caption,
                                 caption_html=Markup(markdown.to_inline_html(img.caption)),
-                                credit=img.credit, alt=img.alt)
+                                credit=img.credit, alt=img.alt,
+                                # A tagged PDF needs a text for every picture: failing the
+                                # alt and the caption, the file's name (check warns of it).
+                                alt_text=img.alt or img.caption or _name_of(img.src))
                 for img in release.images],
         contacts=contacts,
         tags=release.tags,

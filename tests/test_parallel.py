@@ -58,6 +58,17 @@ def test_a_warning_about_the_projects_stylesheet_names_its_line_once(project, mo
         "styles/release.css:3:7: warning: Ignored `colour-of-the-day: red`, unknown property."]
 
 
+def test_an_inlined_image_in_a_warning_is_cut_to_its_head():
+    import logging
+
+    from presskit.pdf import _Collector
+
+    collector = _Collector()
+    uri = "data:image/jpeg;base64," + "QUJD" * 50000
+    collector.emit(logging.makeLogRecord({"msg": 'Image "%s" is odd', "args": (uri,)}))
+    assert collector.summary() == ['Image "data:image/jpeg;base64,QUJDQUJDQUJDQUJD…" is odd']
+
+
 def test_weasyprint_warnings_come_back_from_the_workers_prefixed_with_the_slug(project):
     make(project)
     # A base.html of the project's own that inlines the stylesheet as `stylesheet`, as the

@@ -123,6 +123,35 @@ def test_a_table_of_figures_prints_as_a_table_with_its_numbers_aligned(project):
         == rows["Region"].rindex("Injuries") + 8
 
 
+def test_a_16_bit_grey_scan_without_caption_or_alt_prints_as_its_grey(project):
+    scan = Image.new("I;16", (400, 100))
+    scan.putdata([int(x / 399 * 65535) for _ in range(100) for x in range(400)])
+    out = io.BytesIO()
+    scan.save(out, format="PNG")
+    project.write("assets/scan-of-the-letter.png", out.getvalue())
+    project.release(images=[{"src": "assets/scan-of-the-letter.png"}])
+    result = run("build", project_dir=project.root)
+    assert result.exit_code == 0 and "warning" not in result.stderr, result.stderr[:500]
+    pdf = project.root / "dist" / "releases" / "2024-03-05-clinics-open.pdf"
+    [image] = [img for page in PdfReader(pdf).pages for img in page.images]
+    grey = image.image.convert("L")
+    assert grey.getpixel((2, 50)) < 10 and grey.getpixel((397, 50)) > 245
+    assert 110 < grey.getpixel((200, 50)) < 145                  # scaled, not clipped
+    # The picture's text in the tagged PDF: its file's name, failing an alt and a caption.
+    assert "scan of the letter" in _alt_texts(PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"])
+
+
+def _alt_texts(node) -> list[str]:
+    """Every /Alt in a tagged PDF's structure tree."""
+    node = node.get_object()
+    found = [str(node["/Alt"])] if hasattr(node, "get") and "/Alt" in node else []
+    kids = node.get("/K", []) if hasattr(node, "get") else node if isinstance(node, list) else []
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if hasattr(kid, "get_object") and not isinstance(kid.get_object(), int):
+            found += _alt_texts(kid)
+    return found
+
+
 def test_embargoed_release_states_date_time_and_zone(project):
     project.release(embargo="2024-03-05T09:00:00-05:00")
     text = " ".join(pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf").split())
