@@ -115,8 +115,10 @@ class Composer:
             "embargoed": embargoed,
             # Subjects travel best as plain ASCII: no narrow spaces or minus signs.
             "embargo_subject": _ascii_punctuation(view.embargo_text),
-            "release_line": (f"{view.labels['embargoed']} {view.embargo_text}" if embargoed
-                             else view.labels["immediate"]).upper(),
+            # As the attached PDF has it: an embargo that has lifted is still printed there.
+            "release_line": (f"{view.labels['embargoed']} {view.embargo_text}"
+                             if view.embargo_text else view.labels["immediate"]).upper(),
+            "embargo_lifted": bool(view.embargo_text) and not embargoed,
             "body_text": _lead(release.body.strip(), release.dateline, view.date_text),
             "notes_text": release.notes.strip(),
             "boilerplate_text": boilerplate.strip(),

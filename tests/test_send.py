@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import ProjectMaker, run
+from conftest import ProjectMaker, pdftotext, run
 from presskit.errors import DeliveryError
 from presskit.load import load_project
 from presskit.send import send_release
@@ -289,6 +289,19 @@ def test_embargo_refused_unless_under_embargo(project, smtp_server):
     assert msg["Subject"] == ("EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-05:00: "
                               "Mobile clinics open at the northern crossing")
     assert "under embargo until January 5, 2099" in msg.get_body(("plain",)).get_content()
+
+
+def test_after_the_embargo_the_message_says_what_the_pdf_says(project, smtp_server):
+    configure(project, smtp_server.port)
+    project.release(embargo="2024-03-05T09:00:00-05:00")      # long past
+    assert send(project).exit_code == 0
+    msg = smtp_server.handler.received[0].message
+    assert msg["Subject"] == "Mobile clinics open at the northern crossing"
+    text = msg.get_body(("plain",)).get_content()
+    assert "The embargo on this release lifted on March 5, 2024" in text
+    assert "EMBARGOED UNTIL MARCH 5, 2024" in text and "FOR IMMEDIATE RELEASE" not in text
+    pdf = " ".join(pdftotext(project.root / "dist" / "releases" / f"{SLUG}.pdf").split())
+    assert "EMBARGOED UNTIL March 5, 2024" in pdf
 
 
 def test_a_template_typo_stops_the_run_before_any_message(project, smtp_server):
