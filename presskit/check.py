@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable
 
 from .build import read_releases
@@ -14,8 +15,14 @@ from .medialist import check_lists
 def check_project(root: Path, *, strict: bool = False,
                   echo: Callable[..., None] = print) -> str:
     """Validate the project; raise ProjectError listing every problem; return a summary."""
-    project = load_project(root)
-    if problems := check_lists(project):   # media lists: checked here, owned by medialist.py
+    try:
+        project, problems = load_project(root), []
+    except ProjectError as exc:
+        project, problems = None, list(exc.problems)
+    # The media lists need only the project's folder: their problems are told with the
+    # others, not after the releases are mended (checked here, owned by medialist.py).
+    problems += check_lists(project or SimpleNamespace(root=Path(root).resolve()))
+    if problems:
         raise ProjectError(problems)
     # Every release through the templates, as a build would before its first PDF: a template
     # error, or a photo too damaged to scale, is found here and not by the build.

@@ -131,10 +131,13 @@ def test_bad_input_is_one_line_with_its_place(project, monkeypatch, relative, co
 def test_all_problems_of_all_files_are_reported_together(project, monkeypatch):
     project.write("organization.yaml", "name: Northwind\nboilerplate: Hi\nwebsit: x\n")
     project.write(RELEASE, "title: T\ndate: 2024-03-05\ndateline: X\nbody: B\nsubtitel: S\n")
+    project.write("media/desk.csv", "email\nnot-an-address\n")
     monkeypatch.chdir(project.root)
     result = run("check")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
+        "media/desk.csv:2:1: 'not-an-address' is not a valid e-mail address: An email address "
+        "must have an @-sign.",
         "organization.yaml:3:1: unknown field 'websit' in organization.yaml; "
         "did you mean 'website'?",
         f"{RELEASE}:5:1: unknown field 'subtitel' in a release; did you mean 'subtitle'?",
