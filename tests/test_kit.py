@@ -374,3 +374,21 @@ def test_sections_without_content_are_left_out_and_contacts_fall_back_to_the_org
     last = norm(pdf_pages(pdf)[-1])
     assert last.startswith("Northwind Refugee Health Alliance Media contacts Media contacts "
                            "Northwind Refugee Health Alliance Portland, ME")
+
+
+def test_many_media_contacts_sit_two_a_row_under_their_heading(project):
+    contacts = [{"name": f"Contact {i:02d}", "title": "Press officer",
+                 "email": f"press{i}@example.org", "phone": f"+1 555 01{i:02d}"}
+                for i in range(14)]
+    project.organization(contacts=contacts)
+    project.write("presskit.yaml", "paper: a4\n")      # the narrower page
+    result = run("kit", "--year", "2024", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    pdf = project.root / "dist" / "kits" / "press-kit-2024.pdf"
+    first = next(page for page in pdf_pages(pdf) if "Media contacts Media contacts" in norm(page))
+    # The heading stays with the first cards: a flex box moved them all to the next page.
+    assert "Contact 00" in first
+    lines = pdftotext(pdf, "-layout").splitlines()
+    assert any("Contact 00" in line and "Contact 01" in line for line in lines)
+    text = pdftotext(pdf)
+    assert all(f"Contact {i:02d}" in text for i in range(14))
