@@ -37,6 +37,12 @@ def _slug(value: str) -> str:
     return value
 
 
+def _folder(value: str) -> Path:
+    if not value.strip():
+        raise click.BadParameter("give the folder to start the project in ('.' for this one)")
+    return Path(value)
+
+
 def reports_errors(command):
     """Turn presskit's errors into one line a problem on stderr and the right exit code."""
     @wraps(command)
@@ -177,7 +183,7 @@ def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
 
 
 @main.command()
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", callback=lambda ctx, param, value: _folder(value))
 @click.pass_obj
 @reports_errors
 def init(obj: Context, directory: Path) -> None:

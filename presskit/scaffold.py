@@ -42,8 +42,9 @@ def init_project(target: Path | str, today: dt.date | None = None) -> list[Path]
     Raises PresskitError when the folder already holds a project or is not a folder.
     """
     target = Path(target)
-    if target.exists() and not target.is_dir():
-        raise PresskitError(f"{target}: exists and is not a folder")
+    for folder in (target, *target.parents):
+        if folder.exists() and not folder.is_dir():
+            raise PresskitError(f"{folder}: exists and is not a folder")
     found = [name for name in PROJECT_MARKERS if (target / name).exists()]
     if found:
         raise PresskitError(f"{target / found[0]}: this folder already holds a presskit "

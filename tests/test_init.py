@@ -91,3 +91,14 @@ def test_the_commented_settings_name_every_label():
     listed = text.split("# Label names:")[1].split("\n# labels:")[0]
     names = {word.strip(" #.,\n") for word in listed.replace("\n#", " ").split(",")}
     assert names == set(LABEL_KEYS)
+
+
+def test_init_refuses_an_empty_name_and_a_path_through_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("mine\n")
+    empty = run("init", "")
+    assert empty.exit_code == 2 and not (tmp_path / "organization.yaml").exists()
+    through = run("init", "afile/sub")
+    assert through.exit_code == 1
+    assert through.stderr == "afile: exists and is not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
