@@ -203,6 +203,12 @@ def base_language(lang: str) -> str:
     return (lang or "en").replace("_", "-").split("-")[0].lower()
 
 
+def colon(lang: str) -> str:
+    """':' as the language writes it after a label: French puts a narrow no-break space
+    before it ("Contact presse :")."""
+    return "\u202f:" if base_language(lang) == "fr" else ":"
+
+
 def labels_for(lang: str, overrides: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """The labels for a language: built-in, else English, then the project's overrides."""
     base = base_language(lang)

@@ -190,6 +190,7 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
         embargo=release.embargo,
         embargo_text=i18n.format_embargo(release.embargo, lang) if release.embargo else "",
         lang=lang,
+        colon=i18n.colon(lang),
         dir=i18n.direction(lang),
         labels=labels,
         body_html=Markup(lead_with_dateline(markdown.to_html(release.body), release.dateline,
@@ -231,6 +232,7 @@ def page_context(project: Project, lang: str) -> dict:
         "lang": lang,
         "dir": i18n.direction(lang),
         "labels": i18n.labels_for(lang, project.settings.labels),
+        "colon": i18n.colon(lang),
     }
 
 

@@ -123,3 +123,12 @@ def test_a_to_header_written_directly_is_what_the_email_package_writes():
             direct += 1
             assert _header("To", str(to)) == _fold("To", to), name
     assert direct > 250
+
+
+def test_a_french_release_puts_a_narrow_space_before_its_colons(project):
+    project.release(lang="fr", notes="Photos sur demande.")
+    text = composer(project).render(Recipient(email="ana@example.org", name="Ana")).text
+    assert "Contact presse\u202f:" in text and "Notes aux rédactions\u202f:" in text
+    project.release(lang="en", notes="Photos on request.")
+    english = composer(project).render(Recipient(email="ana@example.org", name="Ana")).text
+    assert "Media contact:" in english or "Media contacts:" in english
