@@ -133,6 +133,10 @@ def confined_fetcher(roots: tuple[Path, ...]):
             scheme = urlsplit(url).scheme.lower()
             if scheme == "data":
                 return super().fetch(url, headers)
+            if not scheme:
+                # Only an inlined image (an SVG's <image href="x.jpg">) has no base to resolve by.
+                raise ValueError(f"an image refers to another file, {url}, which presskit "
+                                 f"cannot follow from inside it: embed that file in the image")
             if scheme != "file":
                 raise ValueError(f"presskit reads no network resource: {url}")
             path = Path(unquote(urlsplit(url).path)).resolve()

@@ -152,6 +152,17 @@ def _alt_texts(node) -> list[str]:
     return found
 
 
+def test_an_svg_that_links_another_file_is_told_how_to_mend_it(project):
+    project.write("assets/linked.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="100" '
+                                       'height="50"><rect width="100" height="50"/>'
+                                       '<image href="small.jpg" width="50" height="50"/></svg>')
+    project.release(images=[{"src": "assets/linked.svg", "caption": "A chart"}])
+    result = run("build", project_dir=project.root)
+    assert result.exit_code == 0
+    assert "small.jpg, which presskit cannot follow from inside it: embed that file in the " \
+           "image" in result.stderr and "network" not in result.stderr
+
+
 def test_embargoed_release_states_date_time_and_zone(project):
     project.release(embargo="2024-03-05T09:00:00-05:00")
     text = " ".join(pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf").split())
