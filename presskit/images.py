@@ -77,9 +77,11 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         # 16-bit or float grey (scanners, Photoshop), which the PDF writer cannot take: to
         # 8 bits, scaled, not clipped (a plain convert turns most of the range white).
-        top = 65535 if image.mode.startswith("I;16") else max(image.getextrema()[1], 1)
-        image = image.convert("I" if image.mode != "F" else "F").point(
-            lambda value: value * (255 / top)).convert("L")
+        if image.mode.startswith("I;16"):
+            image, top = image.convert("I"), 65535
+        else:
+            top = max(image.getextrema()[1], 1)
+        image = image.point(lambda value: value * (255 / top)).convert("L")
     image.thumbnail((limit_w, limit_h), Image.LANCZOS)
     out = io.BytesIO()
     if image.mode in ("RGBA", "LA", "P") or fmt == "PNG":

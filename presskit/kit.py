@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-
 from . import i18n, render, theme
 from .errors import PresskitError, display_path
 from .load import Project

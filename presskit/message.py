@@ -26,7 +26,7 @@ from types import SimpleNamespace
 import jinja2
 from markupsafe import Markup
 
-from . import i18n, render
+from . import render
 from .errors import BuildError, Problem, ProjectError
 from .load import Project
 from .medialist import Recipient, normalize_address
@@ -113,7 +113,6 @@ class Composer:
                                             website=org.website, location=org.location),
             "sender": SimpleNamespace(name=sender.display_name, email=sender.addr_spec),
             "embargoed": embargoed,
-            "colon": i18n.colon(view.lang),
             # Subjects travel best as plain ASCII: no narrow spaces or minus signs.
             "embargo_subject": _ascii_punctuation(view.embargo_text),
             # As the attached PDF has it: an embargo that has lifted is still printed there.

@@ -182,45 +182,30 @@ class Checker:
             return None
         return value
 
-    def _email(self, node, spec, key):
-        text = self._scalar(node, key, "an e-mail address")
-        if text is None or not text.strip():
+    def _matching(self, node, key: str, pattern: re.Pattern, kind: str, described: str,
+                  blank_ok: bool = False):
+        """A text that must match `pattern` whole: '{key}' must be {kind} {described}."""
+        text = self._scalar(node, key, kind)
+        if text is None or (blank_ok and not text.strip()):
             return text
-        if not EMAIL_RE.fullmatch(text.strip()):
-            self.problem(node, f"'{key}' must be an e-mail address such as press@example.org, "
-                               f"not '{text}'")
+        if not pattern.fullmatch(text.strip()):
+            self.problem(node, f"'{key}' must be {kind} {described}, not '{text}'")
             return None
         return text.strip()
+
+    def _email(self, node, spec, key):
+        return self._matching(node, key, EMAIL_RE, "an e-mail address",
+                              "such as press@example.org", blank_ok=True)
 
     def _sender(self, node, spec, key):
-        text = self._scalar(node, key, "an e-mail address")
-        if text is None or not text.strip():
-            return text
-        if not SENDER_RE.fullmatch(text.strip()):
-            self.problem(node, f"'{key}' must be one e-mail address such as "
-                               f"'Press Office <press@example.org>', not '{text}'")
-            return None
-        return text.strip()
+        return self._matching(node, key, SENDER_RE, "one e-mail address",
+                              "such as 'Press Office <press@example.org>'", blank_ok=True)
 
     def _colour(self, node, spec, key):
-        text = self._scalar(node, key, "a colour")
-        if text is None:
-            return None
-        if not COLOUR_RE.fullmatch(text.strip()):
-            self.problem(node, f"'{key}' must be a colour written #rrggbb, such as #8a1c1c, "
-                               f"not '{text}'")
-            return None
-        return text.strip()
+        return self._matching(node, key, COLOUR_RE, "a colour", "written #rrggbb, such as #8a1c1c")
 
     def _host(self, node, spec, key):
-        text = self._scalar(node, key, "a server name")
-        if text is None:
-            return None
-        if not HOST_RE.fullmatch(text.strip()):
-            self.problem(node, f"'{key}' must be a server name such as smtp.example.org, "
-                               f"not '{text}'")
-            return None
-        return text.strip()
+        return self._matching(node, key, HOST_RE, "a server name", "such as smtp.example.org")
 
     def _port(self, node, spec, key):
         number = self._int(node, spec, key)

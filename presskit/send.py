@@ -136,11 +136,7 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
 
     if dry_run:
         # The messages a real send would deliver now: not to those an earlier run reached.
-        entries = {}
-        if ledger_mod.ledger_path(project.state).exists():
-            with Ledger(ledger_mod.ledger_path(project.state), create=False) as book:
-                entries = book.entries(slug)
-        jobs = _plan(entries, media.recipients, composer, report, slug=slug, domain=domain,
+        jobs = _plan(_recorded(project, slug), media.recipients, composer, report, slug=slug, domain=domain,
                      pdf_hash=pdf_hash, correction=correction, resend_unknown=resend_unknown)
         for problem in report.problems:   # nothing was tried: told, not failed
             echo(f"note: {problem}")
@@ -383,15 +379,20 @@ class _exclusive:
         self.handle.close()
 
 
+def _recorded(project: Project, slug: str) -> dict:
+    """What the ledger holds of `slug`, by address; read only: no ledger is created."""
+    path = ledger_mod.ledger_path(project.state)
+    if not path.exists():
+        return {}
+    with Ledger(path, create=False) as book:
+        return book.entries(slug)
+
+
 def delivery_status(project: Project, slug: str, list_name: str | None = None) -> list[str]:
     """`presskit sent`: a table, one row a recipient (state, local time, address, whether
     they have the current PDF, the server's answer), then the totals; [] when nobody yet."""
     project.release(slug)
-    path = ledger_mod.ledger_path(project.state)
-    entries = {}
-    if path.exists():
-        with Ledger(path) as book:
-            entries = book.entries(slug)
+    entries = _recorded(project, slug)
     current = ""
     pdf = project.dist / "releases" / f"{slug}.pdf"
     if pdf.exists():

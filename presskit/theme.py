@@ -56,11 +56,10 @@ class Sheet:
 
 
 def style_sheets(project_root: Path, *names: str) -> list[Sheet]:
+    builtin = (builtin_root() / "styles").resolve()
     sheets = []
     for name in names:
         path = find(project_root, "styles", name)
-        inside = path.resolve().is_relative_to(project_root.resolve()) and \
-            not path.resolve().is_relative_to(builtin_root().resolve() / "styles")
-        sheets.append(Sheet(f"styles/{name}" if inside else "",
-                            path.read_text(encoding="utf-8")))
+        own = path.parent.resolve() != builtin   # the sample project's styles are the theme's
+        sheets.append(Sheet(f"styles/{name}" if own else "", path.read_text(encoding="utf-8")))
     return sheets
