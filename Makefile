@@ -8,7 +8,10 @@ SAMPLE_SLUG := 2012-12-28-magnitsky-acquittal
 
 .PHONY: setup system demo test bench clean
 
+# Python here may be told not to write bytecode (PYTHONDONTWRITEBYTECODE): compile presskit
+# once, so that no command, fork server or worker compiles it again on every start.
 setup: system $(STAMP)
+	@$(BIN)/python -m compileall -q presskit bench
 
 system:
 	@sh scripts/system-deps.sh

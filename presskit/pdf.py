@@ -296,6 +296,9 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
     import_engine()
     from weasyprint import HTML
 
+    from .hyphenation import prepare_html
+
+    prepare_html(html)
     sink: list[str] = [] if warnings is None else warnings
     fetcher = confined_fetcher(roots)
     IMAGES.trim()

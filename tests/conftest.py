@@ -5,9 +5,11 @@ invent quotes or contacts for a real organization.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -20,6 +22,11 @@ from presskit.cli import main
 # No warm background renderer (presskit/renderer.py) outlives a test: it is off for the whole
 # suite, in this process and in the processes tests start; tests/test_renderer.py turns it on.
 os.environ["PRESSKIT_RENDERER"] = "off"
+# Hyphenation patterns are cached in the user's cache folder (presskit/hyphenation.py): the
+# suite and the processes it starts use a folder of its own, removed at the end.
+_CACHE = tempfile.mkdtemp(prefix="presskit-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 
 @pytest.fixture(autouse=True)
