@@ -192,6 +192,15 @@ def _outputs(root: Path, slug: str) -> tuple[Path, Path]:
     return pdf, pdf.with_suffix(".html")
 
 
+def remove_deleted(root: Path | str, progress: Progress) -> None:
+    """Remove what was built of releases whose file is gone, as every build does first (for
+    `serve`, which may see a release deleted and build nothing after it)."""
+    root = Path(root).resolve()
+    cache = BuildCache.load(root / ".presskit")
+    if _remove_deleted(root, _release_files(root), cache, progress):
+        cache.save()
+
+
 def _remove_deleted(root: Path, files: dict[str, Path], cache: BuildCache,
                     progress: Progress) -> bool:
     """Remove dist/releases/<slug>.pdf and .html of releases whose file is gone.

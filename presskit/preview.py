@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Callable
 
 from . import render
-from .build import release_pdf_path
+from .build import release_pdf_path, remove_deleted
 from .errors import PresskitError, Problem, ProjectError
 from .load import Project, load_project
+from .progress import Progress
 
 POLL_SECONDS = 0.4
 HASH_LIMIT = 256 * 1024          # files this small are hashed, so same-second edits show too
@@ -102,6 +103,11 @@ class Preview:
                     self.say(str(problem))
                 if not problems:
                     self.say("no problems: the previews are current again")
+            if project is not None:
+                # A deleted release takes its PDF with it, as in a build; not during a build.
+                with self._build_lock:
+                    remove_deleted(self.root, Progress(stream=_Lines(self.say), live=False,
+                                                       quiet=self.say is None))
             with self._state_lock:
                 before = {key: _look(item) for key, item in self.items.items()}
                 self.problems = problems
@@ -249,6 +255,21 @@ class Preview:
         with self._state_lock:
             return (self.version, list(self.problems),
                     [replace(i, messages=list(i.messages)) for i in self.items.values()])
+
+
+class _Lines:
+    """A stream that hands each line written to it to `say`."""
+
+    def __init__(self, say: Callable[[str], None] | None):
+        self.say = say
+
+    def write(self, text: str) -> None:
+        for line in text.splitlines():
+            if self.say is not None:
+                self.say(line)
+
+    def flush(self) -> None:
+        pass
 
 
 def _look(item: Item) -> tuple:

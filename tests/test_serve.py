@@ -123,6 +123,21 @@ def test_the_watcher_rebuilds_without_a_request(server, project):
     assert (project.root / "dist" / "releases" / "2024-04-01-second.pdf").is_file()
 
 
+def test_a_deleted_release_takes_its_pdf_with_it(server, project):
+    project.release("2024-04-01-second", title="A second release")
+    server.wait_for(lambda v: v["items"].get("releases/2024-04-01-second") == "built")
+    pdf = project.root / "dist" / "releases" / "2024-04-01-second.pdf"
+    assert pdf.is_file()
+    (project.root / "releases" / "2024-04-01-second.yaml").unlink()
+    server.wait_for(lambda v: "releases/2024-04-01-second" not in v["items"])
+    deadline = time.monotonic() + 10
+    while pdf.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not pdf.exists()
+    assert (project.root / "dist" / "releases" / f"{SLUG}.pdf").is_file()
+    assert "removed dist/releases/2024-04-01-second.pdf\n" in server.lines
+
+
 def test_a_data_error_shows_in_place_and_the_server_keeps_running(server, project, tmp_path):
     server.wait_for(lambda v: v["items"].get(f"releases/{SLUG}") == "built")
     path = project.write(f"releases/{SLUG}.yaml", "title: Broken\ndate: 2024-13-45\n"
