@@ -193,6 +193,26 @@ LABELS: dict[str, dict[str, str]] = {
         "photo": "צילום",
         "covering": "הודעות לעיתונות מ־{start} עד {end}",
     },
+    "ja": {
+        "immediate": "即日発表",
+        "embargoed": "報道解禁",
+        "about": "{name}について",
+        "contact": "報道関係者お問い合わせ先",
+        "contacts": "報道関係者お問い合わせ先",
+        "notes": "報道関係者向け補足情報",
+        "more": "－ 続く －",
+        "page": "{page} / {pages} ページ",
+        "press_kit": "プレスキット {year}",
+        "contents": "目次",
+        "fact_sheet": "ファクトシート",
+        "history": "沿革",
+        "people": "主要メンバー",
+        "releases": "プレスリリース",
+        "website": "ウェブサイト",
+        "headquarters": "所在地",
+        "photo": "写真",
+        "covering": "{start}～{end}のプレスリリース",
+    },
 }
 
 LABEL_KEYS = tuple(LABELS["en"])
@@ -201,6 +221,13 @@ RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}
 
 def base_language(lang: str) -> str:
     return (lang or "en").replace("_", "-").split("-")[0].lower()
+
+
+def has_labels(lang: str, overrides: dict[str, dict[str, str]] | None = None) -> bool:
+    """Whether the labels of `lang` are its own (built in, or given by the project), not
+    English by default."""
+    base = base_language(lang)
+    return base in LABELS or any((overrides or {}).get(key) for key in (base, lang))
 
 
 def colon(lang: str) -> str:
@@ -232,6 +259,12 @@ def _known(code: str) -> bool:
         return True
     except (ValueError, UnknownLocaleError):
         return False
+
+
+def language_name(lang: str) -> str:
+    """The language's name in itself, as a language menu shows it: Русский, 日本語, עברית."""
+    name = _locale(lang).get_display_name(_locale(lang)) or lang
+    return name[:1].upper() + name[1:]
 
 
 def format_date(date: dt.date, lang: str) -> str:

@@ -165,6 +165,9 @@ def kit_html(project: Project, selection: Selection,
         # One page name a release: its running head and first page are its own.
         view.page_name = f"kit-release-{index}"
         view.date_short = i18n.format_date(view.date, lang)
+        # A release in another language than the kit's says which, in its own words.
+        view.language_name = ("" if i18n.base_language(view.lang) == i18n.base_language(lang)
+                              else i18n.language_name(view.lang))
     for person in organization.people:
         person.initials = _initials(person.name)
     # Every tag once, in the order the releases first use them.

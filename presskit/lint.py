@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from . import i18n
 from .errors import Problem
 from .load import Project, node_at
 from .model import Release
@@ -70,6 +71,12 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
         warn("body", f"the body has {some} ({shown}), printed as text, not as a picture: "
                      f"list {'it' if len(pictures) == 1 else 'them'} under 'images:', with "
                      f"caption and credit")
+    lang = project.release_lang(release)
+    if not i18n.has_labels(lang, project.settings.labels):
+        warn("lang" if release.lang else None,
+             f"presskit has no labels in '{lang}': FOR IMMEDIATE RELEASE, Page 1 of 2 and the "
+             f"others print in English; give them in presskit.yaml under 'labels: "
+             f"{i18n.base_language(lang)}:'")
     # The organization's boilerplate is required by the schema; a release's may be blanked.
     if "boilerplate" in release.lines and not release.boilerplate.strip():
         warn("boilerplate", "the boilerplate is empty; remove the field to use the "

@@ -1,4 +1,5 @@
-"""Markdown bodies to safe HTML (CommonMark, via markdown-it-py, with GitHub's tables).
+"""Markdown bodies to safe HTML (CommonMark, via markdown-it-py, with GitHub's tables and
+links made of bare web and e-mail addresses).
 
 Raw HTML typed into a release is shown as text, never interpreted: a release is data, and a
 stray <script> or <img src=file:///...> must not reach the renderer. Links keep only the
@@ -31,9 +32,19 @@ def _cell_open(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env)
 
 
+# Bare addresses become links, as on GitHub: with a scheme (https://…), www.…, e-mail
+# addresses, and names ending in these domains. Not every two-letter country domain: "file.py",
+# "README.md" and "Node.js" are not addresses.
+LINK_DOMAINS = ("com org net edu gov int mil info biz name pro museum aero coop asia shop "
+                "app dev io eu uk de fr ru jp il ca au ch nl it es se no dk fi be at br in cn "
+                "za nz ie pl ua kr mx ar tr gr pt cz hu ro").split()
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": True})
+    md.enable("linkify")
+    md.linkify.tlds(LINK_DOMAINS, False)
     # Images inside the body would bypass the images list (captions, credits, size limits).
     md.disable("image")
     # Figures in a table (casualties by region, say) are common in releases.

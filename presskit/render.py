@@ -22,12 +22,17 @@ MARGIN_IN = 2 * 2.6 / 2.54  # left and right page margins together, in inches (s
 DEFAULT_ACCENT = "#8a1c1c"
 
 
-def css_string(value: str) -> Markup:
+def css_string(value: str, isolate: bool = False) -> Markup:
     """A Python string as a quoted CSS string (for content: in @page rules). It goes inside a
     <style> element, where '</style>' in a headline would end the sheet and start markup: '<'
-    and '>' are written as CSS escapes, which the stylesheet reads back as the characters."""
+    and '>' are written as CSS escapes, which the stylesheet reads back as the characters.
+
+    With `isolate`, the text is set in its own direction wherever it goes (between U+2068 and
+    U+2069): an English headline in a Hebrew release's running head ends with its own "!"."""
     escaped = (str(value).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
                .replace(">", "\\3e ").replace("\n", " ").replace("\r", " "))
+    if isolate:
+        escaped = f"\\2068 {escaped}\\2069 "
     return Markup(f'"{escaped}"')
 
 

@@ -62,7 +62,8 @@ def contents_text(pages: list[str]) -> str:
 
 
 def toc_page(contents: str, entry: str) -> int:
-    match = re.search(re.escape(norm(entry)) + r" ?\.{3,} ?(\d+)", contents)
+    # A title that fills its line leaves room for one dot of the leader.
+    match = re.search(re.escape(norm(entry)) + r" ?\.+ ?(\d+)", contents)
     assert match, f"{entry!r} not in the contents: {contents}"
     return int(match.group(1))
 
@@ -392,3 +393,21 @@ def test_many_media_contacts_sit_two_a_row_under_their_heading(project):
     assert any("Contact 00" in line and "Contact 01" in line for line in lines)
     text = pdftotext(pdf)
     assert all(f"Contact {i:02d}" in text for i in range(14))
+
+
+def test_a_release_in_another_language_is_named_in_the_contents_and_the_foot_is_the_kits(
+        project):
+    """An English kit holding a Russian release: its contents line says (Русский), and the
+    foot of its pages reads "- more -" beside "Page N of M", not half Russian."""
+    project.release("2024-03-05-clinics-open")
+    project.release("2024-03-06-ru", title="Передвижные клиники открылись", lang="ru",
+                    body="\n\n".join(["Альянс сегодня открыл две передвижные клиники. " * 12] * 9))
+    result = run("kit", "--year", "2024", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    pages = pdf_pages(project.root / "dist" / "kits" / "press-kit-2024.pdf")
+    contents = norm(next(p for p in pages if "Contents" in p))
+    assert "Передвижные клиники открылись (Русский)" in contents
+    assert "(English)" not in contents        # the kit's own language goes unnamed
+    russian = [p for p in pages if "Альянс" in p]
+    assert len(russian) >= 2
+    assert "- more -" in russian[0] and "- далее -" not in russian[0]

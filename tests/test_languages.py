@@ -208,12 +208,42 @@ def test_more_is_translated_on_continuing_pages(project):
 
 
 def test_every_language_has_every_label():
-    for lang in ("en", "fr", "es", "de", "ru", "ar", "el", "it"):
+    for lang in ("en", "fr", "es", "de", "ru", "ar", "el", "it", "he", "ja"):
         assert set(i18n.LABELS[lang]) == set(i18n.LABEL_KEYS), lang
     assert i18n.labels_for("xx")["immediate"] == "For immediate release"
     assert i18n.labels_for("fr-CA")["immediate"] == "Pour diffusion immédiate"
     assert i18n.direction("ar") == "rtl" and i18n.direction("ar-EG") == "rtl"
     assert i18n.direction("ru") == "ltr"
+
+
+def test_japanese_has_its_own_labels(project):
+    project.release(lang="ja", title="北部の国境検問所に移動診療所を開設",
+                    body="本日、二つの移動診療所を開設しました。", dateline="東京")
+    assert run("build", project_dir=project.root).exit_code == 0
+    text = "".join(pdftotext(pdf(project, "2024-03-05-clinics-open")).split()).upper()
+    for label in ("即日発表", "報道関係者お問い合わせ先", "1/1ページ",
+                  "NORTHWINDREFUGEEHEALTHALLIANCEについて"):
+        assert label in text, label
+    assert "IMMEDIATE" not in text
+
+
+def test_a_headline_in_the_other_direction_keeps_its_punctuation_and_the_pages_alignment(
+        project):
+    """An English headline in a Hebrew release: right-aligned like the page, its "!" at its
+    end in the headline and in the running head of the next pages."""
+    project.organization(website="https://nrha.example.org/")
+    project.release(lang="he", title="Clinics Open!", dateline="תל אביב",
+                    body="\n\n".join(["הברית פתחה היום שתי מרפאות ניידות במעבר הצפוני. " * 12] * 8))
+    assert run("build", project_dir=project.root).exit_code == 0
+    path = pdf(project, "2024-03-05-clinics-open")
+    pages = pdftotext(path).split("\f")[:-1]
+    assert len(pages) >= 2
+    running_head = [w[4] for w in _words(path, page=2) if w[1] < 60]
+    assert running_head[-2:] == ["Clinics", "Open!"], running_head
+    assert "https://nrha.example.org/" in pages[0] and "/https://" not in pages[0]
+    headline = _headline_words(path)
+    right_edge = max(w[2] for w in _words(path))
+    assert max(w[2] for w in headline) > right_edge - 2     # flush with the right margin
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -229,11 +259,11 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
-def _words(path) -> list[tuple[float, float, float, float, str]]:
-    """(xMin, yMin, xMax, yMax, word) for each word of the first page, from pdftotext -bbox."""
+def _words(path, page: int = 1) -> list[tuple[float, float, float, float, str]]:
+    """(xMin, yMin, xMax, yMax, word) for each word of a page, from pdftotext -bbox."""
     import re
 
-    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
                           capture_output=True, text=True, check=True).stdout
     return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',

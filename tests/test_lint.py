@@ -129,3 +129,15 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (30, 90, 140)).save(out, "PNG")
     return out.getvalue()
+
+
+def test_a_language_presskit_has_no_labels_for_warns_until_the_project_gives_them(project):
+    path = project.release(lang="ko", body="연합은 오늘 두 개의 이동 진료소를 열었다.")
+    [warning] = warnings_of(project)
+    assert warning.startswith(f"{path}:{line_of(path, 'lang:')}:1: warning: presskit has no "
+                              f"labels in 'ko': FOR IMMEDIATE RELEASE")
+    assert "under 'labels: ko:'" in warning
+    project.write("presskit.yaml", {"labels": {"ko": {"immediate": "즉시 배포"}}})
+    assert warnings_of(project) == []
+    project.release(lang="ja", body="本日、二つの移動診療所を開設しました。")
+    assert warnings_of(project) == []    # built in

@@ -106,6 +106,35 @@ def test_a_long_web_address_wraps_inside_the_page(project):
     assert "annex-annex" in " ".join(pdftotext(pdf).split())
 
 
+def test_bare_web_and_email_addresses_are_links_and_never_hyphenated(project):
+    project.release(body="Details at https://nrha.example.org/reports/characteristically-"
+                         "incomprehensible-annexes and www.example.org; write to "
+                         "press.office@example.org. The file report.md and Node.js are not "
+                         "addresses.\n")
+    pdf = build(project.root) / "2024-03-05-clinics-open.pdf"
+    uris = [a["/A"]["/URI"] for page in PdfReader(str(pdf)).pages
+            for a in (x.get_object() for x in page.get("/Annots", [])) if "/A" in a]
+    assert "https://nrha.example.org/reports/characteristically-incomprehensible-annexes" in uris
+    assert "http://www.example.org" in uris
+    assert "mailto:press.office@example.org" in uris
+    assert not [u for u in uris if "report.md" in u or "Node.js" in u]
+    assert "\u2010" not in pdftotext(pdf)      # no hyphen added inside an address
+
+
+def test_body_lines_are_60_to_75_characters(sample):
+    """DESIGN: long lines are hard to follow; a full line of the sample's body is 60 to 75
+    characters, on Letter and on A4."""
+    for paper in ("letter", "a4"):
+        (sample / "presskit.yaml").write_text(f"paper: {paper}\n", encoding="utf-8")
+        pdf = build(sample, "--force") / f"{SAMPLE_SLUG}.pdf"
+        lines = [line for page in pdf_pages(pdf) for line in page.splitlines()]
+        body = [len(line) for line in lines[lines.index(next(
+            line for line in lines if line.startswith("Cambridge, MA"))):]
+            if len(line) > 50]
+        average = sum(body) / len(body)
+        assert 60 <= average <= 75, (paper, average)
+
+
 def test_a_table_of_figures_prints_as_a_table_with_its_numbers_aligned(project):
     project.release(body="Figures for November.\n\n| Region | Deaths | Injuries |\n"
                          "|---|---:|---:|\n| Northern districts | 12 | 40 |\n"

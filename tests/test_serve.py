@@ -58,7 +58,7 @@ class Server:
         assert status == 200 and headers["Content-Type"] == "application/pdf", (status, body[:300])
         target = tmp / "fetched.pdf"
         target.write_bytes(body)
-        return pdftotext(target)
+        return " ".join(pdftotext(target).split())   # a headline may wrap anywhere
 
     def version(self) -> dict:
         return json.loads(self.text("/version.json"))
