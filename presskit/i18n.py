@@ -216,6 +216,9 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 LABEL_KEYS = tuple(LABELS["en"])
+# What each label's {placeholders} are filled with; the others take none.
+LABEL_PLACEHOLDERS = {"about": ("name",), "page": ("page", "pages"), "press_kit": ("year",),
+                      "covering": ("start", "end")}
 RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}
 
 

@@ -67,6 +67,12 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
     return None
 
 
+# The control characters word processors leave in pasted text.
+CONTROL_NAMES = {0x0B: "a vertical tab: Word's line break, Shift+Enter",
+                 0x0C: "a form feed: a page break", 0x00: "a NUL byte",
+                 0x08: "a backspace", 0x1B: "an escape character"}
+
+
 def read_yaml(path: Path, problems: list[Problem], *,
               empty_ok: bool = False) -> yaml.Node | None:
     """Parse one YAML file into a node tree; syntax errors become problems, and so does an
@@ -91,6 +97,16 @@ def read_yaml(path: Path, problems: list[Problem], *,
                 message += f" ({exc.context})"
         problems.append(Problem(str(path), mark.line + 1 if mark else None,
                                 mark.column + 1 if mark else None, message))
+        return None
+    except yaml.reader.ReaderError as exc:   # a control character, pasted from a word processor
+        position = exc.position
+        line = text.count("\n", 0, position) + 1
+        column = position - text.rfind("\n", 0, position)
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        name = CONTROL_NAMES.get(char, "a control character")
+        problems.append(Problem(str(path), line, column,
+                                f"U+{char:04X} ({name}) cannot be in a YAML file; delete it, "
+                                f"or put a space or a line break in its place"))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(str(path), None, None, f"YAML error: {exc}"))

@@ -57,14 +57,19 @@ def css_page_label(label: str) -> Markup:
     while rest:
         positions = [(rest.find(tok), tok) for tok in ("{page}", "{pages}") if tok in rest]
         if not positions:
-            parts.append(css_string(rest))
+            parts.append(css_string(_unbrace(rest)))
             break
         index, token = min(positions)
         if index:
-            parts.append(css_string(rest[:index]))
+            parts.append(css_string(_unbrace(rest[:index])))
         parts.append(Markup("counter(page)" if token == "{page}" else "counter(pages)"))
         rest = rest[index + len(token):]
     return Markup(" ".join(parts))
+
+
+def _unbrace(text: str) -> str:
+    """A brace written twice in a label, as str.format reads it, is one brace."""
+    return text.replace("{{", "{").replace("}}", "}")
 
 
 @lru_cache(maxsize=16)

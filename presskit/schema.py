@@ -342,8 +342,40 @@ class Checker:
             schema = {name: Field("text") for name in LABEL_KEYS}
             values = self.mapping(labels_node, schema, f"labels for '{lang}'")
             values.pop("__lines__", None)
+            for name_node, text_node in labels_node.value:
+                if name_node.value in values and isinstance(values[name_node.value], str):
+                    self._placeholders(text_node, name_node.value, values[name_node.value])
             out[lang] = values
         return out
+
+    def _placeholders(self, node, name: str, text: str) -> None:
+        """A label's {placeholders} must be the ones presskit fills in, written plainly: any
+        other would print as typed, or stop the build."""
+        import string
+
+        from .i18n import LABEL_PLACEHOLDERS
+
+        allowed = LABEL_PLACEHOLDERS.get(name, ())
+        if not allowed:   # printed as written, braces and all
+            field = re.search(r"\{[^{}]*\}", text)
+            if field:
+                self.problem(node, f"label '{name}' takes no placeholder: {field[0]} would "
+                                   f"print as typed")
+            return
+        takes = " and ".join("{" + p + "}" for p in allowed)
+        try:
+            fields = [(field, conversion, spec)
+                      for _, field, spec, conversion in string.Formatter().parse(text)
+                      if field is not None]
+        except ValueError:
+            fields = [("", None, "")]
+        for field, conversion, spec in fields:
+            if field not in allowed or conversion or spec:
+                shown = "{" + field + (f"!{conversion}" if conversion else "") + \
+                    (f":{spec}" if spec else "") + "}" if field else "a lone brace"
+                self.problem(node, f"label '{name}' has {shown}; it takes {takes} (write a "
+                                   f"brace itself as {{{{ or }}}})")
+                return
 
     def _mapping(self, node, spec, key):
         return self.mapping(node, spec.schema or {}, f"'{key}'")

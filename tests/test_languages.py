@@ -307,3 +307,9 @@ def _logo_position(path, tmp_path) -> float | None:
     xs = [x for x in range(image.width) for y in range(image.height // 4)
           if sum(abs(a - b) for a, b in zip(image.getpixel((x, y)), (0x20, 0x4A, 0x80))) < 40]
     return sum(xs) / len(xs) / image.width if len(xs) > 20 else None
+
+
+def test_a_brace_written_twice_in_the_page_label_prints_once():
+    from presskit.render import css_page_label
+
+    assert css_page_label("{page}/{pages} {{x}}") == 'counter(page) "/" counter(pages) " {x}"'

@@ -110,6 +110,25 @@ BAD_INPUTS = [
     ("presskit.yaml", "email:\n  reply_to: Desk, News <desk@example.org>\n",
      "presskit.yaml:2:13: 'reply_to' must be one e-mail address such as "
      "'Press Office <press@example.org>', not 'Desk, News <desk@example.org>'"),
+    # Labels: the placeholders presskit fills in, and nothing else.
+    ("presskit.yaml", 'labels:\n  en:\n    about: "About {organization}"\n',
+     "presskit.yaml:3:12: label 'about' has {organization}; it takes {name} "
+     "(write a brace itself as {{ or }})"),
+    ("presskit.yaml", 'labels:\n  en:\n    about: "About {name.__class__}"\n',
+     "presskit.yaml:3:12: label 'about' has {name.__class__}; it takes {name} "
+     "(write a brace itself as {{ or }})"),
+    ("presskit.yaml", 'labels:\n  en:\n    press_kit: "Press kit {year"\n',
+     "presskit.yaml:3:16: label 'press_kit' has a lone brace; it takes {year} "
+     "(write a brace itself as {{ or }})"),
+    ("presskit.yaml", 'labels:\n  fr:\n    page: "Page {n} sur {total}"\n',
+     "presskit.yaml:3:11: label 'page' has {n}; it takes {page} and {pages} "
+     "(write a brace itself as {{ or }})"),
+    ("presskit.yaml", 'labels:\n  en:\n    embargoed: "Embargo: {when}"\n',
+     "presskit.yaml:3:16: label 'embargoed' takes no placeholder: {when} would print as typed"),
+    # Control characters pasted from a word processor.
+    (RELEASE, GOOD_RELEASE.replace("body: Text.", "body: |\n  First\x0bsecond."),
+     f"{RELEASE}:5:8: U+000B (a vertical tab: Word's line break, Shift+Enter) cannot be in a "
+     f"YAML file; delete it, or put a space or a line break in its place"),
 ]
 
 
