@@ -17,9 +17,10 @@ from .load import Project, node_at
 from .model import Release
 
 MAX_HEADLINE = 100
-# A file named 2024-... holding a date in 2021 is a typo or a copied file; a release dated a
-# few days across New Year is not.
-MAX_NAME_DRIFT_DAYS = 31
+# A file named 2024-03-05 holding 2021-03-05, or 2024-03-19, is a typo, a copied file or a
+# release moved without renaming its file, whose name the PDF and the send ledger carry; a
+# release moved by a day or two, even across New Year, is not worth a warning.
+MAX_NAME_DRIFT_DAYS = 7
 # Markdown's ![alt](src): images go in the release's images list (captions, credits, size), so
 # the body renders none.
 BODY_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
@@ -84,10 +85,10 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
     name_date = _name_date(release.slug)
     if name_date is None:
         warn(None, f"the file name's date {release.slug[:10]} is not a real date")
-    elif (name_date.year != release.date.year
-          and abs((release.date - name_date).days) > MAX_NAME_DRIFT_DAYS):
-        warn("date", f"the date's year ({release.date.year}) is far from the file name's "
-                     f"({name_date.year}); rename the file or fix the date")
+    elif abs((release.date - name_date).days) > MAX_NAME_DRIFT_DAYS:
+        days = abs((release.date - name_date).days)
+        warn("date", f"the date ({release.date.isoformat()}) is {days} days from the file "
+                     f"name's ({name_date.isoformat()}); rename the file or fix the date")
     return found
 
 

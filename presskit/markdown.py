@@ -40,6 +40,17 @@ LINK_DOMAINS = ("com org net edu gov int mil info biz name pro museum aero coop 
                 "za nz ie pl ua kr mx ar tr gr pt cz hu ro").split()
 
 
+def _ordered_list_open(self, tokens, idx, options, env):
+    """A numbered list that starts past 1 counts from there: WeasyPrint ignores the start
+    attribute, so the list's counter is set too (the one style attribute a body may hold; a
+    document with one is laid out without the reused stylesheet, pdf.StyleSheets)."""
+    token = tokens[idx]
+    start = token.attrGet("start")
+    if start is not None and str(start).isdigit() and int(start) != 1:
+        token.attrSet("style", f"counter-reset: list-item {int(start) - 1}")
+    return self.renderToken(tokens, idx, options, env)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": True})
@@ -51,6 +62,7 @@ def _parser() -> MarkdownIt:
     md.enable("table")
     md.add_render_rule("th_open", _cell_open)
     md.add_render_rule("td_open", _cell_open)
+    md.add_render_rule("ordered_list_open", _ordered_list_open)
     md.validateLink = _validate_link
     return md
 

@@ -350,7 +350,25 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
         first_line[key] = row.line
         fields = {k: v.strip() for k, v in row.fields.items()}
         fields["email"] = address
-        recipients.append(Recipient(email=address, name=fields.get("name", ""),
-                                    outlet=fields.get("outlet", ""), fields=fields,
+        recipients.append(Recipient(email=address, name=_person(fields),
+                                    outlet=_first(fields, OUTLET_COLUMNS), fields=fields,
                                     line=row.line))
     return recipients
+
+
+# The columns address books (Outlook, Google, Apple) and media databases export a contact's
+# name and employer in, after presskit's own 'name' and 'outlet'.
+NAME_COLUMNS = ("name", "full name", "display name")
+GIVEN_COLUMNS = ("first name", "given name")
+FAMILY_COLUMNS = ("last name", "family name", "surname")
+OUTLET_COLUMNS = ("outlet", "company", "organization", "organisation", "publication",
+                  "media outlet", "company name")
+
+
+def _first(fields: dict[str, str], columns: tuple[str, ...]) -> str:
+    return next((fields[c] for c in columns if fields.get(c)), "")
+
+
+def _person(fields: dict[str, str]) -> str:
+    return _first(fields, NAME_COLUMNS) or " ".join(
+        part for part in (_first(fields, GIVEN_COLUMNS), _first(fields, FAMILY_COLUMNS)) if part)

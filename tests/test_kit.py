@@ -5,6 +5,7 @@ page (pdftotext, one page at a time) that carries both the release line and the 
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 
@@ -411,3 +412,18 @@ def test_a_release_in_another_language_is_named_in_the_contents_and_the_foot_is_
     russian = [p for p in pages if "Альянс" in p]
     assert len(russian) >= 2
     assert "- more -" in russian[0] and "- далее -" not in russian[0]
+
+
+def test_a_release_still_under_embargo_is_in_the_kit_with_a_warning(project):
+    year = dt.date.today().year + 1
+    path = project.release(f"{year}-01-10-future", date=f"{year}-01-10",
+                           embargo=f"{year}-01-10T09:00:00-05:00")
+    result = run("kit", "--year", str(year), project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    assert (f"{path}: warning: under embargo until {year}-01-10 09:00 "
+            f"UTC−05:00; the kit must not go out before then") in result.stderr.splitlines()
+    text = pdftotext(project.root / "dist" / "kits" / f"press-kit-{year}.pdf")
+    assert "EMBARGOED UNTIL" in text
+    project.release(f"{year}-01-10-future", date=f"{year}-01-10")
+    result = run("kit", "--year", str(year), project_dir=project.root)
+    assert "embargo" not in result.stderr

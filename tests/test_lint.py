@@ -99,8 +99,16 @@ def test_an_image_in_the_body_warns_that_it_is_not_printed(project):
 def test_a_date_whose_year_is_far_from_the_file_names_warns(project):
     path = project.release("2024-03-05-clinics-open", date="2021-03-05")
     [warning] = warnings_of(project)
-    assert "the date's year (2021) is far from the file name's (2024)" in warning
+    assert "the date (2021-03-05) is 1096 days from the file name's (2024-03-05)" in warning
     assert warning.startswith(f"{path}:{line_of(path, 'date:')}:1: warning:")
+
+
+def test_a_release_moved_without_renaming_its_file_warns(project):
+    project.release("2024-03-05-clinics-open", date="2024-03-19")
+    [warning] = warnings_of(project)
+    assert "the date (2024-03-19) is 14 days from the file name's (2024-03-05); rename" in warning
+    project.release("2024-03-05-clinics-open", date="2024-03-07")
+    assert warnings_of(project) == []
 
 
 def test_a_date_just_across_new_year_is_not_far(project):

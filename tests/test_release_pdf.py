@@ -121,6 +121,14 @@ def test_bare_web_and_email_addresses_are_links_and_never_hyphenated(project):
     assert "\u2010" not in pdftotext(pdf)      # no hyphen added inside an address
 
 
+def test_a_numbered_list_resumed_after_a_paragraph_goes_on_counting(project):
+    project.release(body="1. First step\n2. Second step\n\nA paragraph between.\n\n"
+                         "3. Third step\n4. Fourth step\n")
+    text = pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf")
+    assert re.search(r"1\.\s+First step\s+2\.\s+Second step", text)
+    assert re.search(r"3\.\s+Third step\s+4\.\s+Fourth step", text)
+
+
 def test_body_lines_are_60_to_75_characters(sample):
     """DESIGN: long lines are hard to follow; a full line of the sample's body is 60 to 75
     characters, on Letter and on A4."""

@@ -46,7 +46,15 @@ def test_a_list_saved_with_semicolons_or_tabs_is_read_as_such(project, sep):
 def test_address_book_column_names_and_a_misspelt_key(project):
     project.write("media/journalists.csv", "Full Name,E-mail Address\nAna,ana@example.org\n")
     listed = medialist.load_list(load_project(project.root), "journalists")
-    assert [r.email for r in listed.recipients] == ["ana@example.org"]
+    assert [(r.name, r.email) for r in listed.recipients] == [("Ana", "ana@example.org")]
+    # Outlook's export: a byte-order mark, semicolons, CRLF, the name in two columns.
+    (project.root / "media" / "journalists.csv").write_bytes(
+        "\ufeffE-mail Address;First Name;Last Name;Company\r\n"
+        "ana@example.org;Ana;Ejemplo;Diario del Norte\r\nbo@example.org;;;\r\n"
+        .encode("utf-8"))
+    listed = medialist.load_list(load_project(project.root), "journalists")
+    assert [(r.name, r.outlet, r.email) for r in listed.recipients] == [
+        ("Ana Ejemplo", "Diario del Norte", "ana@example.org"), ("", "", "bo@example.org")]
     project.write("media/journalists.csv", "")
     (project.root / "media" / "journalists.csv").unlink()
     project.write("media/journalists.yaml", "- emali: ana@example.org\n  name: Ana\n")
