@@ -427,3 +427,58 @@ def test_a_release_still_under_embargo_is_in_the_kit_with_a_warning(project):
     project.release(f"{year}-01-10-future", date=f"{year}-01-10")
     result = run("kit", "--year", str(year), project_dir=project.root)
     assert "embargo" not in result.stderr
+
+
+def test_a_release_whose_page_begins_with_a_picture_has_the_same_pages_in_the_kit(project):
+    """Each release in the kit is laid out as in its own PDF: a picture at the top of a
+    continuation page keeps no margin above it in either, so no release grows a page."""
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (900, 500), (60, 110, 80)).save(picture, "PNG")
+    project.write("assets/field.png", picture.getvalue())
+    filler = ("The Alliance reports steady progress across its clinics this season, and "
+              "thanks its volunteers. ")
+    slugs = []
+    for n in range(5, 14):
+        slug = f"2024-05-{n:02d}-picture-{n}"
+        slugs.append(slug)
+        project.release(slug, date=f"2024-05-{n:02d}", title=f"Picture test {n}",
+                        body="\n\n".join([filler * 2] * n),
+                        images=[{"src": "assets/field.png", "caption": "The field.",
+                                 "credit": "Ada Example"}],
+                        notes="\n".join(f"- Note {i} for editors." for i in range(20)))
+    assert run("build", project_dir=project.root).exit_code == 0
+    result = run("kit", "--year", "2024", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    kit = project.root / "dist" / "kits" / "press-kit-2024.pdf"
+    kit_pages = pdf_pages(kit)
+
+    def body(page: str) -> str:
+        return re.sub(r"Page \d+ of \d+", "", norm(page)).strip()
+
+    at_top = 0
+    for slug in slugs:
+        own_pages = pdf_pages(project.root / "dist" / "releases" / f"{slug}.pdf")
+        start = release_starts(kit_pages, f"Picture test {slug.rsplit('-', 1)[1]}")
+        in_kit = kit_pages[start - 1:start - 1 + len(own_pages)]
+        # Page for page the same text, and the next kit page is another release's.
+        assert [body(p) for p in in_kit[1:]] == [body(p) for p in own_pages[1:]], slug
+        following = kit_pages[start - 1 + len(own_pages)]
+        assert "FOR IMMEDIATE RELEASE" in following or "Media contacts" in following, slug
+        for number, page in enumerate(own_pages[1:], 2):
+            if body(page).split("The field.")[0].count(" ") < 12:    # the picture opens it
+                at_top += 1
+                # ... at the very same height: no margin above it in the kit either.
+                own_y = caption_y(project.root / "dist" / "releases" / f"{slug}.pdf", number)
+                assert abs(caption_y(kit, start - 1 + number) - own_y) < 0.5, slug
+    assert at_top, "no release put its picture at the top of a page: change the filler"
+
+
+def caption_y(path, page: int) -> float:
+    """How far down the page the caption "The field." begins, from pdftotext -bbox."""
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path),
+                            "-"], capture_output=True, text=True, check=True).stdout
+    return float(re.search(r'yMin="([\d.]+)"[^>]*>The</word>', boxes)[1])
