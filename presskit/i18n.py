@@ -6,6 +6,7 @@ the table below, and a project may override any of them in presskit.yaml under `
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
@@ -215,6 +216,122 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# The covering note of an emailed release, in the release's language (English where presskit
+# has none yet). {name}, {organization}, {outlet}, {when} and {pdf} are filled in per message;
+# "unsubscribe" stays the word to reply with, as the List-Unsubscribe header has it.
+COVERING: dict[str, dict[str, str]] = {
+    "en": {
+        "dear": "Dear {name},", "hello": "Hello,",
+        "corrected": "This is a corrected version of a release we sent you earlier.",
+        "corrected_use": "Please use it in place of the first one.",
+        "embargo": "This release is under embargo until {when}.",
+        "embargo_keep": "Please do not publish or broadcast it before then.",
+        "lifted": "The embargo on this release lifted on {when}: it may be published now.",
+        "interest": "We thought this release from {organization} may interest you.",
+        "interest_at": "We thought this release from {organization} may interest you at "
+                       "{outlet}.",
+        "follows": "It follows below, and is attached as a PDF ({pdf}).",
+        "regards": "With best regards,",
+        "footer": "You receive this because you are on the media list of {organization}.",
+        "unsubscribe": "To receive no more releases, reply with the word “unsubscribe”.",
+        "subject_corrected": "CORRECTED",
+    },
+    "fr": {
+        "dear": "Bonjour {name},", "hello": "Bonjour,",
+        "corrected": "Voici une version corrigée d’un communiqué que nous vous avons envoyé.",
+        "corrected_use": "Merci de l’utiliser à la place du premier.",
+        "embargo": "Ce communiqué est sous embargo jusqu’au {when}.",
+        "embargo_keep": "Merci de ne pas le publier ni le diffuser avant.",
+        "lifted": "L’embargo sur ce communiqué a été levé le {when}\u202f: il peut être "
+                  "publié dès maintenant.",
+        "interest": "Ce communiqué de {organization} pourrait vous intéresser.",
+        "interest_at": "Ce communiqué de {organization} pourrait intéresser la rédaction de "
+                       "{outlet}.",
+        "follows": "Vous le trouverez ci-dessous, et en pièce jointe au format PDF ({pdf}).",
+        "regards": "Bien cordialement,",
+        "footer": "Vous recevez ce message parce que vous figurez sur la liste presse de "
+                  "{organization}.",
+        "unsubscribe": "Pour ne plus recevoir nos communiqués, répondez avec le mot "
+                       "«\u202funsubscribe\u202f».",
+        "subject_corrected": "CORRIGÉ",
+    },
+    "es": {
+        "dear": "Hola, {name}:", "hello": "Hola:",
+        "corrected": "Esta es una versión corregida de un comunicado que le enviamos antes.",
+        "corrected_use": "Por favor, utilícela en lugar de la primera.",
+        "embargo": "Este comunicado está embargado hasta el {when}.",
+        "embargo_keep": "Por favor, no lo publique ni lo difunda antes de esa fecha.",
+        "lifted": "El embargo de este comunicado se levantó el {when}: ya puede publicarse.",
+        "interest": "Pensamos que este comunicado de {organization} puede interesarle.",
+        "interest_at": "Pensamos que este comunicado de {organization} puede interesarle para "
+                       "{outlet}.",
+        "follows": "Lo encontrará a continuación, y adjunto en PDF ({pdf}).",
+        "regards": "Un cordial saludo,",
+        "footer": "Recibe este mensaje porque figura en la lista de medios de {organization}.",
+        "unsubscribe": "Para no recibir más comunicados, responda con la palabra "
+                       "«unsubscribe».",
+        "subject_corrected": "CORREGIDO",
+    },
+    "de": {
+        "dear": "Guten Tag {name},", "hello": "Guten Tag,",
+        "corrected": "Dies ist eine korrigierte Fassung einer Pressemitteilung, die wir Ihnen "
+                     "zuvor geschickt haben.",
+        "corrected_use": "Bitte verwenden Sie sie anstelle der ersten.",
+        "embargo": "Für diese Pressemitteilung gilt eine Sperrfrist bis {when}.",
+        "embargo_keep": "Bitte veröffentlichen oder senden Sie sie nicht vorher.",
+        "lifted": "Die Sperrfrist dieser Pressemitteilung endete am {when}: Sie darf jetzt "
+                  "veröffentlicht werden.",
+        "interest": "Diese Pressemitteilung von {organization} könnte Sie interessieren.",
+        "interest_at": "Diese Pressemitteilung von {organization} könnte für {outlet} "
+                       "interessant sein.",
+        "follows": "Sie finden sie unten und als PDF im Anhang ({pdf}).",
+        "regards": "Mit freundlichen Grüßen",
+        "footer": "Sie erhalten diese Nachricht, weil Sie im Presseverteiler von "
+                  "{organization} stehen.",
+        "unsubscribe": "Wenn Sie keine Pressemitteilungen mehr erhalten möchten, antworten "
+                       "Sie mit dem Wort „unsubscribe“.",
+        "subject_corrected": "KORRIGIERT",
+    },
+    "it": {
+        "dear": "Gentile {name},", "hello": "Buongiorno,",
+        "corrected": "Questa è una versione corretta di un comunicato che le abbiamo inviato "
+                     "in precedenza.",
+        "corrected_use": "La preghiamo di usarla al posto della prima.",
+        "embargo": "Questo comunicato è sotto embargo fino al {when}.",
+        "embargo_keep": "La preghiamo di non pubblicarlo né diffonderlo prima di allora.",
+        "lifted": "L’embargo su questo comunicato è terminato il {when}: può essere "
+                  "pubblicato.",
+        "interest": "Pensiamo che questo comunicato di {organization} possa interessarle.",
+        "interest_at": "Pensiamo che questo comunicato di {organization} possa interessare "
+                       "{outlet}.",
+        "follows": "Lo trova qui sotto, e in allegato in PDF ({pdf}).",
+        "regards": "Cordiali saluti,",
+        "footer": "Riceve questo messaggio perché è nella lista stampa di {organization}.",
+        "unsubscribe": "Per non ricevere più comunicati, risponda con la parola "
+                       "«unsubscribe».",
+        "subject_corrected": "CORRETTO",
+    },
+    "ru": {
+        "dear": "Здравствуйте, {name}!", "hello": "Здравствуйте!",
+        "corrected": "Это исправленная версия пресс-релиза, который мы отправили вам ранее.",
+        "corrected_use": "Пожалуйста, используйте её вместо первой.",
+        "embargo": "Этот пресс-релиз находится под эмбарго до {when}.",
+        "embargo_keep": "Пожалуйста, не публикуйте и не распространяйте его до этого времени.",
+        "lifted": "Эмбарго на этот пресс-релиз снято {when}: его можно публиковать.",
+        "interest": "Мы подумали, что этот пресс-релиз от {organization} может вас "
+                    "заинтересовать.",
+        "interest_at": "Мы подумали, что этот пресс-релиз от {organization} может быть "
+                       "интересен редакции {outlet}.",
+        "follows": "Он приведён ниже и приложен в формате PDF ({pdf}).",
+        "regards": "С уважением,",
+        "footer": "Вы получили это письмо, потому что включены в список рассылки для СМИ "
+                  "{organization}.",
+        "unsubscribe": "Чтобы больше не получать пресс-релизы, ответьте словом "
+                       "«unsubscribe».",
+        "subject_corrected": "ИСПРАВЛЕНО",
+    },
+}
+
 LABEL_KEYS = tuple(LABELS["en"])
 # What each label's {placeholders} are filled with; the others take none.
 LABEL_PLACEHOLDERS = {"about": ("name",), "page": ("page", "pages"), "press_kit": ("year",),
@@ -224,6 +341,14 @@ RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}
 
 def base_language(lang: str) -> str:
     return (lang or "en").replace("_", "-").split("-")[0].lower()
+
+
+def covering_for(lang: str, **values: str) -> SimpleNamespace:
+    """The covering note's sentences in the release's language, else English, filled in."""
+    texts = dict(COVERING["en"])
+    texts.update(COVERING.get(base_language(lang), {}))
+    return SimpleNamespace(**{key: text.format(**values) if "{" in text else text
+                              for key, text in texts.items()})
 
 
 def has_labels(lang: str, overrides: dict[str, dict[str, str]] | None = None) -> bool:

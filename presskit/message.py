@@ -26,7 +26,7 @@ from types import SimpleNamespace
 import jinja2
 from markupsafe import Markup
 
-from . import render
+from . import i18n, render
 from .errors import BuildError, Problem, ProjectError
 from .load import Project
 from .medialist import Recipient, normalize_address
@@ -134,7 +134,12 @@ class Composer:
 
     def render(self, recipient: Recipient, *, correction: bool = False) -> Rendered:
         """The subject, text and HTML for one recipient (raises BuildError on a template error)."""
-        context = dict(self.context, correction=correction,
+        release = self.context["release"]
+        note = i18n.covering_for(release.lang, name=recipient.name,
+                                 organization=self.context["organization"].name,
+                                 outlet=recipient.outlet, when=release.embargo_text or "",
+                                 pdf=self.pdf_name)
+        context = dict(self.context, correction=correction, note=note,
                        recipient=SimpleNamespace(**{**recipient.fields, "email": recipient.email,
                                                     "name": recipient.name,
                                                     "outlet": recipient.outlet}))

@@ -132,3 +132,26 @@ def test_a_french_release_puts_a_narrow_space_before_its_colons(project):
     project.release(lang="en", notes="Photos on request.")
     english = composer(project).render(Recipient(email="ana@example.org", name="Ana")).text
     assert "Media contact:" in english or "Media contacts:" in english
+
+
+def test_the_covering_note_is_in_the_releases_language(project):
+    project.release(lang="fr", embargo="2024-03-05T09:00:00+01:00")
+    loaded = load_project(project.root)
+    french = Composer(loaded, loaded.release(SLUG),
+                      sender=parse_sender("NRHA Press Office <press@example.org>", "from", "t"),
+                      reply_to=None, pdf_name=f"{SLUG}.pdf", embargoed=True)
+    rendered = french.render(Recipient(email="ana@example.org", name="Ana Reyes",
+                                       outlet="Le Quotidien"), correction=True)
+    text = " ".join(rendered.text.split())
+    assert text.startswith("Bonjour Ana Reyes, Voici une version corrigée d’un communiqué")
+    assert "Ce communiqué est sous embargo jusqu’au 5 mars 2024" in text
+    assert ("Ce communiqué de Northwind Refugee Health Alliance pourrait intéresser la "
+            "rédaction de Le Quotidien.") in text
+    assert "Bien cordialement," in text and "Dear" not in text and "Hello" not in text
+    assert "<p>Bonjour Ana Reyes,</p>" in rendered.html
+    assert rendered.subject.startswith("CORRIGÉ: SOUS EMBARGO JUSQU’AU 5 mars 2024")
+    assert max(len(line) for line in rendered.text.split("\n\n")[1].splitlines()) <= 72
+    # A language presskit has no note in yet: English.
+    project.release(lang="el")
+    greek = composer(project).render(Recipient(email="ana@example.org")).text
+    assert greek.startswith("Hello,") and "With best regards," in greek
