@@ -17,7 +17,6 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 LANG_RE = re.compile(r"""\slang\s*=\s*["']?([A-Za-z0-9-]+)""")
@@ -95,15 +94,9 @@ def _read(path: Path) -> dict | None:
 
 
 def _write(path: Path, data: bytes) -> None:
+    from .pdf import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomic(path, data)
     except OSError:
         pass   # no cache folder to be had: parse again next time
