@@ -347,8 +347,7 @@ def covering_for(lang: str, **values: str) -> SimpleNamespace:
     """The covering note's sentences in the release's language, else English, filled in."""
     texts = dict(COVERING["en"])
     texts.update(COVERING.get(base_language(lang), {}))
-    return SimpleNamespace(**{key: text.format(**values) if "{" in text else text
-                              for key, text in texts.items()})
+    return SimpleNamespace(**{key: text.format(**values) for key, text in texts.items()})
 
 
 def has_labels(lang: str, overrides: dict[str, dict[str, str]] | None = None) -> bool:

@@ -9,6 +9,7 @@ stays on disk until the file is fixed.
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import subprocess
 import threading
@@ -105,9 +106,12 @@ class Preview:
                     self.say("no problems: the previews are current again")
             if project is not None:
                 # A deleted release takes its PDF with it, as in a build; not during a build.
+                removed = io.StringIO()
                 with self._build_lock:
-                    remove_deleted(self.root, Progress(stream=_Lines(self.say), live=False,
-                                                       quiet=self.say is None))
+                    remove_deleted(self.root, Progress(stream=removed, live=False))
+                for line in removed.getvalue().splitlines():
+                    if self.say:
+                        self.say(line)
             with self._state_lock:
                 before = {key: _look(item) for key, item in self.items.items()}
                 self.problems = problems
@@ -255,21 +259,6 @@ class Preview:
         with self._state_lock:
             return (self.version, list(self.problems),
                     [replace(i, messages=list(i.messages)) for i in self.items.values()])
-
-
-class _Lines:
-    """A stream that hands each line written to it to `say`."""
-
-    def __init__(self, say: Callable[[str], None] | None):
-        self.say = say
-
-    def write(self, text: str) -> None:
-        for line in text.splitlines():
-            if self.say is not None:
-                self.say(line)
-
-    def flush(self) -> None:
-        pass
 
 
 def _look(item: Item) -> tuple:

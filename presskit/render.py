@@ -18,7 +18,7 @@ from .load import Project
 from .model import Release
 
 PAPER = {"letter": ("letter", 8.5, 11.0), "a4": ("A4", 8.27, 11.69)}
-MARGIN_IN = 2 * 2.6 / 2.54  # left and right page margins together, in inches (see release.css)
+MARGIN_IN = 2 * 3.7 / 2.54  # left and right page margins together, in inches (see release.css)
 DEFAULT_ACCENT = "#8a1c1c"
 
 
