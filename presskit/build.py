@@ -279,13 +279,17 @@ def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
         results[slug] = _report_fresh(root, slug, progress)
 
     jobs = pdf_jobs(project, htmls, stale)
+    # Before the first job is handed over, while the workers still warm up: once they render,
+    # every moment this process computes is taken from them.
+    inputs = {slug: release_inputs(project, releases[slug], fingerprints) for slug in stale}
+    for names in inputs.values():
+        fingerprints.key(names)
     progress.set_total(len(jobs))
     try:
         for outcome in renderer.run(jobs):
             slug = outcome.job.slug
             result = _store(root, outcome, outcome.job.html if write_html else None,
-                            release_inputs(project, releases[slug], fingerprints), cache,
-                            fingerprints, progress, failures)
+                            inputs[slug], cache, fingerprints, progress, failures)
             if result is not None:
                 results[slug] = result
     finally:

@@ -58,15 +58,33 @@ class Fingerprints:
     def __init__(self, root: Path):
         self.root = root
         self._digests: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+        self._theme: list[str] | None = None
         self._engine: str | None = None
 
     def name(self, path: Path) -> str:
         """How a file is recorded: relative to the project when inside it, else absolute."""
-        path = Path(path)
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.resolve().as_posix()
+        key = str(path)
+        if key not in self._names:
+            resolved = Path(path).resolve()
+            try:
+                self._names[key] = resolved.relative_to(self.root).as_posix()
+            except ValueError:
+                self._names[key] = resolved.as_posix()
+        return self._names[key]
+
+    def theme_names(self) -> list[str]:
+        """The names of the templates and styles every release depends on, and of their
+        folders' listings (listed once a build: every release shares them)."""
+        if self._theme is None:
+            from .render import theme_sources
+
+            names = {self.name(p) for p in theme_sources(self.root)}
+            for folder in theme.search_path(self.root, "templates") + \
+                    theme.search_path(self.root, "styles"):
+                names.add(LISTING + self.name(folder))
+            self._theme = sorted(names)
+        return self._theme
 
     def digest(self, name: str) -> str:
         if name not in self._digests:
@@ -120,15 +138,12 @@ def _weasyprint_stamp() -> str:
 
 def release_inputs(project, release, fingerprints: Fingerprints) -> list[str]:
     """The names of everything a release's PDF is made from (see the module docstring)."""
-    from .render import release_sources
+    from .render import own_sources
 
     root = project.root
     files = [release.path, root / "organization.yaml", root / "presskit.yaml"]
-    files += release_sources(project, release)
-    names = {fingerprints.name(p) for p in files}
-    for folder in theme.search_path(root, "templates") + theme.search_path(root, "styles"):
-        names.add(LISTING + fingerprints.name(folder))
-    return sorted(names)
+    files += own_sources(project, release)
+    return sorted({fingerprints.name(p) for p in files}.union(fingerprints.theme_names()))
 
 
 @dataclass

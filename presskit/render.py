@@ -279,12 +279,22 @@ def stylesheets(project: Project, *names: str) -> dict:
 
 def release_sources(project: Project, release: Release) -> list[Path]:
     """Files besides the release whose content a release PDF depends on (for the cache)."""
+    return own_sources(project, release) + theme_sources(project.root)
+
+
+def own_sources(project: Project, release: Release) -> list[Path]:
+    """The project's files a release PDF depends on, but for templates and styles."""
     files = [p for p in (project.organization.path, project.settings.path) if p]
     org = project.organization
     files += [org.logo] if org.logo else []
-    files += [img.src for img in release.images]
+    return files + [img.src for img in release.images]
+
+
+def theme_sources(root: Path) -> list[Path]:
+    """Every template and stylesheet a release may use, the project's and the built-in ones."""
+    files = []
     for kind in ("templates", "styles"):
-        for folder in theme.search_path(project.root, kind):
+        for folder in theme.search_path(root, kind):
             if folder.is_dir():
                 files += sorted(p for p in folder.rglob("*") if p.is_file())
     return files
