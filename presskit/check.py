@@ -21,13 +21,13 @@ def check_project(root: Path, *, strict: bool = False,
         project, problems = None, list(exc.problems)
     # The media lists need only the project's folder: their problems are told with the
     # others, not after the releases are mended (checked here, owned by medialist.py).
-    problems += check_lists(project or SimpleNamespace(root=Path(root).resolve()))
-    if problems:
-        raise ProjectError(problems)
+    listed = check_lists(project or SimpleNamespace(root=Path(root).resolve()))
+    if problems or any(not p.warning for p in listed):
+        raise ProjectError(problems + listed)   # a list's warnings too, as send tells them
     # Every release through the templates, as a build would before its first PDF: a template
     # error, or a photo too damaged to scale, is found here and not by the build.
     read_releases(project, list(project.releases))
-    warnings = lint_project(project)
+    warnings = sorted(lint_project(project) + [p for p in listed if p.warning])
     if strict and warnings:
         raise ProjectError(warnings)
     for warning in warnings:

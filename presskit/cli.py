@@ -112,7 +112,9 @@ def check(obj: Context, strict: bool) -> None:
     """Validate every file of the project."""
     from .check import check_project
 
-    summary = check_project(obj.project_dir, strict=strict, echo=click.echo)
+    # Warnings go where errors and the summary go, as a compiler's do: stderr.
+    summary = check_project(obj.project_dir, strict=strict,
+                            echo=lambda line: click.echo(line, err=True))
     obj.say(summary)
 
 

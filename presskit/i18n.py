@@ -400,7 +400,7 @@ def format_date(date: dt.date, lang: str) -> str:
 
 
 def format_embargo(moment: dt.datetime, lang: str) -> str:
-    """Date, time and zone of an embargo, e.g. 'January 5, 2013, 9:00 AM UTC−05:00'."""
+    """Date, time and zone of an embargo, e.g. 'January 5, 2013, 9:00 AM UTC-05:00'."""
     locale = _locale(lang)
     zone = utc_offset(moment)
     # The language's own way of joining a date and a time ("{1}, {0}"; Arabic uses "،").
@@ -415,11 +415,11 @@ def direction(lang: str) -> str:
 
 
 def utc_offset(moment: dt.datetime) -> str:
-    """The zone as written in the YAML, as an offset: UTC, UTC+01:00, UTC−05:00."""
+    """The zone as written in the YAML, as an offset: UTC, UTC+01:00, UTC-05:00."""
     offset = moment.utcoffset() or dt.timedelta(0)
     if not offset:
         return "UTC"
     minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes > 0 else "\u2212"
+    sign = "+" if minutes > 0 else "-"   # as the e-mail's subject has it, and every font
     hours, minutes = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"

@@ -14,7 +14,8 @@ import yaml
 
 from . import schema
 from .errors import Problem, ProjectError, display_path
-from .model import (Contact, EmailSettings, Fact, HistoryEntry, Image, Organization, Person,
+from .yaml_advice import advice
+from .model import (enclosing_project, relative_to_cwd, Contact, EmailSettings, Fact, HistoryEntry, Image, Organization, Person,
                     Release, Settings, SmtpSettings, release_paths)
 
 SLUG_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*$")
@@ -95,6 +96,9 @@ def read_yaml(path: Path, problems: list[Problem], *,
                 message += f" ({exc.context} that opens on line {opened.line + 1})"
             else:
                 message += f" ({exc.context})"
+        hint = advice(text, exc)
+        if hint:
+            message += f"; {hint}"
         problems.append(Problem(str(path), mark.line + 1 if mark else None,
                                 mark.column + 1 if mark else None, message))
         return None
@@ -157,9 +161,13 @@ def load_project(root: Path | str = ".", theme_roots: tuple[Path, ...] = (),
     org_path = root / "organization.yaml"
     organization = None
     if not org_path.is_file():
+        inside = enclosing_project(root)
+        advice = (f"this is the {inside[1]}/ folder of the project in "
+                  f"{relative_to_cwd(inside[0])}: run presskit there, or give --project "
+                  f"{relative_to_cwd(inside[0])}") if inside else \
+            "run 'presskit init' to start one"
         problems.append(Problem(str(org_path), None, None,
-                                "missing: every project needs an organization.yaml "
-                                "(run 'presskit init' to start one)"))
+                                f"missing: every project needs an organization.yaml ({advice})"))
     else:
         organization = load_organization(org_path, root, allowed, problems)
 
@@ -211,7 +219,8 @@ def load_settings(root: Path, problems: list[Problem]) -> Settings:
             reply_to=email.get("reply_to", ""),
             per_minute=email.get("per_minute", 60),
             smtp=SmtpSettings(host=smtp.get("host", "localhost"),
-                              port=smtp.get("port", default_port), security=security),
+                              port=smtp.get("port", default_port), security=security,
+                              given="host" in smtp),
         ),
     )
 
@@ -253,11 +262,18 @@ def load_release(path: Path, root: Path, allowed, problems) -> Release | None:
     if node is None:
         return None
     checker = schema.Checker(path, root, allowed)
-    v = checker.mapping(node, schema.RELEASE, "a release")
     if not SLUG_RE.match(slug):
-        checker.problems.append(Problem(
-            str(path), 1, 1, f"a release file is named releases/<YYYY-MM-DD>-<words>.yaml "
-                             f"(lower-case words joined by hyphens), not '{path.name}'"))
+        named = (f"a release file is named releases/<YYYY-MM-DD>-<words>.yaml (lower-case "
+                 f"words joined by hyphens), not '{path.name}'")
+        keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)} \
+            if isinstance(node, yaml.MappingNode) else set()
+        if not keys & {"title", "body"}:
+            # organization.yaml dropped in releases/, say: one line, not one a field.
+            problems.append(Problem(str(path), 1, 1, f"{named}; and it is not a release (no "
+                                                     f"title, no body): move it out of releases/"))
+            return None
+        checker.problems.append(Problem(str(path), 1, 1, named))
+    v = checker.mapping(node, schema.RELEASE, "a release")
     problems.extend(checker.problems)
     if checker.problems:
         return None

@@ -50,6 +50,7 @@ class MediaList:
     path: Path
     recipients: list[Recipient]      # in file order, suppressed ones already removed
     suppressed: list[Recipient]      # on the list but in media/suppressed.txt
+    warnings: list[Problem] = field(default_factory=list)   # an address twice, say
 
 
 def media_dir(project: Project) -> Path:
@@ -83,17 +84,19 @@ def load_list(project: Project, name: str) -> MediaList:
         raise ProjectError(problems)
     recipients = _read_list(path, problems)
     suppressed = load_suppressed(project, problems)
-    if problems:
+    warnings = [p for p in problems if p.warning]
+    if len(warnings) < len(problems):
         raise ProjectError(problems)
     if not recipients:
         raise ProjectError([Problem(str(path), 1, 1, "the list has no recipients")])
     kept = [r for r in recipients if r.key not in suppressed]
     dropped = [r for r in recipients if r.key in suppressed]
-    return MediaList(stem, path, kept, dropped)
+    return MediaList(stem, path, kept, dropped, warnings)
 
 
 def check_lists(project: Project) -> list[Problem]:
-    """Every problem in every media list and in media/suppressed.txt (for `presskit check`)."""
+    """Every problem in every media list and in media/suppressed.txt (for `presskit check`);
+    some are warnings (Problem.warning)."""
     problems: list[Problem] = []
     for name in list_names(project):
         path = _list_path(project, name, problems)
@@ -212,8 +215,12 @@ def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
             return []
         columns = [column_name(c) for c in header]
         if "email" not in columns:
+            found = max((next(csv.reader([lines[0]], delimiter=d)) for d in ",;\t"), key=len)
+            named = ", ".join(f"'{c.strip()}'" for c in found if c.strip()) or "nothing"
             problems.append(Problem(str(path), 1, 1,
-                                    "the header row lacks the required column 'email'"))
+                                    f"the header row lacks the required column 'email' (it "
+                                    f"names {named}); head the addresses' column email, or "
+                                    f"E-mail Address as address books export it"))
             return []
         header_at = cell_starts(lines[:reader.line_num], 1, len(header), delimiter)
         for n, column in enumerate(columns):
@@ -238,7 +245,8 @@ def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
 
 
 # Column names as address books and mailing services export them.
-EMAIL_ALIASES = {"email", "e-mail", "email address", "e-mail address", "emailaddress"}
+EMAIL_ALIASES = {"email", "e-mail", "email address", "e-mail address", "emailaddress", "mail",
+                 "e mail", "e-mail-adresse", "courriel", "correo", "correo electrónico"}
 
 
 def column_name(cell: str) -> str:
@@ -343,9 +351,11 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
             continue
         key = address.lower()
         if key in first_line:
+            # Two lists merged into one: the address gets one message, as the first row has it.
             problems.append(Problem(str(path), *row.where("email"),
                                     f"{address} is on the list twice (first on line "
-                                    f"{first_line[key]})"))
+                                    f"{first_line[key]}); it gets one message, as line "
+                                    f"{first_line[key]} has it", warning=True))
             continue
         first_line[key] = row.line
         fields = {k: v.strip() for k, v in row.fields.items()}

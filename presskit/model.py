@@ -6,6 +6,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+# The folders a project keeps its parts in (CONTRACT.md): never a project's own folder.
+PROJECT_FOLDERS = ("releases", "media", "assets", "templates", "styles", "dist", ".presskit")
+
+
+def enclosing_project(folder: Path) -> tuple[Path, str] | None:
+    """(the project, the part of it) when `folder` lies inside one of a project's own
+    folders, such as its releases/: where a press officer who has cd'ed in really is."""
+    folder = folder.resolve()
+    for above in folder.parents:
+        if (above / "organization.yaml").is_file():
+            part = folder.relative_to(above).parts[0]
+            return (above, part) if part in PROJECT_FOLDERS else None
+    return None
+
+
+def relative_to_cwd(path: Path) -> str:
+    """`path` as the user would type it from here: '..' rather than /home/.../project."""
+    import os
+
+    try:
+        return os.path.relpath(path)
+    except ValueError:   # another drive, on Windows
+        return str(path)
+
+
 def release_paths(root: Path) -> list[Path]:
     """The release files of a project: releases/*.yaml and *.yml, by name. Hidden files (an
     editor's lock or backup file) are not releases."""
@@ -100,6 +125,7 @@ class SmtpSettings:
     host: str = "localhost"
     port: int = 587
     security: str = "starttls"  # starttls | ssl | none
+    given: bool = False         # set in presskit.yaml, not presskit's default
 
 
 @dataclass(frozen=True)

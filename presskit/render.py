@@ -5,6 +5,7 @@ string is written by --html, fed to WeasyPrint, and hashed for the build cache.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -67,6 +68,14 @@ def css_page_label(label: str) -> Markup:
     return Markup(" ".join(parts))
 
 
+def email_breaks(address: str) -> Markup:
+    """An e-mail address that may break before a dot or the @, and nowhere else: broken at its
+    own hyphen it would read, and copy out of the PDF, as another address."""
+    pieces = re.split(r"(?=[.@])", address)
+    return Markup("<wbr>").join(Markup('<span class="unbroken">{}</span>').format(piece)
+                                for piece in pieces if piece)
+
+
 def _unbrace(text: str) -> str:
     """A brace written twice in a label, as str.format reads it, is one brace."""
     return text.replace("{{", "{").replace("}}", "}")
@@ -81,6 +90,7 @@ def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["css_page_label"] = css_page_label
     env.filters["text_direction"] = text_direction
+    env.filters["email_breaks"] = email_breaks
     return env
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from .errors import PresskitError
+from .model import enclosing_project, relative_to_cwd
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 RELEASE_WORDS = "mobile-library-opens"
@@ -45,6 +46,11 @@ def init_project(target: Path | str, today: dt.date | None = None) -> list[Path]
     for folder in (target, *target.parents):
         if folder.exists() and not folder.is_dir():
             raise PresskitError(f"{folder}: exists and is not a folder")
+    inside = enclosing_project(target)
+    if inside:
+        raise PresskitError(f"{target}: this is the {inside[1]}/ folder of the project in "
+                            f"{relative_to_cwd(inside[0])}; a new project goes in a folder of "
+                            f"its own")
     found = [name for name in PROJECT_MARKERS if (target / name).exists()]
     if found:
         raise PresskitError(f"{target / found[0]}: this folder already holds a presskit "

@@ -103,6 +103,7 @@ class Checker:
             return {}
         values: dict[str, Any] = {"__lines__": {}}
         seen: dict[str, yaml.Node] = {}
+        meant: set[str | None] = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key is None:
@@ -116,17 +117,20 @@ class Checker:
             spec = schema.get(key)
             if spec is None:
                 self.problem(key_node, unknown_field_message(key, schema, what))
+                meant.add(suggestion(key, schema))
                 continue
             values["__lines__"][key] = key_node.start_mark.line + 1
             if is_null(value_node):
                 if spec.required:
-                    self.problem(value_node, f"'{key}' is required and must not be empty")
+                    self.problem(value_node, f"'{key}' is required and must not be empty"
+                                             f"{_comment_hint(self.path, key_node, key)}")
                 continue
             value = self.value(value_node, spec, key)
             if value is not None:
                 values[key] = value
         for key, spec in schema.items():
-            if spec.required and key not in seen:
+            # A misspelt field is one problem: "unknown 'date_line'; did you mean 'dateline'?"
+            if spec.required and key not in seen and key not in meant:
                 self.problem(node, f"missing required field '{key}' in {what}")
         return values
 
@@ -400,15 +404,35 @@ SYNONYMS = {"headline": "title", "subheadline": "subtitle", "subhead": "subtitle
             "language": "lang", "url": "website", "contact": "contacts"}
 
 
-def unknown_field_message(key: str, schema: dict[str, Field], what: str) -> str:
+def suggestion(key: str, schema: dict[str, Field]) -> str | None:
+    """The field an unknown `key` most likely stands for (a typo, or a synonym)."""
     import difflib
 
     candidates = {name: name for name in schema}
     candidates.update({word: name for word, name in SYNONYMS.items() if name in schema})
     close = difflib.get_close_matches(key.lower(), list(candidates), n=1, cutoff=0.6)
-    hint = f"; did you mean '{candidates[close[0]]}'?" if close else \
+    return candidates[close[0]] if close else None
+
+
+def unknown_field_message(key: str, schema: dict[str, Field], what: str) -> str:
+    meant = suggestion(key, schema)
+    hint = f"; did you mean '{meant}'?" if meant else \
         f"; known fields: {', '.join(sorted(schema))}"
     return f"unknown field '{key}' in {what}{hint}"
+
+
+def _comment_hint(path: Path, key_node: yaml.Node, key: str) -> str:
+    """For `title: #1 charity`: YAML took the value for a comment."""
+    mark = key_node.end_mark
+    try:   # read again: libyaml's marks do not carry the text, and this is rare
+        line = path.read_text(encoding="utf-8").splitlines()[mark.line]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return ""
+    comment = re.match(r":\s+(#.*?)\s*$", line[mark.column:])
+    if comment is None:
+        return ""
+    return f" ('#' after a space starts a comment in YAML: put the value in quotes, as in " \
+           f"{key}: \"{comment[1]}\")"
 
 
 # -- the schemas ----------------------------------------------------------------------------

@@ -108,6 +108,8 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
     reply_to = _address(project, "reply_to") if email.reply_to else None
     media = medialist.load_list(project, list_name)
     list_name = media.name   # "journalists.csv" on the command line is list "journalists"
+    for warning in media.warnings:
+        echo(str(warning))
     embargoed = release.under_embargo()
     if embargoed and not under_embargo:
         if not dry_run:
@@ -157,6 +159,13 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
             try:
                 connection.open()
             except smtp.Unreachable as exc:
+                if not settings.given and not smtp_host:
+                    # Not a server that is down: no server was ever named.
+                    where = display_path(project.settings.path or project.root / "presskit.yaml")
+                    raise PresskitError(
+                        f"{where}: no mail server is set (email: smtp: host), and none "
+                        f"answers on {connection.where}: set your organization's server in "
+                        f"presskit.yaml, or give --smtp-host") from None
                 # Nobody was reached: each is named (exit status 3), and recorded as deferred
                 # (as a 4xx is), so that the next run tries them again.
                 _not_reached(jobs, book, report, slug=slug, list_name=list_name,

@@ -142,8 +142,11 @@ class Connection:
             if s.security == "starttls":
                 if not smtp.has_extn("starttls"):
                     smtp.close()
-                    raise PresskitError(f"{self.where}: the server does not offer STARTTLS; "
-                                        f"use --smtp-security ssl, or another server")
+                    raise PresskitError(
+                        f"{self.where}: the server does not offer STARTTLS; for a relay on "
+                        f"this machine or your own network that takes mail unencrypted, use "
+                        f"--smtp-security none (security: none in presskit.yaml); for a server "
+                        f"that wants TLS from the start, ssl (port 465)")
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if self.login:

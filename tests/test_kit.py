@@ -421,7 +421,7 @@ def test_a_release_still_under_embargo_is_in_the_kit_with_a_warning(project):
     result = run("kit", "--year", str(year), project_dir=project.root)
     assert result.exit_code == 0, result.stderr
     assert (f"{path}: warning: under embargo until {year}-01-10 09:00 "
-            f"UTC−05:00; the kit must not go out before then") in result.stderr.splitlines()
+            f"UTC-05:00; the kit must not go out before then") in result.stderr.splitlines()
     text = pdftotext(project.root / "dist" / "kits" / f"press-kit-{year}.pdf")
     assert "EMBARGOED UNTIL" in text
     project.release(f"{year}-01-10-future", date=f"{year}-01-10")

@@ -203,7 +203,7 @@ def test_an_svg_that_links_another_file_is_told_how_to_mend_it(project):
 def test_embargoed_release_states_date_time_and_zone(project):
     project.release(embargo="2024-03-05T09:00:00-05:00")
     text = " ".join(pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf").split())
-    assert "EMBARGOED UNTIL March 5, 2024, 9:00 AM UTC−05:00" in text
+    assert "EMBARGOED UNTIL March 5, 2024, 9:00 AM UTC-05:00" in text
     assert "FOR IMMEDIATE RELEASE" not in text
 
 

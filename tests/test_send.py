@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 
@@ -211,6 +212,39 @@ def test_an_untrusted_certificate_is_refused(project, certificate):
         server.stop()
 
 
+def test_no_server_set_and_none_on_this_machine_is_one_line(project):
+    # Not "run send again later": no server was ever named. (The port is set, the host not:
+    # the scaffold's presskit.yaml leaves both to the defaults, localhost:587.)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]   # nothing listens there once closed
+    configure(project, port, smtp={"port": port, "security": "none"})
+    result = send(project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{project.root / 'presskit.yaml'}: no mail server is set (email: smtp: host), and "
+        f"none answers on "
+        f"localhost:{port}: set your organization's server in presskit.yaml, or give "
+        "--smtp-host"]
+    assert not (project.root / ".presskit" / "sent.sqlite3").exists() or ledger_rows(project) == {}
+
+
+def test_a_server_without_starttls_says_which_security_to_choose(project):
+    server = Server(Handler()).start()   # plain, as a relay on this machine is
+    try:
+        configure(project, server.port, security="starttls")
+        result = send(project)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [
+            f"127.0.0.1:{server.port}: the server does not offer STARTTLS; for a relay on this "
+            f"machine or your own network that takes mail unencrypted, use --smtp-security none "
+            f"(security: none in presskit.yaml); for a server that wants TLS from the start, "
+            f"ssl (port 465)"]
+        assert server.handler.received == []
+    finally:
+        server.stop()
+
+
 def test_no_password_in_the_clear_to_another_host(project, monkeypatch):
     configure(project, 2525)
     monkeypatch.setenv("PRESSKIT_SMTP_USER", "press")
@@ -242,8 +276,10 @@ def test_bad_rows_are_all_reported_and_nothing_is_sent(project, smtp_server):
                              "address: An email address must have an @-sign.")
     assert lines[1].endswith("journalists.csv:4:23: 'name' holds a line break; fields reach "
                              "mail headers, where a line break could add headers")
-    assert lines[2].endswith("journalists.csv:6:1: ANA.REYES@example.org is on the list twice "
-                             "(first on line 2)")
+    # The address twice is only a warning (one message goes to it), told with the rest.
+    assert lines[2].endswith("journalists.csv:6:1: warning: ANA.REYES@example.org is on the "
+                             "list twice (first on line 2); it gets one message, as line 2 "
+                             "has it")
     assert lines[3].endswith("journalists.csv:7:1: no e-mail address")
     assert len(lines) == 4
     assert smtp_server.handler.received == [] and smtp_server.handler.attempts == {}

@@ -62,6 +62,22 @@ def test_address_book_column_names_and_a_misspelt_key(project):
                                  "mean 'email'?)"]
 
 
+def test_an_address_twice_is_a_warning_and_gets_one_message(project):
+    # Two exports merged: the address is written once, as its first row has it.
+    project.write("media/journalists.csv", "email,name\nana@example.org,Ana\n"
+                                           "bo@example.org,Bo\nANA@example.org,Ana again\n")
+    listed = medialist.load_list(load_project(project.root), "journalists")
+    assert [(r.email, r.name) for r in listed.recipients] == [("ana@example.org", "Ana"),
+                                                              ("bo@example.org", "Bo")]
+    assert [str(w).split("/")[-1] for w in listed.warnings] == [
+        "journalists.csv:4:1: warning: ANA@example.org is on the list twice (first on line 2); "
+        "it gets one message, as line 2 has it"]
+    checked = run("check", project_dir=project.root)
+    assert checked.exit_code == 0
+    assert "journalists.csv:4:1: warning: ANA@example.org is on the list twice" in checked.stderr
+    assert run("check", "--strict", project_dir=project.root).exit_code == 1
+
+
 def test_yaml_list_problems_name_their_lines(project):
     project.write("media/journalists.yaml", """\
         - email: ana@example.org
@@ -72,7 +88,8 @@ def test_yaml_list_problems_name_their_lines(project):
         """)
     assert problems(project) == [
         "journalists.yaml:3:3: each entry is a mapping such as {email: ..., name: ...}",
-        "journalists.yaml:4:10: ana@example.org is on the list twice (first on line 1)",
+        "journalists.yaml:4:10: warning: ana@example.org is on the list twice (first on line "
+        "1); it gets one message, as line 1 has it",
         "journalists.yaml:5:11: 'bad@' is not a valid e-mail address: There must be "
         "something after the @-sign.",
     ]

@@ -19,6 +19,12 @@ BAD_INPUTS = [
      f"{RELEASE}:1:1: missing required field 'body' in a release"),
     (RELEASE, GOOD_RELEASE + "headlin: Typo\n",
      f"{RELEASE}:5:1: unknown field 'headlin' in a release; did you mean 'title'?"),
+    # A misspelt required field is one problem, not "missing" and "unknown" both.
+    (RELEASE, GOOD_RELEASE.replace("dateline:", "date_line:"),
+     f"{RELEASE}:3:1: unknown field 'date_line' in a release; did you mean 'dateline'?"),
+    (RELEASE, GOOD_RELEASE.replace("title: Clinics open", "title: #1 in clinics"),
+     f"{RELEASE}:1:7: 'title' is required and must not be empty ('#' after a space starts a "
+     f"comment in YAML: put the value in quotes, as in title: \"#1 in clinics\")"),
     (RELEASE, GOOD_RELEASE + "xyzzy: 1\n",
      f"{RELEASE}:5:1: unknown field 'xyzzy' in a release; known fields: body, boilerplate, "
      f"contacts, date, dateline, embargo, images, lang, notes, subtitle, tags, title"),
@@ -73,7 +79,32 @@ BAD_INPUTS = [
      f"{RELEASE}:5:1: field 'title' is given twice (first on line 1)"),
     (RELEASE, 'title: "unclosed\nbody: x\n',
      f"{RELEASE}:1:8: YAML syntax error: found unexpected end of stream "
-     f"(while scanning a quoted scalar)"),
+     f"(while scanning a quoted scalar); the quote that opens here is never closed: end the "
+     f"value with the same quote"),
+    # The usual slips get a plain fix after PyYAML's words (presskit/yaml_advice.py).
+    (RELEASE, "title: Update: wells reopen\n",
+     f"{RELEASE}:1:14: YAML syntax error: mapping values are not allowed here; a value with "
+     f"': ' in it must be in quotes: title: \"Update: wells reopen\""),
+    (RELEASE, 'title: "Water" is life, says Trust\n',
+     f"{RELEASE}:1:16: YAML syntax error: expected <block end>, but found '<scalar>' (while "
+     f"parsing a block mapping); a value that opens with a quote must close with it; put the "
+     f"whole value in quotes: title: '\"Water\" is life, says Trust'"),
+    (RELEASE, "title: x\ntags:\n\t- wells\n",
+     f"{RELEASE}:3:1: YAML syntax error: found character '\\t' that cannot start any token "
+     f"(while scanning for the next token); YAML indents with spaces, never tabs: replace the "
+     f"tab with spaces"),
+    (RELEASE, "title: x\nimages:\n  - src: a.jpg\n   caption: hi\n",
+     f"{RELEASE}:4:4: YAML syntax error: expected <block end>, but found '<block mapping "
+     f"start>' (while parsing a block collection that opens on line 3); 'caption' is indented "
+     f"by 3 spaces; line it up with 'src' on line 3 (4 spaces)"),
+    (RELEASE, "title: x\nbody: The trust said\n  today that: all is well\n",
+     f"{RELEASE}:3:13: YAML syntax error: mapping values are not allowed here; the text of "
+     f"'body' (line 2) has ': ' in it: write 'body: |' and the text indented on the lines "
+     f"below, so that it is taken as it is"),
+    (RELEASE, "contacts:\n  - name: A\n  -name: B\n",
+     f"{RELEASE}:3:3: YAML syntax error: expected <block end>, but found '?' (while parsing "
+     f"a block collection that opens on line 2); a list item starts with a dash and a space: "
+     f"'- '"),
     (RELEASE, "title: [Clinics open\nbody: x\n",
      f"{RELEASE}:2:5: YAML syntax error: expected ',' or ']', but got ':' (while parsing a "
      f"flow sequence that opens on line 1)"),
@@ -182,6 +213,36 @@ def test_missing_organization_says_how_to_start(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.stderr.strip() == ("organization.yaml: missing: every project needs an "
                                      "organization.yaml (run 'presskit init' to start one)")
+
+
+def test_a_typo_is_one_line_and_a_misplaced_file_too(project, monkeypatch):
+    project.write(RELEASE, GOOD_RELEASE.replace("dateline:", "date_line:"))
+    project.write("releases/organization.yaml", "name: Northwind\nboilerplate: Hi\nfacts: []\n")
+    monkeypatch.chdir(project.root)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{RELEASE}:3:1: unknown field 'date_line' in a release; did you mean 'dateline'?",
+        "releases/organization.yaml:1:1: a release file is named "
+        "releases/<YYYY-MM-DD>-<words>.yaml (lower-case words joined by hyphens), not "
+        "'organization.yaml'; and it is not a release (no title, no body): move it out of "
+        "releases/"]
+
+
+def test_run_in_a_projects_folder_says_where_the_project_is(project, monkeypatch):
+    monkeypatch.chdir(project.root / "releases")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "organization.yaml: missing: every project needs an organization.yaml (this is the "
+        "releases/ folder of the project in ..: run presskit there, or give --project ..)")
+    before = sorted(p.name for p in (project.root / "releases").iterdir())
+    result = run("init", ".")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        ".: this is the releases/ folder of the project in ..; a new project goes in a folder "
+        "of its own")
+    assert sorted(p.name for p in (project.root / "releases").iterdir()) == before
 
 
 def test_debug_shows_the_traceback(project, monkeypatch):
