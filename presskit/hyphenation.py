@@ -30,8 +30,18 @@ def cache_folder() -> Path:
 
 def prepare_html(html: str) -> None:
     """Have the dictionaries of every language `html` declares (lang="…") ready."""
+    american_english()
     for lang in set(LANG_RE.findall(html)):
         prepare(lang)
+
+
+def american_english() -> None:
+    """Plain `en` hyphenates as American English, as browsers do: Pyphen's `en` is British
+    ("install-ation"), which an American reader takes for a typo; `en-GB` keeps British."""
+    import pyphen
+
+    if "en_US" in pyphen.LANGUAGES:
+        pyphen.LANGUAGES["en"] = pyphen.LANGUAGES["en_US"]
 
 
 def prepare(lang: str) -> None:

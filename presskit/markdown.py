@@ -7,18 +7,44 @@ schemes a reader can follow on paper or screen.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+SPACED_DASH_RE = re.compile(r" ([\u2013\u2014])(?= )")
+
+
+def followable(url: str) -> bool:
+    """A link a reader can follow from a PDF or an e-mail: web, e-mail, phone, or in-page."""
+    url = url.strip().lower()
+    return url.startswith("#") or url.startswith(SAFE_SCHEMES)
 
 
 def _validate_link(url: str) -> bool:
-    url = url.strip().lower()
-    if url.startswith("#"):
-        return True
-    return url.startswith(SAFE_SCHEMES)
+    """Every link is parsed as one (so that [the annex](annex.pdf) is not printed as its
+    source), and _link_open prints the ones a reader cannot follow as their text alone."""
+    return True
+
+
+def _link_open(self, tokens, idx, options, env):
+    kept = followable(tokens[idx].attrGet("href") or "")
+    env.setdefault("links", []).append(kept)
+    return self.renderToken(tokens, idx, options, env) if kept else ""
+
+
+def _link_close(self, tokens, idx, options, env):
+    return self.renderToken(tokens, idx, options, env) if env["links"].pop() else ""
+
+
+def _bind_dashes(state) -> None:
+    """A spaced dash stays at the end of its line, with the word before it: ' – ' begins no
+    line (a no-break space before the dash)."""
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text" and (" \u2013" in child.content or " \u2014" in child.content):
+                child.content = SPACED_DASH_RE.sub("\u00a0\\1", child.content)
 
 
 def _cell_open(self, tokens, idx, options, env):
@@ -63,6 +89,9 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("th_open", _cell_open)
     md.add_render_rule("td_open", _cell_open)
     md.add_render_rule("ordered_list_open", _ordered_list_open)
+    md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("link_close", _link_close)
+    md.core.ruler.push("bind_dashes", _bind_dashes)
     md.validateLink = _validate_link
     return md
 

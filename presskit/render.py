@@ -184,6 +184,24 @@ def _image_uri(project: Project, path: Path, width_in: float, height_in: float =
     return data_uri(path, width_in, height_in, cache_dir=project.state / "images")
 
 
+def _photo_uri(project: Project, release: Release, index: int, width_in: float) -> str:
+    """A release's photo, scaled; one too damaged to read is told at its 'src' line."""
+    try:
+        return _image_uri(project, release.images[index].src, width_in, 4.3)
+    except BuildError as exc:
+        from .load import node_at
+
+        images = node_at(release.path, "images")
+        try:
+            src = next(value for key, value in images.value[index].value if key.value == "src")
+        except (AttributeError, IndexError, StopIteration):
+            raise exc from None
+        where = f"{display_path(release.path)}:{src.start_mark.line + 1}:" \
+                f"{src.start_mark.column + 1}"
+        raise BuildError(f"{where}: 'src': '{src.value}' is not an image presskit can read "
+                         f"(damaged, or of a kind Pillow does not know)") from None
+
+
 def short_title(title: str, limit: int = 60) -> str:
     if len(title) <= limit:
         return title
@@ -221,13 +239,13 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
         boilerplate_lang=lang if release.boilerplate else project.organization.lang,
         boilerplate_dir=i18n.direction(lang if release.boilerplate
                                        else project.organization.lang),
-        images=[SimpleNamespace(uri=_image_uri(project, img.src, width, 4.3), caption=img.caption,
+        images=[SimpleNamespace(uri=_photo_uri(project, release, n, width), caption=img.caption,
                                 caption_html=Markup(markdown.to_inline_html(img.caption)),
                                 credit=img.credit, alt=img.alt,
                                 # A tagged PDF needs a text for every picture: failing the
                                 # alt and the caption, the file's name (check warns of it).
                                 alt_text=img.alt or img.caption or _name_of(img.src))
-                for img in release.images],
+                for n, img in enumerate(release.images)],
         contacts=contacts,
         tags=release.tags,
     )

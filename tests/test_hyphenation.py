@@ -95,4 +95,13 @@ def test_a_build_fills_the_cache_in_the_folder_the_user_has(project, tmp_path):
     result = subprocess.run([sys.executable, "-m", "presskit", "build"], cwd=project.root,
                             env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert [p.name[:15] for p in (tmp_path / "xdg" / "presskit").iterdir()] == ["hyph-hyph_en_GB"]
+    assert [p.name[:15] for p in (tmp_path / "xdg" / "presskit").iterdir()] == ["hyph-hyph_en_US"]
+
+
+def test_plain_english_hyphenates_as_american_and_en_gb_as_british(project):
+    # Pyphen's "en" is British: "install-ation" reads as a typo to an American.
+    hyphenation.prepare_html('<html lang="en">')
+    assert pyphen.Pyphen(lang=pyphen.language_fallback("en")).inserted("installation") == \
+        "in-stal-la-tion"
+    assert pyphen.Pyphen(lang=pyphen.language_fallback("en-GB")).inserted("installation") == \
+        "in-stall-a-tion"

@@ -238,8 +238,13 @@ def test_a_headline_in_the_other_direction_keeps_its_punctuation_and_the_pages_a
     path = pdf(project, "2024-03-05-clinics-open")
     pages = pdftotext(path).split("\f")[:-1]
     assert len(pages) >= 2
-    running_head = [w[4] for w in _words(path, page=2) if w[1] < 60]
-    assert running_head[-2:] == ["Clinics", "Open!"], running_head
+    running_head = [w[4] for w in sorted(_words(path, page=2)) if w[1] < 60]
+    # Right to left, the frame is mirrored: the title at the left, the organization right,
+    # and the page number bottom left.
+    assert running_head[:2] == ["Clinics", "Open!"], running_head
+    assert running_head[-1] == "Alliance", running_head
+    footer = [w for w in sorted(_words(path, page=2)) if w[1] > 700]
+    assert footer[0][4] == "3" and footer[0][0] < 150, footer      # "עמוד 2 מתוך 3"
     assert "https://nrha.example.org/" in pages[0] and "/https://" not in pages[0]
     headline = _headline_words(path)
     right_edge = max(w[2] for w in _words(path))

@@ -55,6 +55,27 @@ def test_an_embargo_before_the_date_warns(project):
                               f"(2024-03-04) lifts before the release's date (2024-03-05)")
 
 
+def test_an_embargo_after_the_date_warns(project):
+    path = project.release(embargo="2024-03-07T09:00:00+00:00")
+    [warning] = warnings_of(project)
+    assert warning == (f"{path}:{line_of(path, 'embargo:')}:1: warning: the embargo "
+                       f"(2024-03-07) lifts after the release's date (2024-03-05); a release "
+                       f"is dated the day it goes public")
+
+
+def test_a_link_no_reader_can_follow_warns_and_prints_as_its_text(project):
+    path = project.release(body="See [the annex](annex.pdf) and [our site](https://example.org)"
+                                " – and [a script](javascript:alert(1)).\n")
+    [warning] = warnings_of(project)
+    assert warning == (f"{path}:{line_of(path, 'body:')}:1: warning: the link to 'annex.pdf' is "
+                       f"not a web or e-mail address (https://…, mailto:…): the PDF prints its "
+                       f"text alone; link to a page journalists can open")
+    from presskit.markdown import to_html
+    assert to_html(load_project(project.root).releases[path.stem].body) == (
+        '<p>See the annex and <a href="https://example.org">our site</a>\u00a0– and a '
+        'script.</p>\n')
+
+
 def test_no_media_contact_anywhere_warns_and_the_organizations_suffice(project):
     project.organization(contacts=None)
     path = project.release()

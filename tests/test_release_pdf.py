@@ -207,6 +207,30 @@ def test_embargoed_release_states_date_time_and_zone(project):
     assert "FOR IMMEDIATE RELEASE" not in text
 
 
+def test_an_english_release_draws_symbols_from_text_fonts_not_cjk(project):
+    # Debian's Noto lacks − ≤ → ✓ and the nested list's ◦: a CJK font drew them full-width.
+    project.release(embargo="2024-03-05T09:00:00-05:00",
+                    body="Costs fell by −3% (≤ 5 → ✓).\n\n- one\n  - nested\n")
+    fonts = [f["name"].split("+")[-1] for f in pdffonts(build(project.root) /
+                                                        "2024-03-05-clinics-open.pdf")]
+    assert not [name for name in fonts if "CJK" in name], fonts
+
+
+def test_an_email_address_breaks_only_before_a_dot_or_its_at(project):
+    # Broken at its own hyphen, the address read, and copied out of the PDF, as another one
+    # (pdftotext joined the halves): this contact line broke there (found by a QA pass).
+    address = "jonas.exampleman-placeholderson@example.org"
+    project.release(contacts=[
+        {"name": "Ada Example", "title": "Press officer", "email": "press@example.org",
+         "phone": "+1 555 0199"},
+        {"name": "Jonas Exampleman-Placeholderson", "title": "Deputy Head of Communications "
+         "and Media Relations for the Northern and Eastern Districts", "email": address,
+         "phone": "+1 555 0100 ext. 4242"}])
+    text = pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf")
+    assert "exampleman-\n" not in text
+    assert address in "".join(text.split())
+
+
 def test_a4_paper(project):
     project.write("presskit.yaml", "paper: a4\n")
     info = pdfinfo(build(project.root) / "2024-03-05-clinics-open.pdf")

@@ -21,7 +21,9 @@ def problems(project, name="journalists"):
 def test_a_csv_without_an_email_column(project):
     project.write("media/journalists.csv", "name,outlet\nAna,Herald\n")
     assert problems(project) == ["journalists.csv:1:1: the header row lacks the required "
-                                 "column 'email'"]
+                                 "column 'email' (it names 'name', 'outlet'); head the "
+                                 "addresses' column email, or E-mail Address as address "
+                                 "books export it"]
 
 
 @pytest.mark.parametrize("sep", [";", "\t"])
