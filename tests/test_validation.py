@@ -313,6 +313,25 @@ def test_a_damaged_image_is_found_by_check(project, monkeypatch):
         f"(PNG, JPEG, GIF, WebP, TIFF or SVG)"]
 
 
+def test_a_photo_cut_short_is_told_at_its_src_line(project, monkeypatch):
+    # Its header is a JPEG's, so it passes as an image until it is decoded to be scaled.
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), (20, 120, 200)).save(out, "JPEG")
+    project.write("assets/photo.jpg", out.getvalue()[:len(out.getvalue()) // 3])
+    project.write(RELEASE, GOOD_RELEASE + "images:\n  - caption: Wells\n    src: assets/photo.jpg\n")
+    monkeypatch.chdir(project.root)
+    for command in ("check", "build"):
+        result = run(command)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [
+            f"{RELEASE}:7:10: 'src': 'assets/photo.jpg' is not an image presskit can read "
+            f"(damaged, or of a kind Pillow does not know)"]
+
+
 def test_a_template_error_is_found_by_check(project, monkeypatch):
     project.write("templates/_letterhead.html", "<header>\n{% if %}\n</header>\n")
     monkeypatch.chdir(project.root)
