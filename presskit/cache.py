@@ -26,7 +26,8 @@ LISTING = "listing:"
 # presskit's modules whose code shapes a release PDF: editing one rebuilds every release, as a
 # version change would (a release of presskit always changes __version__; a checkout may not).
 RENDER_MODULES = ("render.py", "pdf.py", "markdown.py", "i18n.py", "images.py", "theme.py",
-                  "load.py", "model.py", "schema.py", "hyphenation.py")
+                  "load.py", "model.py", "schema.py", "hyphenation.py",
+                  "line_breaks.py")
 ABSENT = "absent"
 
 

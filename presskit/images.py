@@ -58,14 +58,19 @@ def _data_uri(path: Path, _mtime: int, _size: int, max_width_in: float,
 
 
 def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float):
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+    # WeasyPrint, once imported, lets Pillow fill a file cut short with grey: a photo half
+    # copied would print so in a background renderer and be refused by `check`.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         image = Image.open(io.BytesIO(raw))
         image.load()
     except (UnidentifiedImageError, OSError) as exc:
         raise BuildError(f"{display_path(path)}: not an image presskit can read (damaged, or "
                          f"of a kind Pillow does not know)") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     fmt = image.format or ""
     mime = Image.MIME.get(fmt, "image/png")
     limit_w = int(max_width_in * MAX_DPI)

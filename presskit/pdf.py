@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import line_breaks
 from .errors import BuildError, display_path
 
 NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)"')
@@ -91,6 +92,7 @@ def import_engine() -> None:
     from weasyprint.text.ffi import ffi
 
     _ArrayTypes.install(ffi)
+    line_breaks.install()
     _engine_ready = True
 
 

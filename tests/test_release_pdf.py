@@ -231,6 +231,17 @@ def test_an_email_address_breaks_only_before_a_dot_or_its_at(project):
     assert address in "".join(text.split())
 
 
+def test_a_run_that_fills_its_line_but_for_its_space_is_not_broken_after_its_first_word(project):
+    # WeasyPrint 70 set "The" alone on a line and the rest of the paragraph on the next when
+    # the text before a link filled the line all but its last space (presskit/line_breaks.py).
+    project.release(body="The Alliance opened two clinics today.\n\n"
+                         "The detailed report of the wells survey, with maps, can be downloaded "
+                         "at https://example.org/wells. It covers every district.\n")
+    lines = pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf").splitlines()
+    first = next(line for line in lines if line.startswith("The detailed"))
+    assert first.startswith("The detailed report of the wells survey, with maps, can be"), lines
+
+
 def test_a4_paper(project):
     project.write("presskit.yaml", "paper: a4\n")
     info = pdfinfo(build(project.root) / "2024-03-05-clinics-open.pdf")
