@@ -399,10 +399,11 @@ def format_date(date: dt.date, lang: str) -> str:
     return _babel_date(date, format="long", locale=_locale(lang))
 
 
-def format_embargo(moment: dt.datetime, lang: str) -> str:
-    """Date, time and zone of an embargo, e.g. 'January 5, 2013, 9:00 AM UTC-05:00'."""
+def format_embargo(moment: dt.datetime, lang: str, office_zone: str = "") -> str:
+    """Date, time and zone of an embargo, e.g. 'January 5, 2013, 9:00 AM EST' when the press
+    office's zone (presskit.yaml's timezone) is America/New_York, else '... 9:00 AM UTC-05:00'."""
     locale = _locale(lang)
-    zone = utc_offset(moment)
+    zone = zone_abbreviation(moment, office_zone) or utc_offset(moment)
     # The language's own way of joining a date and a time ("{1}, {0}"; Arabic uses "،").
     pattern = str(get_datetime_format("long", locale=locale))
     when = pattern.replace("{1}", _babel_date(moment.date(), format="long", locale=locale)) \
@@ -412,6 +413,21 @@ def format_embargo(moment: dt.datetime, lang: str) -> str:
 
 def direction(lang: str) -> str:
     return "rtl" if base_language(lang) in RTL_LANGUAGES else "ltr"
+
+
+def zone_abbreviation(moment: dt.datetime, office_zone: str) -> str:
+    """EST or CEST for an embargo written in the office's zone at that moment; '' when the
+    embargo's offset is another zone's, or the zone has no letters for it (Asia/Dubai: +04)."""
+    if not office_zone:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    try:
+        local = moment.astimezone(ZoneInfo(office_zone))
+    except (ValueError, OSError, LookupError):
+        return ""
+    name = local.tzname() or ""
+    return name if local.utcoffset() == moment.utcoffset() and name.isalpha() else ""
 
 
 def utc_offset(moment: dt.datetime) -> str:

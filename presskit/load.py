@@ -213,6 +213,7 @@ def load_settings(root: Path, problems: list[Problem]) -> Settings:
         path=path,
         paper=values.get("paper", "letter"),
         accent=values.get("accent", ""),
+        timezone=values.get("timezone", ""),
         labels=values.get("labels", {}),
         email=EmailSettings(
             sender=email.get("from", ""),

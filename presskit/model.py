@@ -143,3 +143,4 @@ class Settings:
     email: EmailSettings = field(default_factory=EmailSettings)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> key -> text
     accent: str = ""
+    timezone: str = ""    # the press office's IANA zone: embargoes then say EST, not UTC-05:00

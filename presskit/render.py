@@ -226,7 +226,8 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
         date_text=date_text,
         dateline=release.dateline,
         embargo=release.embargo,
-        embargo_text=i18n.format_embargo(release.embargo, lang) if release.embargo else "",
+        embargo_text=i18n.format_embargo(release.embargo, lang, project.settings.timezone)
+        if release.embargo else "",
         lang=lang,
         colon=i18n.colon(lang),
         dir=i18n.direction(lang),

@@ -208,6 +208,20 @@ class Checker:
     def _colour(self, node, spec, key):
         return self._matching(node, key, COLOUR_RE, "a colour", "written #rrggbb, such as #8a1c1c")
 
+    def _timezone(self, node, spec, key):
+        from zoneinfo import ZoneInfo
+
+        name = self._scalar(node, key, "text")
+        if name is None:
+            return None
+        try:
+            ZoneInfo(name.strip())
+        except (ValueError, OSError, LookupError):   # ZoneInfoNotFoundError is a KeyError
+            self.problem(node, f"'{key}' must be a time zone such as America/New_York or "
+                               f"Europe/Paris, not '{name}'")
+            return None
+        return name.strip()
+
     def _host(self, node, spec, key):
         return self._matching(node, key, HOST_RE, "a server name", "such as smtp.example.org")
 
@@ -487,6 +501,7 @@ RELEASE = {
 SETTINGS = {
     "paper": Field("choice", choices=("letter", "a4")),
     "accent": Field("colour"),
+    "timezone": Field("timezone"),
     "labels": Field("labels"),
     "email": Field("mapping", schema={
         "from": Field("sender"),

@@ -242,6 +242,17 @@ def test_a_run_that_fills_its_line_but_for_its_space_is_not_broken_after_its_fir
     assert first.startswith("The detailed report of the wells survey, with maps, can be"), lines
 
 
+def test_the_press_offices_zone_names_the_embargos_zone(project):
+    project.write("presskit.yaml", "timezone: America/New_York\n")
+    project.release(embargo="2024-03-05T09:00:00-05:00")
+    text = " ".join(pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf").split())
+    assert "EMBARGOED UNTIL March 5, 2024, 9:00 AM EST" in text
+    # An embargo written in another zone keeps its offset: EST would be a lie.
+    project.release(embargo="2024-03-05T09:00:00+01:00")
+    text = " ".join(pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf").split())
+    assert "EMBARGOED UNTIL March 5, 2024, 9:00 AM UTC+01:00" in text
+
+
 def test_a4_paper(project):
     project.write("presskit.yaml", "paper: a4\n")
     info = pdfinfo(build(project.root) / "2024-03-05-clinics-open.pdf")

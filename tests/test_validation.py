@@ -124,6 +124,9 @@ BAD_INPUTS = [
     ("organization.yaml", "name: Northwind\nboilerplate: About us.\nlang: english\n",
      "organization.yaml:3:7: 'lang' must be a BCP 47 language tag such as en, fr, pt-BR or "
      "zh-Hant, not 'english'"),
+    ("presskit.yaml", "timezone: EST5\n",
+     "presskit.yaml:1:11: 'timezone' must be a time zone such as America/New_York or "
+     "Europe/Paris, not 'EST5'"),
     ("presskit.yaml", "paper: legal\n",
      "presskit.yaml:1:8: 'paper' must be one of letter, a4, not 'legal'"),
     ("presskit.yaml", "email:\n  smtp: {port: twenty-five}\n",
