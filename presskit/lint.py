@@ -35,7 +35,27 @@ def lint_project(project: Project, today: dt.date | None = None) -> list[Problem
     warnings: list[Problem] = []
     for release in project.releases.values():
         warnings += lint_release(project, release, today)
-    return sorted(warnings)
+    return sorted(warnings + lint_settings(project))
+
+
+def lint_settings(project: Project) -> list[Problem]:
+    """presskit.yaml still sending as `presskit init`'s invented organization after
+    organization.yaml was made one's own: every message would go out under its name."""
+    from .scaffold import SCAFFOLD_ORGANIZATION
+
+    settings = project.settings
+    if settings.path is None or SCAFFOLD_ORGANIZATION in project.organization.name:
+        return []
+    found = []
+    for key, value in (("from", settings.email.sender), ("reply_to", settings.email.reply_to)):
+        if SCAFFOLD_ORGANIZATION.split()[0] in value:
+            node = node_at(settings.path, "email", key)
+            line, column = (node.start_mark.line + 1, node.start_mark.column + 1) \
+                if node is not None else (1, 1)
+            found.append(Problem(str(settings.path), line, column, f"the sender '{value}' is still "
+                                 f"the example's: messages would go out under its name; put "
+                                 f"your press office's", warning=True))
+    return found
 
 
 def lint_release(project: Project, release: Release, today: dt.date) -> list[Problem]:

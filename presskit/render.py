@@ -184,6 +184,20 @@ def _image_uri(project: Project, path: Path, width_in: float, height_in: float =
     return data_uri(path, width_in, height_in, cache_dir=project.state / "images")
 
 
+def _narrow(path: Path, width_in: float) -> bool:
+    """A photo printed at well under the text's width (WeasyPrint sets a pixel at 1/96 in):
+    its caption is centred under it, not left at the margin."""
+    if path.suffix.lower() == ".svg":
+        return False
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:   # the header alone
+            return image.width < 0.6 * width_in * 96
+    except OSError:
+        return False
+
+
 def _photo_uri(project: Project, release: Release, index: int, width_in: float) -> str:
     """A release's photo, scaled; one too damaged to read is told at its 'src' line."""
     try:
@@ -241,6 +255,7 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
         boilerplate_dir=i18n.direction(lang if release.boilerplate
                                        else project.organization.lang),
         images=[SimpleNamespace(uri=_photo_uri(project, release, n, width), caption=img.caption,
+                                narrow=_narrow(img.src, width),
                                 caption_html=Markup(markdown.to_inline_html(img.caption)),
                                 credit=img.credit, alt=img.alt,
                                 # A tagged PDF needs a text for every picture: failing the

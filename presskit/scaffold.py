@@ -15,6 +15,8 @@ from .model import enclosing_project, relative_to_cwd
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 RELEASE_WORDS = "mobile-library-opens"
+# The invented organization of scaffold/organization.yaml (lint tells of it left in the sender).
+SCAFFOLD_ORGANIZATION = "Harbourlight Literacy Network"
 # Any of these means the folder already holds a project: refuse rather than mix two.
 PROJECT_MARKERS = ("organization.yaml", "presskit.yaml", "releases")
 

@@ -102,3 +102,19 @@ def test_init_refuses_an_empty_name_and_a_path_through_a_file(tmp_path, monkeypa
     assert through.exit_code == 1
     assert through.stderr == "afile: exists and is not a folder\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_check_tells_of_the_examples_sender_left_after_the_organization_is_ones_own(tmp_path):
+    target = tmp_path / "office"
+    assert run("init", target).exit_code == 0
+    assert run("check", "--strict", project_dir=target).exit_code == 0
+    org = target / "organization.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace(
+        "name: Harbourlight Literacy Network", "name: Riverbend Water Trust"), encoding="utf-8")
+    result = run("check", project_dir=target)
+    assert result.exit_code == 0
+    settings = (target / "presskit.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(settings, 1) if text.strip().startswith("from:"))
+    assert (f"presskit.yaml:{line}:9: warning: the sender 'Harbourlight Press Office "
+            f"<press@example.org>' is still the example's: messages would go out under its "
+            f"name; put your press office's") in result.stderr.replace(str(target) + "/", "")

@@ -253,6 +253,19 @@ def test_the_press_offices_zone_names_the_embargos_zone(project):
     assert "EMBARGOED UNTIL March 5, 2024, 9:00 AM UTC+01:00" in text
 
 
+def test_a_small_photo_has_its_caption_centred_under_it(project):
+    (project.root / "assets").mkdir()
+    Image.new("RGB", (60, 40), (200, 100, 50)).save(project.root / "assets" / "icon.png")
+    project.release(images=[{"src": "assets/icon.png", "caption": "Centred", "credit": "Ada"}])
+    pdf = build(project.root) / "2024-03-05-clinics-open.pdf"
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    x_min, x_max = map(float, re.search(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
+                                        r'yMax="[\d.]+">Centred<', bbox).groups())
+    # Letter is 612 pt wide and the text column starts 105 pt in: left there, it would start so.
+    assert 200 < x_min < 306 < x_max + 60, (x_min, x_max)
+
+
 def test_a4_paper(project):
     project.write("presskit.yaml", "paper: a4\n")
     info = pdfinfo(build(project.root) / "2024-03-05-clinics-open.pdf")
