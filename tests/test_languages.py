@@ -251,6 +251,19 @@ def test_a_headline_in_the_other_direction_keeps_its_punctuation_and_the_pages_a
     assert max(w[2] for w in headline) > right_edge - 2     # flush with the right margin
 
 
+def test_a_right_to_left_kit_mirrors_its_frame(project):
+    project.organization(lang="he")
+    project.release(lang="he", title="מרפאות ניידות נפתחו", dateline="תל אביב",
+                    body="\n\n".join(["הברית פתחה היום שתי מרפאות ניידות במעבר הצפוני. " * 12] * 8))
+    assert run("kit", "--year", "2024", project_dir=project.root).exit_code == 0
+    path = project.root / "dist" / "kits" / "press-kit-2024.pdf"
+    words = sorted(_words(path, page=3))            # the fact sheet: a section page
+    head = [w for w in words if w[1] < 60]
+    foot = [w for w in words if w[1] > 700]
+    assert head[-1][4] == "Alliance" and head[-1][2] > 450, head      # organization, right
+    assert foot and foot[0][2] < 200, foot                            # page number, left
+
+
 # -- helpers ---------------------------------------------------------------------------------
 SVG_LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" '
             'height="100"><circle cx="50" cy="50" r="45" fill="#204a80"/></svg>')
