@@ -67,7 +67,9 @@ class Preview:
         self._files_digest = ""
         self._state_lock = threading.Lock()     # items, version, project: held briefly
         self._scan_lock = threading.Lock()      # one scan and load at a time
-        self._build_lock = threading.Lock()     # one build at a time (they share the cores)
+        # One build at a time: they share the cores, and WeasyPrint's font configuration in
+        # this process is not for two threads at once.
+        self._build_lock = threading.Lock()
         self._image_lock = threading.Lock()     # one page rendering at a time
         self._stop = threading.Event()
 
@@ -107,8 +109,9 @@ class Preview:
             if project is not None:
                 # A deleted release takes its PDF with it, as in a build; not during a build.
                 removed = io.StringIO()
-                with self._build_lock:
-                    remove_deleted(self.root, Progress(stream=removed, live=False))
+                if _orphans(self.root, project):   # else no need to wait for a running build
+                    with self._build_lock:
+                        remove_deleted(self.root, Progress(stream=removed, live=False))
                 for line in removed.getvalue().splitlines():
                     if self.say:
                         self.say(line)
@@ -169,6 +172,10 @@ class Preview:
     # -- building ------------------------------------------------------------------------
     def build(self, key: str) -> None:
         """Rebuild one stale item; its state says how it went."""
+        with self._state_lock:
+            item = self.items.get(key)
+            if item is None or item.state != "stale":
+                return      # current already: served at once, not after a running build
         with self._build_lock:
             with self._state_lock:
                 item, project = self.items.get(key), self.project
@@ -318,6 +325,14 @@ def _kit_module():
     except ImportError:
         return None
     return kit if hasattr(kit, "build_kit") and hasattr(kit, "Selection") else None
+
+
+def _orphans(root: Path, project: Project) -> bool:
+    """Whether dist/releases/ holds a PDF or HTML of a release that is gone."""
+    folder = root / "dist" / "releases"
+    return folder.is_dir() and any(
+        p.suffix in (".pdf", ".html") and p.stem not in project.releases
+        for p in folder.iterdir())
 
 
 def build_item(project: Project, key: str) -> list[str]:

@@ -236,3 +236,17 @@ def test_titles_are_shown_as_text_not_markup(server, project):
     for html in (index, page):
         assert "<img src=x" not in html
     assert '&lt;img src=x onerror=alert(1)&gt; &amp; "more"' in page
+
+
+def test_a_current_release_is_served_at_once_while_a_kit_builds(project):
+    # A kit takes seconds to build; a release already current must not wait behind it.
+    from presskit.preview import Preview
+
+    preview = Preview(project.root)
+    key = f"releases/{SLUG}"
+    assert preview.ensure_current(key).state == "built"
+    with preview._build_lock:            # as the watcher holds it while it builds a kit
+        done = threading.Event()
+        threading.Thread(target=lambda: (preview.ensure_current(key), done.set()),
+                         daemon=True).start()
+        assert done.wait(5), "a current release waited for the running build"
