@@ -264,6 +264,19 @@ def test_a_right_to_left_kit_mirrors_its_frame(project):
     assert foot and foot[0][2] < 200, foot                            # page number, left
 
 
+def test_an_english_contact_in_a_hebrew_release_reads_left_to_right(project):
+    project.release(lang="he", title="מרפאות ניידות נפתחו", dateline="תל אביב",
+                    body="הברית פתחה היום שתי מרפאות ניידות.",
+                    contacts=[{"name": "Ada Example", "title": "Director",
+                               "email": "ada@example.org"}])
+    assert run("build", project_dir=project.root).exit_code == 0
+    words = {w[4]: w for w in _words(pdf(project, "2024-03-05-clinics-open"))}
+    # Left to right: "Ada Example, Director · ada@example.org", aligned right as the page.
+    assert words["Ada"][0] < words["Example,"][0] < words["Director"][0] < \
+        words["ada@example.org"][0], words
+    assert words["ada@example.org"][2] > 450
+
+
 # -- helpers ---------------------------------------------------------------------------------
 SVG_LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" '
             'height="100"><circle cx="50" cy="50" r="45" fill="#204a80"/></svg>')
