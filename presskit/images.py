@@ -21,23 +21,25 @@ READY_MODES = ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "YCbCr")
 
 
 def data_uri(path: Path, max_width_in: float, max_height_in: float = 0,
-             cache_dir: Path | None = None) -> str:
-    """The image as a data: URI, scaled to fit the box at 300 dpi.
+             cache_dir: Path | None = None, crop: bool = False) -> str:
+    """The image as a data: URI, scaled to fit the box at 300 dpi; with `crop`, cut to the
+    box's shape first (a portrait: the box filled, at the resolution the source allows).
 
     With `cache_dir`, the result is kept on disk under a hash of the image and the box, so a
     later process neither imports Pillow nor scales the photo again.
     """
     stat = path.stat()
     if cache_dir is None:
-        return _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in)
+        return _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in,
+                         crop)
     key = hashlib.sha256(path.read_bytes())
-    key.update(f"{max_width_in:.4f}x{max_height_in:.4f}@{MAX_DPI}".encode())
+    key.update(f"{max_width_in:.4f}x{max_height_in:.4f}@{MAX_DPI}{' crop' * crop}".encode())
     cached = cache_dir / f"{key.hexdigest()}.uri"
     try:
         return cached.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError):
         pass
-    uri = _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in)
+    uri = _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in, crop)
     try:
         from .pdf import write_atomic
 
@@ -49,15 +51,16 @@ def data_uri(path: Path, max_width_in: float, max_height_in: float = 0,
 
 @lru_cache(maxsize=256)
 def _data_uri(path: Path, _mtime: int, _size: int, max_width_in: float,
-              max_height_in: float) -> str:
+              max_height_in: float, crop: bool = False) -> str:
     raw = path.read_bytes()
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if mime != "image/svg+xml":
-        raw, mime = _downscale(path, raw, max_width_in, max_height_in)
+        raw, mime = _downscale(path, raw, max_width_in, max_height_in, crop)
     return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
 
 
-def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float):
+def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float,
+               crop: bool = False):
     from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
     # WeasyPrint, once imported, lets Pillow fill a file cut short with grey: a photo half
@@ -75,10 +78,14 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
     mime = Image.MIME.get(fmt, "image/png")
     limit_w = int(max_width_in * MAX_DPI)
     limit_h = int(max_height_in * MAX_DPI) if max_height_in else limit_w * 4
-    if (image.width <= limit_w and image.height <= limit_h and fmt in ("JPEG", "PNG")
-            and image.mode in READY_MODES):
+    shaped = not crop or abs(image.width * limit_h - image.height * limit_w) <= \
+        0.01 * image.height * limit_w
+    if (shaped and image.width <= limit_w and image.height <= limit_h
+            and fmt in ("JPEG", "PNG") and image.mode in READY_MODES):
         return raw, mime
     image = ImageOps.exif_transpose(image)
+    if crop:
+        image = _cut_to_shape(image, limit_w / limit_h)
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         # 16-bit or float grey (scanners, Photoshop), which the PDF writer cannot take: to
         # 8 bits, scaled, not clipped (a plain convert turns most of the range white).
@@ -94,3 +101,16 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
         return out.getvalue(), "image/png"
     image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue(), "image/jpeg"
+
+
+def _cut_to_shape(image, ratio: float):
+    """The largest part of `image` of width/height `ratio`: centred across, and a fifth of
+    the way down, where a portrait's face is (the box then shows the face, not the chin)."""
+    width, height = image.size
+    if width / height > ratio:        # too wide: trim the sides evenly
+        keep = round(height * ratio)
+        left = (width - keep) // 2
+        return image.crop((left, 0, left + keep, height))
+    keep = round(width / ratio)       # too tall: trim mostly from the bottom
+    top = (height - keep) // 5
+    return image.crop((0, top, width, top + keep))

@@ -21,6 +21,7 @@ from .model import Release
 PAPER = {"letter": ("letter", 8.5, 11.0), "a4": ("A4", 8.27, 11.69)}
 MARGIN_IN = 2 * 3.7 / 2.54  # left and right page margins together, in inches (see release.css)
 DEFAULT_ACCENT = "#8a1c1c"
+PORTRAIT_IN = (30 / 25.4, 38 / 25.4)   # a portrait's box in the kit (kit.css .kit-portrait)
 
 
 def css_string(value: str, isolate: bool = False) -> Markup:
@@ -165,7 +166,8 @@ def organization_view(project: Project) -> SimpleNamespace:
                for f in org.facts],
         people=[SimpleNamespace(name=p.name, title=p.title,
                                 bio_html=Markup(markdown.to_html(p.bio)) if p.bio else "",
-                                photo_uri=_image_uri(project, p.photo, 1.4, 1.8) if p.photo else "")
+                                photo_uri=_image_uri(project, p.photo, *PORTRAIT_IN, crop=True)
+                                if p.photo else "")
                 for p in org.people],
         contacts=org.contacts,
         lang=org.lang,
@@ -178,10 +180,11 @@ def _name_of(path: Path) -> str:
     return " ".join(path.stem.replace("_", " ").replace("-", " ").split()) or path.name
 
 
-def _image_uri(project: Project, path: Path, width_in: float, height_in: float = 0) -> str:
+def _image_uri(project: Project, path: Path, width_in: float, height_in: float = 0,
+               crop: bool = False) -> str:
     from .images import data_uri
 
-    return data_uri(path, width_in, height_in, cache_dir=project.state / "images")
+    return data_uri(path, width_in, height_in, cache_dir=project.state / "images", crop=crop)
 
 
 def _narrow(path: Path, width_in: float) -> bool:

@@ -6,6 +6,7 @@ page (pdftotext, one page at a time) that carries both the release line and the 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import subprocess
 
@@ -482,3 +483,20 @@ def caption_y(path, page: int) -> float:
     boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path),
                             "-"], capture_output=True, text=True, check=True).stdout
     return float(re.search(r'yMin="([\d.]+)"[^>]*>The</word>', boxes)[1])
+
+
+def test_portraits_are_cut_to_their_box_before_scaling_not_shrunk_into_it(project):
+    # Shrunk to fit inside the box and then cropped by the page, a wide photo printed at 70 ppi.
+    from PIL import Image
+
+    (project.root / "assets").mkdir(exist_ok=True)
+    Image.new("RGB", (1200, 300), (40, 90, 160)).save(project.root / "assets" / "wide.jpg")
+    project.organization(people=[{"name": "Ada Example", "title": "Director",
+                                  "photo": "assets/wide.jpg"}])
+    assert run("kit", "--year", "2024", project_dir=project.root).exit_code == 0
+    reader = PdfReader(project.root / "dist" / "kits" / "press-kit-2024.pdf")
+    sizes = [Image.open(io.BytesIO(img.data)).size for page in reader.pages
+             for img in page.images]
+    # 300 px tall, the box's shape: 202 ppi printed 38 mm tall, all the photo's own pixels.
+    assert any(height == 300 and abs(width / height - 30 / 38) < 0.01
+               for width, height in sizes), sizes
