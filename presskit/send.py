@@ -319,18 +319,19 @@ def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, compos
             book.mark(slug, r.email, FAILED, outcome.response)
             report.problems.append(f"{r.email}: refused: {outcome.response}")
             echo(f"refused {r.email}: {outcome.response}")
-        elif outcome.after_dot:
-            # The row stays 'sending': the server may have the message, so it is not resent.
-            report.problems.append(f"{r.email}: unknown: {outcome.response}; not resent "
-                                   f"(rerun with --resend-unknown to send it again)")
-            _reopen(connection, reconnect_delays, echo)
         else:
-            book.mark(slug, r.email, PENDING, outcome.response)
-            queue.appendleft(job)
-            job.tries -= 1   # the server never saw this message; the try does not count
+            if outcome.after_dot:
+                # The row stays 'sending': the server may have the message: not resent.
+                report.problems.append(f"{r.email}: unknown: {outcome.response}; not resent "
+                                       f"(rerun with --resend-unknown to send it again)")
+            else:
+                book.mark(slug, r.email, PENDING, outcome.response)
+                queue.appendleft(job)
+                job.tries -= 1   # the server never saw this message; the try does not count
             try:
                 _reopen(connection, reconnect_delays, echo)
             except PresskitError as exc:
+                # Everyone left is named (exit status 3), after a drop before or after the dot.
                 left = list(queue) + [j for _, _, j in later]
                 report.problems += [f"{j.recipient.email}: not sent: {exc}" for j in left]
                 return

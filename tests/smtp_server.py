@@ -38,6 +38,9 @@ class Handler:
     rcpt_replies: dict[str, list[str]] = field(default_factory=dict)
     data_replies: dict[str, list[str]] = field(default_factory=dict)
     drop_at_rcpt: set[str] = field(default_factory=set)   # drop the connection once, at RCPT
+    # Take the message, then go away without answering: the connection and the listener.
+    vanish_after_data: set[str] = field(default_factory=set)
+    listener: object = None                               # the asyncio server (Server.start)
     stall_after: int | None = None                        # hang after N messages...
     stall_in: str = "DATA"                                # ...in DATA or at RCPT
     received: list[Received] = field(default_factory=list)
@@ -66,6 +69,10 @@ class Handler:
             return replies.pop(0)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                       bytes(envelope.original_content)))
+        if envelope.rcpt_tos and envelope.rcpt_tos[0].lower() in self.vanish_after_data:
+            self.listener.close()
+            server.transport.close()
+            return "421 4.3.0 gone"     # never heard: the transport is closed
         return "250 2.0.0 queued"
 
     async def _maybe_stall(self, where: str) -> None:
@@ -112,6 +119,7 @@ class Server:
         future = asyncio.run_coroutine_threadsafe(
             self.loop.create_server(self._factory, "127.0.0.1", 0, ssl=ssl_context), self.loop)
         self.server = future.result(10)
+        self.handler.listener = self.server
         self.port = self.server.sockets[0].getsockname()[1]
         return self
 

@@ -160,6 +160,18 @@ def test_a_dropped_connection_is_reopened(project, smtp_server):
     assert sorted(r.rcpt_tos[0] for r in smtp_server.handler.received) == ADDRESSES
 
 
+def test_a_server_gone_after_a_message_names_everyone_left(project, smtp_server):
+    # The server took ana's message and went away without answering: ana is 'unknown' (not
+    # resent), and everyone after her is named as not sent: exit status 3, not 1.
+    configure(project, smtp_server.port)
+    smtp_server.handler.vanish_after_data.add("ana.reyes@example.org")
+    report = send_release(load_project(project.root), SLUG, "journalists", **FAST)
+    lines = report.problems      # each a line on stderr, and exit status 3
+    assert lines[0].startswith("ana.reyes@example.org: unknown: "), lines
+    assert [line.split(":")[0] for line in lines[1:] if ": not sent: " in line] == \
+        ["ben.okoro@example.org", "chloe.martin@example.org"], lines
+
+
 def test_starttls_with_login(project, certificate, monkeypatch):
     server = Server(Handler(), tls=server_tls_context(certificate), require_starttls=True,
                     users={"press": "s3cret"}).start()
