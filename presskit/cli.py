@@ -1,6 +1,7 @@
 """The command line: a thin click layer over the library. No logic lives here."""
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from functools import wraps
@@ -59,6 +60,11 @@ def reports_errors(command):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # `presskit sent SLUG | head`: the reader has what it wanted. Quiet, as cat is; the
+            # stdout left unflushed is pointed at /dev/null so exiting does not complain.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except OSError as exc:
             # The file system said no (a file where a folder must be, no permission, a full
             # disk): that names a path, not a bug, so it is reported like bad input.

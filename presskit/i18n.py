@@ -347,7 +347,10 @@ def covering_for(lang: str, **values: str) -> SimpleNamespace:
     """The covering note's sentences in the release's language, else English, filled in."""
     texts = dict(COVERING["en"])
     texts.update(COVERING.get(base_language(lang), {}))
-    return SimpleNamespace(**{key: text.format(**values) for key, text in texts.items()})
+    # Its own language and direction: English in an Arabic message still reads left to right.
+    own = lang if base_language(lang) in COVERING else "en"
+    return SimpleNamespace(lang=own, dir=direction(own),
+                           **{key: text.format(**values) for key, text in texts.items()})
 
 
 def has_labels(lang: str, overrides: dict[str, dict[str, str]] | None = None) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from . import i18n
-from .markdown import followable
+from .markdown import followable, link_targets
 from .errors import Problem
 from .load import Project, node_at
 from .model import Release
@@ -25,8 +25,6 @@ MAX_NAME_DRIFT_DAYS = 7
 # Markdown's ![alt](src): images go in the release's images list (captions, credits, size), so
 # the body renders none.
 BODY_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-# [text](target): a target that is not a web or e-mail address prints as the text alone.
-BODY_LINK_RE = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 
 
 def lint_project(project: Project, today: dt.date | None = None) -> list[Problem]:
@@ -99,8 +97,8 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
         warn("body", f"the body has {some} ({shown}), printed as text, not as a picture: "
                      f"list {'it' if len(pictures) == 1 else 'them'} under 'images:', with "
                      f"caption and credit")
-    unfollowable = [target for target in BODY_LINK_RE.findall(release.body)
-                    if not followable(target)]
+    # A link that is not a web or e-mail address prints as its text alone.
+    unfollowable = [target for target in link_targets(release.body) if not followable(target)]
     if unfollowable:
         warn("body", f"the link to '{unfollowable[0]}' is not a web or e-mail address "
                      f"(https://…, mailto:…): the PDF prints its text alone; link to a page "

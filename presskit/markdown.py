@@ -107,6 +107,20 @@ def to_html(text: str, shift_headings: int = 1) -> str:
     return _parser().renderer.render(tokens, _parser().options, {})
 
 
+def link_targets(text: str) -> list[str]:
+    """Where the links of a Markdown text lead, in order; not its pictures, ![alt](src),
+    which read as '!' and a link with images switched off."""
+    targets = []
+    for token in _parser().parse(text or ""):
+        children = token.children or []
+        for index, child in enumerate(children):
+            picture = index and children[index - 1].type == "text" \
+                and children[index - 1].content.endswith("!")
+            if child.type == "link_open" and not picture:
+                targets.append(child.attrGet("href") or "")
+    return targets
+
+
 def to_inline_html(text: str) -> str:
     """Render a short Markdown text (a caption, a bio line) without a surrounding paragraph."""
     return _parser().renderInline(text or "")

@@ -360,12 +360,21 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
         first_line[key] = row.line
         fields = {k: v.strip() for k, v in row.fields.items()}
         fields["email"] = address
-        recipients.append(Recipient(email=address, name=_person(fields),
+        name = _person(fields)
+        if len(name) > MAX_NAME:
+            # It goes in the To: header, whose lines a server refuses past 998 characters.
+            column = next((c for c in NAME_COLUMNS + GIVEN_COLUMNS if fields.get(c)), "email")
+            problems.append(Problem(str(path), *row.where(column),
+                                    f"a name of {len(name)} characters: no mail header holds "
+                                    f"it; shorten it to {MAX_NAME} at most"))
+            continue
+        recipients.append(Recipient(email=address, name=name,
                                     outlet=_first(fields, OUTLET_COLUMNS), fields=fields,
                                     line=row.line))
     return recipients
 
 
+MAX_NAME = 200
 # The columns address books (Outlook, Google, Apple) and media databases export a contact's
 # name and employer in, after presskit's own 'name' and 'outlet'.
 NAME_COLUMNS = ("name", "full name", "display name")

@@ -80,6 +80,12 @@ def test_an_address_twice_is_a_warning_and_gets_one_message(project):
     assert run("check", "--strict", project_dir=project.root).exit_code == 1
 
 
+def test_a_name_too_long_for_a_mail_header_is_refused_at_its_cell(project):
+    project.write("media/journalists.csv", "email,name\nana@example.org," + "B" * 1200 + "\n")
+    assert problems(project) == ["journalists.csv:2:17: a name of 1200 characters: no mail "
+                                 "header holds it; shorten it to 200 at most"]
+
+
 def test_yaml_list_problems_name_their_lines(project):
     project.write("media/journalists.yaml", """\
         - email: ana@example.org

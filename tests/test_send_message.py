@@ -155,3 +155,14 @@ def test_the_covering_note_is_in_the_releases_language(project):
     project.release(lang="el")
     greek = composer(project).render(Recipient(email="ana@example.org")).text
     assert greek.startswith("Hello,") and "With best regards," in greek
+
+
+def test_an_english_note_in_an_arabic_message_reads_left_to_right(project):
+    # The note falls back to English for Arabic; inside <html dir="rtl"> it read ",Hello", and
+    # the contact's phone "+1 555 0142" as "0142 555 1+".
+    project.release(lang="ar", title="عيادات متنقلة", contacts=[
+        {"name": "Ada Example", "phone": "+1 555 0142", "email": "ada@example.org"}])
+    html = composer(project).render(Recipient(email="ana@example.org", name="Ana")).html
+    assert '<html lang="ar" dir="rtl">' in html
+    assert '<div lang="en" dir="ltr">\n<p>Dear Ana,</p>' in html
+    assert '<span dir="ltr">+1 555 0142</span>' in html
