@@ -248,7 +248,16 @@ def _plan(entries, recipients: list[Recipient], composer: Composer, report: Send
             jobs.append(_Job(r, composer.render(r), original))
             continue
         if entry.state == UNKNOWN:
-            if resend_unknown:
+            if resend_unknown and entry.pdf_sha256 != pdf_hash:
+                # The server may have the old version under that Message-ID: the new one is
+                # another message, a correction (as for those who surely have the old one).
+                if correction:
+                    jobs.append(_Job(r, composer.render(r, correction=True),
+                                     message_id(slug, r.email, domain, pdf_hash), True,
+                                     original))
+                else:
+                    report.changed.append(r.email)
+            elif resend_unknown:
                 jobs.append(_Job(r, composer.render(r, correction=entry.correction),
                                  entry.message_id, entry.correction,
                                  original if entry.correction else ""))

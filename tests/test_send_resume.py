@@ -76,3 +76,27 @@ def test_killed_mid_run_and_resumed(project, smtp_server, stall_in, how):
         message_id(SLUG, FIVE[2], "example.org")
     sent = run("sent", SLUG, project_dir=project.root)
     assert [line.split()[0] for line in sent.stdout.splitlines()[1:-1]] == ["sent"] * 5
+
+
+def test_an_unknown_message_of_an_edited_release_is_resent_only_as_a_correction(
+        project, smtp_server):
+    # The server may hold the old version under the old Message-ID: the new version is
+    # another message, sent with --correction, marked CORRECTED, under a new Message-ID.
+    configure(project, smtp_server.port)
+    project.write("media/journalists.csv",
+                  "email,name\n" + "".join(f"{a},{a.split('.')[0].title()}\n" for a in FIVE))
+    handler = smtp_server.handler
+    handler.stall_after, handler.stall_in = 2, "DATA"
+    kill_when_stalled(project, smtp_server, signal.SIGKILL)
+    handler.stall_after = None
+    project.release(title="Mobile clinics open at the northern crossing, and a third soon")
+    held = run("send", SLUG, "--to", "journalists", "--resend-unknown", project_dir=project.root)
+    assert f"{FIVE[2]}: got an older version" in held.stderr
+    assert handler.to(FIVE[2]) == []
+    fixed = run("send", SLUG, "--to", "journalists", "--resend-unknown", "--correction",
+                project_dir=project.root)
+    assert fixed.exit_code == 0, fixed.stderr
+    (message,) = [r.message for r in handler.to(FIVE[2])]
+    assert str(message["Subject"]).strip().startswith("CORRECTED")
+    assert message["Message-ID"] != message_id(SLUG, FIVE[2], "example.org")
+    assert message["In-Reply-To"] == message_id(SLUG, FIVE[2], "example.org")
