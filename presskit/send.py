@@ -441,7 +441,16 @@ def delivery_status(project: Project, slug: str, list_name: str | None = None) -
     totals = Counter(row[0] for row in rows)
     lines.append(", ".join(f"{count} {'never tried' if state == 'never' else state}"
                            for state, count in totals.items()))
+    if current and not _built_from_current_inputs(project, slug, pdf):
+        lines.append(f"note: the release changed since {display_path(pdf)} was built; PDF "
+                     f"compares with that file: 'presskit build {slug}' brings it up to date")
     return [line.rstrip() for line in lines]
+
+
+def _built_from_current_inputs(project: Project, slug: str, pdf: Path) -> bool:
+    from .cache import BuildCache, Fingerprints
+
+    return BuildCache.load(project.state).is_current(slug, pdf, Fingerprints(project.root))
 
 
 def _local_time(stamp: str | None) -> str:

@@ -483,3 +483,15 @@ def test_a_refused_sender_stops_the_run_without_failing_the_recipients(project, 
         f"{a}: not sent: the server refused the sender press@example.org: "
         f"530 5.7.0 Authentication required" for a in ADDRESSES]
     assert {row[0] for row in ledger_rows(project).values()} == {"pending"}
+
+
+def test_sent_says_when_the_release_changed_since_its_pdf(project, smtp_server):
+    configure(project, smtp_server.port)
+    assert send(project).exit_code == 0
+    shown = run("sent", SLUG, project_dir=project.root)
+    assert "changed since" not in shown.stdout
+    project.release(title="Mobile clinics open at the northern crossing, and a third soon")
+    shown = run("sent", SLUG, project_dir=project.root)
+    assert shown.stdout.splitlines()[-1] == (
+        f"note: the release changed since {project.root / 'dist/releases' / SLUG}.pdf was "
+        f"built; PDF compares with that file: 'presskit build {SLUG}' brings it up to date")
