@@ -124,3 +124,72 @@ def link_targets(text: str) -> list[str]:
 def to_inline_html(text: str) -> str:
     """Render a short Markdown text (a caption, a bio line) without a surrounding paragraph."""
     return _parser().renderInline(text or "")
+
+
+def to_text(text: str) -> str:
+    """Markdown as a plain-text e-mail shows it: no markup left, a link as 'text (address)',
+    list items as '- ' or '1. ', a quote as '> ', and a table as it was written."""
+    source = (text or "").splitlines()
+    blocks: list[str] = []
+    items: set[int] = set()   # the blocks that are list items: one a line, no blank between
+    lists: list[list] = []    # for each open list: [ordered, next number]
+    quote = 0
+    tokens = _parser().parse(text or "")
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        if kind == "table_open":      # a table of figures reads best as its own pipes
+            blocks.append("\n".join(source[token.map[0]:token.map[1]]).strip())
+            while tokens[index].type != "table_close":
+                index += 1
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            lists.append([kind == "ordered_list_open", int(token.attrGet("start") or 1)])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "blockquote_open":
+            quote += 1
+        elif kind == "blockquote_close":
+            quote -= 1
+        elif kind in ("fence", "code_block"):
+            blocks.append(token.content.rstrip("\n"))
+        elif kind == "hr":
+            blocks.append("* * *")
+        elif kind == "inline":
+            line = _inline_text(token.children or [])
+            if lists and tokens[index - 2].type == "list_item_open":
+                ordered, number = lists[-1]
+                mark = f"{number}. " if ordered else "- "
+                lists[-1][1] += 1
+                line = "  " * (len(lists) - 1) + mark + line.replace("\n", "\n" + " " * (
+                    2 * (len(lists) - 1) + len(mark)))
+                items.add(len(blocks))
+            if quote:
+                line = "\n".join("> " * quote + part for part in line.split("\n"))
+            blocks.append(line)
+        index += 1
+    out = ""
+    for number, block in enumerate(blocks):
+        if number:
+            out += "\n" if number in items and number - 1 in items else "\n\n"
+        out += block
+    return out
+
+
+def _inline_text(children) -> str:
+    parts: list[str] = []
+    links: list[tuple[str, int]] = []    # (href, where its text starts in parts)
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "link_open":
+            links.append((child.attrGet("href") or "", len(parts)))
+        elif child.type == "link_close" and links:
+            href, start = links.pop()
+            shown = "".join(parts[start:])
+            address = href[len("mailto:"):] if href.startswith("mailto:") else href
+            if followable(href) and not href.startswith("#") and address not in shown:
+                parts.append(f" ({address})")
+    return "".join(parts)

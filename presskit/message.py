@@ -26,7 +26,7 @@ from types import SimpleNamespace
 import jinja2
 from markupsafe import Markup
 
-from . import i18n, render
+from . import i18n, markdown, render
 from .errors import BuildError, Problem, ProjectError
 from .load import Project
 from .medialist import Recipient, normalize_address
@@ -119,9 +119,11 @@ class Composer:
             "release_line": (f"{view.labels['embargoed']} {view.embargo_text}"
                              if view.embargo_text else view.labels["immediate"]).upper(),
             "embargo_lifted": bool(view.embargo_text) and not embargoed,
-            "body_text": _lead(release.body.strip(), release.dateline, view.date_text),
-            "notes_text": release.notes.strip(),
-            "boilerplate_text": boilerplate.strip(),
+            # The Markdown read as text: no ** or ## in a text-only reader's mail.
+            "body_text": _lead(markdown.to_text(release.body), release.dateline,
+                               view.date_text),
+            "notes_text": markdown.to_text(release.notes),
+            "boilerplate_text": markdown.to_text(boilerplate),
             "about": view.labels["about"].format(name=org.name),
             "pdf_name": pdf_name,
         }

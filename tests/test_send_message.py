@@ -166,3 +166,16 @@ def test_an_english_note_in_an_arabic_message_reads_left_to_right(project):
     assert '<html lang="ar" dir="rtl">' in html
     assert '<div lang="en" dir="ltr">\n<p>Dear Ana,</p>' in html
     assert '<span dir="ltr">+1 555 0142</span>' in html
+
+
+def test_the_text_part_reads_the_markdown_as_text(project):
+    # A text-only mail reader showed "## What we offer", "**two**" and "[the report](…)".
+    project.release(body="The Alliance opened **two** clinics; see [the report]"
+                         "(https://example.org/report).\n\n## What we offer\n\n- care\n- advice\n",
+                    notes="Photos on [request](mailto:press@example.org).")
+    text = composer(project).render(Recipient(email="ana@example.org", name="Ana")).text
+    assert ("The Alliance opened two clinics; see the report (https://example.org/report)."
+            in " ".join(text.split()))
+    assert "\nWhat we offer\n\n- care\n- advice\n" in text
+    assert "Photos on request (press@example.org)." in text
+    assert "**" not in text and "## What" not in text and "](" not in text
