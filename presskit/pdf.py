@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import line_breaks
+from . import deferred_imports, line_breaks
 from .errors import BuildError, display_path
 
 NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)"')
@@ -73,6 +73,8 @@ def import_engine() -> None:
     global _engine_ready
     if _engine_ready:
         return
+    if "weasyprint" not in sys.modules:
+        deferred_imports.defer()   # fontTools' subsetter and instancer, until first used
     if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
         import ctypes.util
 

@@ -174,8 +174,9 @@ class Preview:
         """Rebuild one stale item; its state says how it went."""
         with self._state_lock:
             item = self.items.get(key)
-            if item is None or item.state != "stale":
-                return      # current already: served at once, not after a running build
+            if item is None or item.state in ("built", "error"):
+                return      # as current as it can be: served at once, not after another build
+        # Stale, or being built by the watcher: wait for the lock, and the build, to finish.
         with self._build_lock:
             with self._state_lock:
                 item, project = self.items.get(key), self.project
