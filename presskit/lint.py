@@ -78,6 +78,14 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
         warn("embargo", f"the embargo ({release.embargo.date().isoformat()}) lifts after the "
                         f"release's date ({release.date.isoformat()}); a release is dated the "
                         f"day it goes public")
+    zone = project.settings.timezone
+    if release.embargo is not None and zone:
+        meant = _summer_time_slip(release.embargo, zone)
+        if meant:
+            warn("embargo", f"the embargo's offset {i18n.utc_offset(release.embargo)[3:]} is "
+                            f"not {zone}'s on {release.embargo.date().isoformat()} "
+                            f"({meant[3:]}): summer time? The PDF reads "
+                            f"{i18n.utc_offset(release.embargo)}, not the zone's name")
     contacts = release.contacts if release.contacts is not None \
         else project.organization.contacts
     if not contacts:
@@ -121,6 +129,21 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
         warn("date", f"the date ({release.date.isoformat()}) is {days} days from the file "
                      f"name's ({name_date.isoformat()}); rename the file or fix the date")
     return found
+
+
+def _summer_time_slip(moment: dt.datetime, zone: str) -> str:
+    """The office zone's offset at the embargo's local time when the embargo's own is an hour
+    off it (-05:00 written for New York in June), else ''."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        local = moment.replace(tzinfo=ZoneInfo(zone))
+    except (ValueError, OSError, LookupError):
+        return ""
+    written, actual = moment.utcoffset(), local.utcoffset()
+    if written is None or actual is None or abs(written - actual) != dt.timedelta(hours=1):
+        return ""
+    return i18n.utc_offset(local)
 
 
 def _name_date(slug: str) -> dt.date | None:

@@ -63,6 +63,19 @@ def test_an_embargo_after_the_date_warns(project):
                        f"is dated the day it goes public")
 
 
+def test_an_embargo_an_hour_off_the_offices_zone_warns_of_summer_time(project):
+    project.write("presskit.yaml", "timezone: America/New_York\n")
+    path = project.release("2024-06-10-clinics-open", embargo="2024-06-10T09:00:00-05:00")
+    [warning] = warnings_of(project, today=dt.date(2024, 6, 1))
+    assert warning == (f"{path}:{line_of(path, 'embargo:')}:1: warning: the embargo's offset "
+                       f"-05:00 is not America/New_York's on 2024-06-10 (-04:00): summer time? "
+                       f"The PDF reads UTC-05:00, not the zone's name")
+    project.release("2024-06-10-clinics-open", embargo="2024-06-10T09:00:00-04:00")
+    assert warnings_of(project, today=dt.date(2024, 6, 1)) == []
+    project.release("2024-06-10-clinics-open", embargo="2024-06-10T09:00:00+02:00")
+    assert warnings_of(project, today=dt.date(2024, 6, 1)) == []   # another zone, on purpose
+
+
 def test_a_link_no_reader_can_follow_warns_and_prints_as_its_text(project):
     path = project.release(body="See [the annex](annex.pdf) and [our site](https://example.org)"
                                 " – and [a script](javascript:alert(1)).\n")
