@@ -211,15 +211,21 @@ def _remove_deleted(root: Path, files: dict[str, Path], cache: BuildCache,
     for slug in gone:
         del cache.entries[slug]
     removed = bool(gone)
-    folder = root / "dist" / "releases"
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if (path.suffix in (".pdf", ".html") and _SLUG_SHAPE.match(path.stem)
-                    and path.stem not in files and path.is_file()):
-                path.unlink()
-                removed = True
-                progress.note(f"removed {path.relative_to(root)}")
+    for path in orphaned_outputs(root, files):
+        path.unlink()
+        removed = True
+        progress.note(f"removed {path.relative_to(root)}")
     return removed
+
+
+def orphaned_outputs(root: Path, slugs) -> list[Path]:
+    """The PDFs and HTML in dist/releases/ of releases not among `slugs` (their file gone)."""
+    folder = root / "dist" / "releases"
+    if not folder.is_dir():
+        return []
+    return [path for path in sorted(folder.iterdir())
+            if path.suffix in (".pdf", ".html") and _SLUG_SHAPE.match(path.stem)
+            and path.stem not in slugs and path.is_file()]
 
 
 def _plan(root: Path, selected: list[str], files: dict[str, Path], cache: BuildCache,

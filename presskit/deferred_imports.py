@@ -5,10 +5,11 @@ it) and falls back to fontTools.subset only without it; it instantiates a variab
 fontTools.varLib.instancer only when a document uses one. Importing the two takes 0.2 to
 0.3 s here, of which about 0.05 s stays saved once the warm-up page is written (the rest is
 fontTools' table code that writing any PDF loads): 0.05 s on the critical path of every cold
-build, since the fork server imports WeasyPrint before any worker renders. Here both are put off until first used: each is a
-stand-in module that imports the real one at the first attribute asked of it (importlib's
-LazyLoader would not do: an import statement reads __spec__, which loads it at once). A
-document that needs either gets the real thing, so the PDF is the same.
+build, since the fork server imports WeasyPrint before any worker renders. Here both are put
+off until first used: each is a stand-in module that imports the real one at the first
+attribute asked of it (importlib's LazyLoader would not do: an import statement reads
+__spec__, which loads it at once). A document that needs either gets the real thing, so the
+PDF is the same.
 """
 from __future__ import annotations
 

@@ -418,17 +418,23 @@ def direction(lang: str) -> str:
     return "rtl" if base_language(lang) in RTL_LANGUAGES else "ltr"
 
 
-def zone_abbreviation(moment: dt.datetime, office_zone: str) -> str:
-    """EST or CEST for an embargo written in the office's zone at that moment; '' when the
-    embargo's offset is another zone's, or the zone has no letters for it (Asia/Dubai: +04)."""
-    if not office_zone:
-        return ""
+def time_zone(name: str):
+    """The IANA zone `name` (America/New_York), or None when there is no such zone."""
     from zoneinfo import ZoneInfo
 
     try:
-        local = moment.astimezone(ZoneInfo(office_zone))
-    except (ValueError, OSError, LookupError):
+        return ZoneInfo(name.strip())
+    except (ValueError, OSError, LookupError):   # ZoneInfoNotFoundError is a KeyError
+        return None
+
+
+def zone_abbreviation(moment: dt.datetime, office_zone: str) -> str:
+    """EST or CEST for an embargo written in the office's zone at that moment; '' when the
+    embargo's offset is another zone's, or the zone has no letters for it (Asia/Dubai: +04)."""
+    zone = time_zone(office_zone) if office_zone else None
+    if zone is None:
         return ""
+    local = moment.astimezone(zone)
     name = local.tzname() or ""
     return name if local.utcoffset() == moment.utcoffset() and name.isalpha() else ""
 

@@ -134,12 +134,10 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
 def _summer_time_slip(moment: dt.datetime, zone: str) -> str:
     """The office zone's offset at the embargo's local time when the embargo's own is an hour
     off it (-05:00 written for New York in June), else ''."""
-    from zoneinfo import ZoneInfo
-
-    try:
-        local = moment.replace(tzinfo=ZoneInfo(zone))
-    except (ValueError, OSError, LookupError):
+    office = i18n.time_zone(zone)
+    if office is None:
         return ""
+    local = moment.replace(tzinfo=office)
     written, actual = moment.utcoffset(), local.utcoffset()
     if written is None or actual is None or abs(written - actual) != dt.timedelta(hours=1):
         return ""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import render
-from .build import release_pdf_path, remove_deleted
+from .build import orphaned_outputs, release_pdf_path, remove_deleted
 from .errors import PresskitError, Problem, ProjectError
 from .load import Project, load_project
 from .progress import Progress
@@ -109,7 +109,7 @@ class Preview:
             if project is not None:
                 # A deleted release takes its PDF with it, as in a build; not during a build.
                 removed = io.StringIO()
-                if _orphans(self.root, project):   # else no need to wait for a running build
+                if orphaned_outputs(self.root, project.releases):   # else no need to wait
                     with self._build_lock:
                         remove_deleted(self.root, Progress(stream=removed, live=False))
                 for line in removed.getvalue().splitlines():
@@ -326,14 +326,6 @@ def _kit_module():
     except ImportError:
         return None
     return kit if hasattr(kit, "build_kit") and hasattr(kit, "Selection") else None
-
-
-def _orphans(root: Path, project: Project) -> bool:
-    """Whether dist/releases/ holds a PDF or HTML of a release that is gone."""
-    folder = root / "dist" / "releases"
-    return folder.is_dir() and any(
-        p.suffix in (".pdf", ".html") and p.stem not in project.releases
-        for p in folder.iterdir())
 
 
 def build_item(project: Project, key: str) -> list[str]:

@@ -209,14 +209,12 @@ class Checker:
         return self._matching(node, key, COLOUR_RE, "a colour", "written #rrggbb, such as #8a1c1c")
 
     def _timezone(self, node, spec, key):
-        from zoneinfo import ZoneInfo
+        from .i18n import time_zone
 
         name = self._scalar(node, key, "text")
         if name is None:
             return None
-        try:
-            ZoneInfo(name.strip())
-        except (ValueError, OSError, LookupError):   # ZoneInfoNotFoundError is a KeyError
+        if time_zone(name) is None:
             self.problem(node, f"'{key}' must be a time zone such as America/New_York or "
                                f"Europe/Paris, not '{name}'")
             return None

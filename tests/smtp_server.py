@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import ipaddress
+import socket
 import ssl
 import threading
 from dataclasses import dataclass, field
@@ -28,6 +29,13 @@ class Received:
     @property
     def message(self):
         return message_from_bytes(self.data, policy=policy.default)
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 where nothing listens (once this socket is closed)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @dataclass

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 
@@ -13,7 +12,8 @@ from conftest import ProjectMaker, pdftotext, run
 from presskit.errors import DeliveryError
 from presskit.load import load_project
 from presskit.send import send_release
-from smtp_server import Handler, Server, certificate, server_tls_context, smtp_server  # noqa: F401
+from smtp_server import (Handler, Server, certificate, free_port,  # noqa: F401
+                         server_tls_context, smtp_server)
 
 SLUG = "2024-03-05-clinics-open"
 JOURNALISTS = """\
@@ -227,9 +227,7 @@ def test_an_untrusted_certificate_is_refused(project, certificate):
 def test_no_server_set_and_none_on_this_machine_is_one_line(project):
     # Not "run send again later": no server was ever named. (The port is set, the host not:
     # the scaffold's presskit.yaml leaves both to the defaults, localhost:587.)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]   # nothing listens there once closed
+    port = free_port()
     configure(project, port, smtp={"port": port, "security": "none"})
     result = send(project)
     assert result.exit_code == 1

@@ -26,7 +26,7 @@ from presskit.load import load_project
 from presskit.medialist import cell_starts
 from presskit.send import send_release
 from presskit.smtp import is_loopback
-from smtp_server import Handler, Server, smtp_server  # noqa: F401
+from smtp_server import Handler, Server, free_port, smtp_server  # noqa: F401
 from test_send import ADDRESSES, FAST, SLUG, configure, ledger_rows, send
 
 LISTS = "(lists: journalists)"
@@ -109,12 +109,6 @@ def test_a_yaml_list_by_its_file_name(project):
 
 
 # -- 2. a server that cannot be reached: exit 3, everyone named, tried again next time --------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_an_unreachable_server_names_everyone_and_the_next_run_retries_them(
         project, smtp_server):

@@ -166,6 +166,14 @@ BAD_INPUTS = [
 ]
 
 
+def refused_by_check_and_build(lines: list[str]) -> None:
+    """Both commands exit 1 with exactly these lines on stderr."""
+    for command in ("check", "build"):
+        result = run(command)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == lines
+
+
 @pytest.mark.parametrize("relative, content, expected", BAD_INPUTS,
                          ids=[f"{i}-{case[0]}" for i, case in enumerate(BAD_INPUTS)])
 def test_bad_input_is_one_line_with_its_place(project, monkeypatch, relative, content, expected):
@@ -288,12 +296,8 @@ def test_a_settings_file_of_comments_alone_means_the_defaults(project, monkeypat
 def test_the_same_release_twice_as_yaml_and_yml_is_refused(project, monkeypatch):
     project.write(RELEASE.replace(".yaml", ".yml"), GOOD_RELEASE.replace("Clinics", "Other"))
     monkeypatch.chdir(project.root)
-    for command in ("check", "build"):
-        result = run(command)
-        assert result.exit_code == 1
-        assert result.stderr.splitlines() == [
-            f"{RELEASE.replace('.yaml', '.yml')}:1:1: the same release as {RELEASE}; keep one "
-            f"of the two"]
+    refused_by_check_and_build([f"{RELEASE.replace('.yaml', '.yml')}:1:1: the same release as "
+                                f"{RELEASE}; keep one of the two"])
     assert not (project.root / "dist").exists()
 
 
@@ -327,12 +331,8 @@ def test_a_photo_cut_short_is_told_at_its_src_line(project, monkeypatch):
     project.write("assets/photo.jpg", out.getvalue()[:len(out.getvalue()) // 3])
     project.write(RELEASE, GOOD_RELEASE + "images:\n  - caption: Wells\n    src: assets/photo.jpg\n")
     monkeypatch.chdir(project.root)
-    for command in ("check", "build"):
-        result = run(command)
-        assert result.exit_code == 1
-        assert result.stderr.splitlines() == [
-            f"{RELEASE}:7:10: 'src': 'assets/photo.jpg' is not an image presskit can read "
-            f"(damaged, or of a kind Pillow does not know)"]
+    refused_by_check_and_build([f"{RELEASE}:7:10: 'src': 'assets/photo.jpg' is not an image "
+                                f"presskit can read (damaged, or of a kind Pillow does not know)"])
 
 
 def test_a_template_error_is_found_by_check(project, monkeypatch):
