@@ -14,18 +14,13 @@ is expected is parsed again and rewritten; a cache folder that cannot be written
 from __future__ import annotations
 
 import marshal
-import os
 import re
 import sys
 from pathlib import Path
 
+from .user_cache import cache_folder
+
 LANG_RE = re.compile(r"""\slang\s*=\s*["']?([A-Za-z0-9-]+)""")
-
-
-def cache_folder() -> Path:
-    """$XDG_CACHE_HOME/presskit, or ~/.cache/presskit."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "presskit"
 
 
 def prepare_html(html: str) -> None:

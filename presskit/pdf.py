@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import deferred_imports, line_breaks
+from . import c_declarations, deferred_imports, line_breaks
 from .errors import BuildError, display_path
 
 NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)"')
@@ -75,6 +75,7 @@ def import_engine() -> None:
         return
     if "weasyprint" not in sys.modules:
         deferred_imports.defer()   # fontTools' subsetter and instancer, until first used
+        c_declarations.install()   # cffi's C parser through the cache
     if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
         import ctypes.util
 
@@ -95,6 +96,7 @@ def import_engine() -> None:
 
     _ArrayTypes.install(ffi)
     line_breaks.install()
+    c_declarations.save()
     _engine_ready = True
 
 
@@ -323,6 +325,8 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
             return document.write_pdf(**options)
         except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
             raise BuildError(f"{base}: PDF rendering failed: {exc}") from exc
+        finally:
+            c_declarations.save()   # the C types the first page named, for the next process
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -87,7 +87,7 @@ def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(p) for p in theme.search_path(project_root, "templates")])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True,
-                             auto_reload=True, bytecode_cache=_bytecode_cache(project_root))
+                             auto_reload=True, bytecode_cache=_bytecode_cache())
     env.filters["css_string"] = css_string
     env.filters["css_page_label"] = css_page_label
     env.filters["text_direction"] = text_direction
@@ -95,10 +95,13 @@ def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
     return env
 
 
-def _bytecode_cache(project_root: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in .presskit/: each build is a new process, and compiling the
-    theme's templates costs more than rendering them."""
-    folder = project_root / ".presskit" / "templates"
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder: each build is a new process, and
+    compiling the theme's templates costs more than rendering them. Jinja2 names each by the
+    template's path and checks it against the source, so projects share only what they share."""
+    from .user_cache import cache_folder
+
+    folder = cache_folder() / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -154,6 +157,16 @@ def content_width_in(project: Project) -> float:
 
 
 def organization_view(project: Project) -> SimpleNamespace:
+    """The organization as templates see it: made once a project, not once a release (its
+    Markdown and images are the same on every page of a build)."""
+    key = (id(project.organization), id(project.settings))
+    kept = project.__dict__.get("_organization_view")
+    if kept is None or kept[0] != key:
+        kept = project.__dict__["_organization_view"] = (key, _organization_view(project))
+    return kept[1]
+
+
+def _organization_view(project: Project) -> SimpleNamespace:
     org = project.organization
     width = content_width_in(project)
     return SimpleNamespace(
