@@ -2,7 +2,9 @@
 nor, for --help and a build with nothing to do, the YAML, Markdown, Jinja2 or CLDR libraries."""
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 
@@ -75,3 +77,17 @@ def test_fonttools_subsetter_and_instancer_are_put_off_until_used():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=REPO)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_build_worker_does_not_import_the_command_line():
+    # multiprocessing starts each worker by running the command's script again as
+    # __mp_main__: that must not import click and presskit.cli into every worker.
+    script = Path(sys.executable).parent / "presskit"
+    if not script.is_file():
+        pytest.skip("presskit is not installed as a command beside this Python")
+    code = (f"import runpy, sys; runpy.run_path({str(script)!r}, run_name='__mp_main__'); "
+            f"print('click' in sys.modules, 'presskit.cli' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
