@@ -3,14 +3,15 @@
 Makes an invented organization (example.org) with 24 and 100 releases in a temporary folder and
 measures, in one run so the ratios compare like with like on a shared machine:
 
-- a cold `presskit build` of 24 releases (no `.presskit/`, no `dist/`, no renderer; the
-  hyphenation patterns cached in the user's cache folder, as after any first build on a
-  machine, and once without them) against the engine floor (the same HTML rendered by
-  WeasyPrint alone in one warm process on one core, bench/floor.py) and against one `weasyprint`
-  process per release;
+- a cold `presskit build` of 24 releases (no `.presskit/`, no `dist/`, no renderer; what
+  presskit keeps in the user's cache folder, hyphenation patterns, C declarations and compiled
+  templates, there as after any first build on a machine, and once without) against the
+  engine floor (the same HTML rendered by WeasyPrint alone in one warm process on one core,
+  bench/floor.py) and against one `weasyprint` process per release;
 - a rebuild with nothing changed, after one release is edited (as a user meets it: with the
   warm renderer the cold build left running; and with PRESSKIT_RENDERER=off), after a template
   is edited;
+- 24 one-page releases: the cold build against its floor (the engine's start weighs more);
 - 100 releases: a cold build and `presskit kit --year` (time and peak memory);
 - `presskit send` of one release to 1000 addresses on a local aiosmtpd, rate limit off;
 - `presskit --help` against `python -c "import click"`.
@@ -136,6 +137,21 @@ def weasyprint_cli(html_dir: Path, sample: int | None) -> tuple[float, int, int]
             sys.exit(f"bench: weasyprint failed on {html.name}:\n{result.stderr[-2000:]}")
         total += result.seconds
     return total * len(files) / len(chosen), len(chosen), len(files)
+
+
+def cold_and_floor(project: Path, html_dir: Path, n: int, times: int) -> tuple[list, list]:
+    """`times` cold builds of `project`, each followed by the engine floor of its HTML:
+    alternated, so that best of each comes from the same stretch of a shared machine."""
+    colds, floors = [], []
+    for _ in range(times):
+        clean(project)
+        cold = build(project)
+        if built_count(cold) != n:
+            sys.exit(f"bench: the cold build built {built_count(cold)} of {n}")
+        colds.append(cold)
+        stop_renderer(project, started=True)   # the floor runs alone, not beside a renderer
+        floors.append(floor(project, html_dir))
+    return colds, floors
 
 
 def median_of(n: int, make) -> float:
@@ -281,15 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         small = tmp / f"org-{n}"
         make_project(small, n, year=YEAR)
         html_dir = tmp / f"html-{n}"
-        colds, floors = [], []
-        for _ in range(3):   # best of three, alternated, for both: the machine is shared
-            clean(small)
-            cold = build(small)
-            if built_count(cold) != n:
-                sys.exit(f"bench: the cold build built {built_count(cold)} of {n}")
-            colds.append(cold)
-            stop_renderer(small, started=True)   # the floor runs alone, not beside a renderer
-            floors.append(floor(small, html_dir))
+        colds, floors = cold_and_floor(small, html_dir, n, 3)
         cold = min(colds, key=lambda r: r.seconds)
         colds_s = [r.seconds for r in colds]
         engine = min(floors, key=lambda f: f["seconds"])
@@ -306,14 +314,16 @@ def main(argv: list[str] | None = None) -> int:
         table.ratio(f"cold build / engine floor ({n})", cold.seconds / engine["seconds"], 0.6)
         table.figure(f"each cold run / the floor after it ({n})", paired(colds, floors))
         table.figure(f"cold build / weasyprint per release ({n})", f"{cold.seconds / cli_s:.3g}")
-        # The cold builds above read the hyphenation patterns from the user's cache folder
-        # (presskit/hyphenation.py), as every build does after the first on a machine.
+        # The cold builds above read hyphenation patterns, C declarations and compiled
+        # templates from the user's cache folder (presskit/user_cache.py), as every build does
+        # after the first on a machine.
         clean(small)
         first = build(small, env={"XDG_CACHE_HOME": str(tmp / "empty-cache")})
         stop_renderer(small, started=True)
         table.figure(f"cold build, first on the machine ({n})",
                      f"{first.seconds:.2f} s, {first.seconds / engine['seconds']:.3g} of the "
-                     f"floor (hyphenation patterns parsed, not read from the cache)")
+                     f"floor (the user's cache empty: patterns, C declarations and templates "
+                     f"made anew)")
 
         # The rebuilds are compared with the cold build as it is taken, best of several: a
         # median against a best-of would set a typical minute of this machine against its
@@ -351,16 +361,29 @@ def main(argv: list[str] | None = None) -> int:
                      f"warm renderer)")
         stop_renderer(small)
 
+        # The same number of releases, one page each: the engine's start (about half a second
+        # here, paid once a build) weighs twice as much against a floor half as long.
+        short = tmp / f"org-{n}-short"
+        make_project(short, n, year=YEAR, paragraphs=(2, 3))
+        shorts, floors_short = cold_and_floor(short, tmp / f"html-{n}-short", n, 3)
+        best = min(shorts, key=lambda r: r.seconds)
+        engine_short = min(floors_short, key=lambda f: f["seconds"])
+        table.figure(f"cold build, {n} one-page releases",
+                     f"{best.seconds:.2f} s (runs {runs(r.seconds for r in shorts)}); floor "
+                     f"{engine_short['seconds']:.2f} s (runs "
+                     f"{runs(f['seconds'] for f in floors_short)}; "
+                     f"{engine_short['seconds'] / n * 1000:.0f} ms a release)")
+        table.ratio(f"cold build / engine floor ({n} one-page releases)",
+                    best.seconds / engine_short["seconds"], 0.6)
+        table.figure(f"each cold run / the floor after it ({n} one-page)",
+                     paired(shorts, floors_short))
+        stop_renderer(short)
+
         n = args.large
         large = tmp / f"org-{n}"
         make_project(large, n, year=YEAR)
         html_large = tmp / f"html-{n}"
-        bigs, floors_large = [], []
-        for _ in range(2):   # best of two, alternated
-            clean(large)
-            bigs.append(build(large))
-            stop_renderer(large, started=True)
-            floors_large.append(floor(large, html_large))
+        bigs, floors_large = cold_and_floor(large, html_large, n, 2)
         big = min(bigs, key=lambda r: r.seconds)
         engine_large = min(floors_large, key=lambda f: f["seconds"])
         table.figure(f"cold build, {n} releases", f"{big.seconds:.2f} s (runs "

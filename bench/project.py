@@ -50,11 +50,13 @@ def _paragraph(rng: random.Random) -> str:
     return " ".join(_sentence(rng) for _ in range(rng.randint(3, 6)))
 
 
-def release_data(index: int, rng: random.Random, day: date) -> tuple[str, dict]:
-    """One release: between 3 and 16 paragraphs (one to four pages), a quote, a subhead."""
+def release_data(index: int, rng: random.Random, day: date,
+                 paragraphs: tuple[int, int] = (3, 16)) -> tuple[str, dict]:
+    """One release: between 3 and 16 paragraphs (one to four pages) by default, a quote, and
+    a subhead and a list when it is longer than six."""
     words = [rng.choice(WORDS) for _ in range(3)]
     slug = f"{day.isoformat()}-{'-'.join(words)}-{index:03d}"
-    paragraphs = [_paragraph(rng) for _ in range(rng.randint(3, 16))]
+    paragraphs = [_paragraph(rng) for _ in range(rng.randint(*paragraphs))]
     paragraphs.insert(1, f"“{_sentence(rng)}” said Rui Example, the network’s director.")
     if len(paragraphs) > 6:
         paragraphs.insert(4, "## What happens next")
@@ -85,8 +87,10 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
-def make_project(root: Path, n: int, *, seed: int = 7, year: int = 2025) -> list[str]:
-    """Write an invented project with `n` releases into `root`; return the release slugs."""
+def make_project(root: Path, n: int, *, seed: int = 7, year: int = 2025,
+                 paragraphs: tuple[int, int] = (3, 16)) -> list[str]:
+    """Write an invented project with `n` releases of between paragraphs[0] and
+    paragraphs[1] paragraphs into `root`; return the release slugs."""
     rng = random.Random(seed)
     (root / "releases").mkdir(parents=True, exist_ok=True)
     (root / "assets").mkdir(exist_ok=True)
@@ -99,7 +103,8 @@ def make_project(root: Path, n: int, *, seed: int = 7, year: int = 2025) -> list
     spacing = max(1, 360 // max(n, 1))
     slugs = []
     for i in range(n):
-        slug, data = release_data(i, rng, date(year, 1, 2) + timedelta(days=i * spacing))
+        slug, data = release_data(i, rng, date(year, 1, 2) + timedelta(days=i * spacing),
+                                  paragraphs)
         _dump(root / "releases" / f"{slug}.yaml", data)
         slugs.append(slug)
     return slugs
