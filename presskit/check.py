@@ -26,6 +26,7 @@ def check_project(root: Path, *, strict: bool = False,
         raise ProjectError(problems + listed)   # a list's warnings too, as send tells them
     # Every release through the templates, as a build would before its first PDF: a template
     # error, or a photo too damaged to scale, is found here and not by the build.
+    project.read_only = True    # `check` writes nothing, not even a scaled photo's cache
     read_releases(project, list(project.releases))
     warnings = sorted(lint_project(project) + [p for p in listed if p.warning])
     if strict and warnings:

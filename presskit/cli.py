@@ -178,22 +178,23 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
 def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
     """Build a press kit: cover, contents, fact sheet, history, people, releases, contacts."""
     from .errors import display_path
-    from .i18n import utc_offset
+    from .i18n import embargo_when
     from .kit import Selection, build_kit
     from .pdf import warning_line
 
     selection = Selection(year=year, start=start.date() if start else None,
                           end=end.date() if end else None, tag=tag)
-    result = build_kit(obj.project(), selection, output, variant=pdf_variant)
+    project = obj.project()
+    result = build_kit(project, selection, output, variant=pdf_variant)
     for warning in result.warnings:
         obj.say(warning_line("kit", warning))   # -q: nothing but errors
     for release in result.releases:
         if release.under_embargo():
             # In the kit as the contract has it (every release of the year), marked as in its
             # own PDF; but a kit handed out now would break the embargo.
-            obj.say(f"{display_path(release.path)}: warning: under embargo until "
-                    f"{release.embargo:%Y-%m-%d %H:%M} {utc_offset(release.embargo)}; the kit "
-                    f"must not go out before then")
+            when = embargo_when(release.embargo, project.settings.timezone)
+            obj.say(f"{display_path(release.path)}: warning: under embargo until {when}; the "
+                    f"kit must not go out before then")
     count = len(result.releases)
     obj.say(f"built {display_path(result.path)} ({count} release{'s' if count != 1 else ''})")
 

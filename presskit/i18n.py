@@ -414,6 +414,13 @@ def format_embargo(moment: dt.datetime, lang: str, office_zone: str = "") -> str
     return f"{when} {zone}"
 
 
+def embargo_when(moment: dt.datetime, office_zone: str = "") -> str:
+    """An embargo as the terminal tells it: '2026-12-03 11:00 EST', in the zone the PDF names
+    (format_embargo), else '2026-12-03 11:00 UTC-05:00'."""
+    zone = zone_abbreviation(moment, office_zone) or utc_offset(moment)
+    return f"{moment:%Y-%m-%d %H:%M} {zone}"
+
+
 def direction(lang: str) -> str:
     return "rtl" if base_language(lang) in RTL_LANGUAGES else "ltr"
 

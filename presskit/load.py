@@ -30,6 +30,8 @@ class Project:
     organization: Organization
     releases: dict[str, Release] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    # Set by `check`, which writes nothing: scaled images are not kept in .presskit/images.
+    read_only: bool = field(default=False, compare=False)
 
     @property
     def dist(self) -> Path:

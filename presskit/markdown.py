@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 SPACED_DASH_RE = re.compile(r" ([\u2013\u2014])(?= )")
@@ -58,12 +59,32 @@ def _cell_open(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env)
 
 
+# A table of more columns than this is set in smaller type (release.css, table.wide).
+WIDE_TABLE = 8
+
 # Bare addresses become links, as on GitHub: with a scheme (https://…), www.…, e-mail
 # addresses, and names ending in these domains. Not every two-letter country domain: "file.py",
 # "README.md" and "Node.js" are not addresses.
 LINK_DOMAINS = ("com org net edu gov int mil info biz name pro museum aero coop asia shop "
                 "app dev io eu uk de fr ru jp il ca au ch nl it es se no dk fi be at br in cn "
                 "za nz ie pl ua kr mx ar tr gr pt cz hu ro").split()
+
+
+def _image(self, tokens, idx, options, env):
+    """![the clinic](clinic.jpg) in a body: 'the clinic', not a picture, nor '!the clinic'."""
+    return escapeHtml(self.renderInlineAsText(tokens[idx].children or [], options, env))
+
+
+def _table_open(self, tokens, idx, options, env):
+    """A table of more than WIDE_TABLE columns is set smaller, so that it fits the page."""
+    columns = 0
+    for token in tokens[idx + 1:]:
+        if token.type == "tr_close":
+            break
+        columns += token.type in ("th_open", "td_open")
+    if columns > WIDE_TABLE:
+        tokens[idx].attrSet("class", "wide")
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _ordered_list_open(self, tokens, idx, options, env):
@@ -82,10 +103,12 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": True})
     md.enable("linkify")
     md.linkify.tlds(LINK_DOMAINS, False)
-    # Images inside the body would bypass the images list (captions, credits, size limits).
-    md.disable("image")
+    # Images inside the body would bypass the images list (captions, credits, size limits):
+    # one prints as its description (lint.py says so).
+    md.add_render_rule("image", _image)
     # Figures in a table (casualties by region, say) are common in releases.
     md.enable("table")
+    md.add_render_rule("table_open", _table_open)
     md.add_render_rule("th_open", _cell_open)
     md.add_render_rule("td_open", _cell_open)
     md.add_render_rule("ordered_list_open", _ordered_list_open)
@@ -108,17 +131,9 @@ def to_html(text: str, shift_headings: int = 1) -> str:
 
 
 def link_targets(text: str) -> list[str]:
-    """Where the links of a Markdown text lead, in order; not its pictures, ![alt](src),
-    which read as '!' and a link with images switched off."""
-    targets = []
-    for token in _parser().parse(text or ""):
-        children = token.children or []
-        for index, child in enumerate(children):
-            picture = index and children[index - 1].type == "text" \
-                and children[index - 1].content.endswith("!")
-            if child.type == "link_open" and not picture:
-                targets.append(child.attrGet("href") or "")
-    return targets
+    """Where the links of a Markdown text lead, in order (not its pictures, ![alt](src))."""
+    return [child.attrGet("href") or "" for token in _parser().parse(text or "")
+            for child in token.children or [] if child.type == "link_open"]
 
 
 def to_inline_html(text: str) -> str:

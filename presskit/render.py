@@ -22,6 +22,8 @@ PAPER = {"letter": ("letter", 8.5, 11.0), "a4": ("A4", 8.27, 11.69)}
 MARGIN_IN = 2 * 3.7 / 2.54  # left and right page margins together, in inches (see release.css)
 DEFAULT_ACCENT = "#8a1c1c"
 PORTRAIT_IN = (30 / 25.4, 38 / 25.4)   # a portrait's box in the kit (kit.css .kit-portrait)
+WHOLE_EMAIL = 28                       # characters of an address never broken (email_breaks)
+PHOTO_MAX_HEIGHT_IN = 9 / 2.54         # a release photo's tallest (release.css figure.photo img)
 
 
 def css_string(value: str, isolate: bool = False) -> Markup:
@@ -70,8 +72,11 @@ def css_page_label(label: str) -> Markup:
 
 
 def email_breaks(address: str) -> Markup:
-    """An e-mail address that may break before a dot or the @, and nowhere else: broken at its
-    own hyphen it would read, and copy out of the PDF, as another address."""
+    """An e-mail address kept whole on its line when it fits any (a kit's contact column is
+    about 30 characters); a longer one may break before a dot or the @, and nowhere else:
+    broken at its own hyphen it would read, and copy out of the PDF, as another address."""
+    if len(address) <= WHOLE_EMAIL:
+        return Markup('<span class="unbroken">{}</span>').format(address)
     pieces = re.split(r"(?=[.@])", address)
     return Markup("<wbr>").join(Markup('<span class="unbroken">{}</span>').format(piece)
                                 for piece in pieces if piece)
@@ -197,7 +202,8 @@ def _image_uri(project: Project, path: Path, width_in: float, height_in: float =
                crop: bool = False) -> str:
     from .images import data_uri
 
-    return data_uri(path, width_in, height_in, cache_dir=project.state / "images", crop=crop)
+    return data_uri(path, width_in, height_in, crop=crop,
+                    cache_dir=None if project.read_only else project.state / "images")
 
 
 def _narrow(path: Path, width_in: float) -> bool:
@@ -217,7 +223,7 @@ def _narrow(path: Path, width_in: float) -> bool:
 def _photo_uri(project: Project, release: Release, index: int, width_in: float) -> str:
     """A release's photo, scaled; one too damaged to read is told at its 'src' line."""
     try:
-        return _image_uri(project, release.images[index].src, width_in, 4.3)
+        return _image_uri(project, release.images[index].src, width_in, PHOTO_MAX_HEIGHT_IN)
     except BuildError as exc:
         from .load import node_at
 

@@ -21,6 +21,7 @@ from typing import Callable
 from . import ledger as ledger_mod
 from . import medialist, smtp
 from .errors import DeliveryError, PresskitError, Problem, ProjectError, display_path
+from .i18n import embargo_when
 from .ledger import DEFERRED, FAILED, PENDING, SENDING, SENT, UNKNOWN, Ledger
 from .load import Project, node_at
 from .medialist import Recipient
@@ -114,12 +115,12 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
     if embargoed and not under_embargo:
         if not dry_run:
             raise ProjectError([_embargo_problem(
-                release, "nothing sent (add --under-embargo to send it to journalists "
-                         "before then)")])
+                release, project.settings.timezone, "nothing sent (add --under-embargo to "
+                "send it to journalists before then)")])
         # A dry run sends nothing: it shows the messages as --under-embargo would send them.
-        echo(str(_embargo_problem(release, "the messages are written as --under-embargo "
-                                           "would send them; a real send needs "
-                                           "--under-embargo", note=True)))
+        echo(str(_embargo_problem(release, project.settings.timezone, "the messages are "
+                                  "written as --under-embargo would send them; a real send "
+                                  "needs --under-embargo", note=True)))
     settings = _smtp_settings(email.smtp, smtp_host, smtp_port, smtp_security)
     if not dry_run:
         login = smtp.credentials()
@@ -202,12 +203,13 @@ def _address(project: Project, key: str) -> Address:
     return parse_sender(value, key, path, at or (1, 1))
 
 
-def _embargo_problem(release: Release, then: str, note: bool = False) -> Problem:
+def _embargo_problem(release: Release, office_zone: str, then: str,
+                     note: bool = False) -> Problem:
     """The embargo that has not lifted, pointed at in the release file."""
     at = _value_position(release.path, "embargo") or (release.lines.get("embargo", 1), 1)
     prefix = "note: " if note else ""
     return Problem(str(release.path), *at, f"{prefix}under embargo until "
-                                           f"{release.embargo.isoformat()}; {then}")
+                                           f"{embargo_when(release.embargo, office_zone)}; {then}")
 
 
 def _value_position(path: Path, *keys: str) -> tuple[int, int] | None:

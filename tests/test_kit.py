@@ -425,6 +425,12 @@ def test_a_release_still_under_embargo_is_in_the_kit_with_a_warning(project):
             f"UTC-05:00; the kit must not go out before then") in result.stderr.splitlines()
     text = pdftotext(project.root / "dist" / "kits" / f"press-kit-{year}.pdf")
     assert "EMBARGOED UNTIL" in text
+    # With the press office's zone set, the terminal names the zone as the PDF does.
+    project.write("presskit.yaml", "timezone: America/New_York\n")
+    result = run("kit", "--year", str(year), project_dir=project.root)
+    assert (f"{path}: warning: under embargo until {year}-01-10 09:00 EST; the kit must not "
+            f"go out before then") in result.stderr.splitlines()
+    assert "9:00 AM EST" in pdftotext(project.root / "dist" / "kits" / f"press-kit-{year}.pdf")
     project.release(f"{year}-01-10-future", date=f"{year}-01-10")
     result = run("kit", "--year", str(year), project_dir=project.root)
     assert "embargo" not in result.stderr

@@ -216,6 +216,43 @@ def test_an_english_release_draws_symbols_from_text_fonts_not_cjk(project):
     assert not [name for name in fonts if "CJK" in name], fonts
 
 
+def test_a_table_of_many_columns_fits_the_page_and_keeps_every_column(project):
+    # Sixteen columns ran off the page, the last eight cut away without a word (QA pass).
+    head = "| " + " | ".join(f"Column {i}" for i in range(16)) + " |"
+    row = "| " + " | ".join(f"alpha{i:02d}" for i in range(16)) + " |"
+    project.release(body=f"Figures.\n\n{head}\n|{'---|' * 16}\n{row}\n")
+    out = build(project.root, "--html")
+    html = (out / "2024-03-05-clinics-open.html").read_text(encoding="utf-8")
+    assert '<table class="wide">' in html
+    boxes = pdftotext(out / "2024-03-05-clinics-open.pdf", "-bbox")
+    page_width = float(re.search(r'<page width="([\d.]+)"', boxes)[1])
+    words = re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
+    assert max(float(x) for x, _ in words) <= page_width - 36   # within the right margin
+    firsts = [word for _, word in words if word.startswith("alph")]
+    assert len(firsts) == 16, firsts   # every column's value, if broken, begins on the page
+
+
+def test_a_picture_in_the_body_prints_as_its_description(project):
+    project.release(body="See ![the new clinic](assets/clinic.jpg) at the crossing.\n")
+    text = " ".join(pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf").split())
+    assert "See the new clinic at the crossing." in text
+    assert "!the" not in text
+
+
+def test_a_short_address_is_never_broken_in_a_contact_line(project):
+    # It broke at its @ at the end of a contact line: copied out of the PDF, it was two words.
+    from presskit.render import email_breaks
+
+    assert email_breaks("snibhriain@example.org") == \
+        '<span class="unbroken">snibhriain@example.org</span>'
+    assert "<wbr>" in email_breaks("jonas.exampleman-placeholderson@example.org")
+    project.release(contacts=[
+        {"name": "Siobhán Ní Bhriain", "title": "Media Officer, School of Environmental "
+         "Sciences", "email": "snibhriain@example.org", "phone": "+1 555 0100"}])
+    text = pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf")
+    assert "snibhriain@example.org" in text.split()
+
+
 def test_an_email_address_breaks_only_before_a_dot_or_its_at(project):
     # Broken at its own hyphen, the address read, and copied out of the PDF, as another one
     # (pdftotext joined the halves): this contact line broke there (found by a QA pass).

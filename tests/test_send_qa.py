@@ -304,7 +304,7 @@ def test_a_dry_run_under_embargo_needs_no_flag(project, smtp_server, monkeypatch
     assert dry.exit_code == 0, dry.stderr
     assert dry.stderr.splitlines()[0] == (
         f"releases/{SLUG}.yaml:{line}:{column}: note: under embargo until "
-        f"2099-01-05T09:00:00-05:00; the messages are written as --under-embargo would send "
+        f"2099-01-05 09:00 UTC-05:00; the messages are written as --under-embargo would send "
         f"them; a real send needs --under-embargo")
     assert sum("note:" in line for line in dry.stderr.splitlines()) == 1
     plain = outbox(project.root)
@@ -323,7 +323,7 @@ def test_a_dry_run_under_embargo_needs_no_flag(project, smtp_server, monkeypatch
     real = run("send", SLUG, "--to", "journalists")
     assert real.exit_code == 1
     assert real.stderr == (f"releases/{SLUG}.yaml:{line}:{column}: under embargo until "
-                           f"2099-01-05T09:00:00-05:00; nothing sent (add --under-embargo to "
+                           f"2099-01-05 09:00 UTC-05:00; nothing sent (add --under-embargo to "
                            f"send it to journalists before then)\n")
     assert smtp_server.handler.attempts == {}
 

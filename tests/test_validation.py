@@ -269,6 +269,25 @@ def test_a_good_project_checks(project):
     assert result.exit_code == 0, result.stderr
 
 
+def test_check_writes_nothing_in_the_project(project):
+    # The contract: check writes nothing. It kept the scaled logo and photos in .presskit/.
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (900, 300), "#1d4e89").save(out, "PNG")
+    project.write("assets/logo.png", out.getvalue())
+    project.write("assets/clinic.png", out.getvalue())
+    project.organization(logo="assets/logo.png")
+    project.release(images=[{"src": "assets/clinic.png", "caption": "The clinic.",
+                             "credit": "NRHA"}])
+    before = sorted(p for p in project.root.rglob("*"))
+    result = run("check", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p for p in project.root.rglob("*")) == before
+
+
 def test_windows_files_with_bom_and_crlf_load(project, monkeypatch):
     project.write(RELEASE, b"\xef\xbb\xbftitle: T\r\ndate: 2024-03-05\r\ndateline: X\r\nbody: B\r\n")
     assert run("check", project_dir=project.root).exit_code == 0
