@@ -235,6 +235,10 @@ def build_kit(project: Project, selection: Selection, output: Path | None = None
     check_output(target)
     releases = select_releases(project, selection)
     html = kit_html(project, selection, releases)
+    if variant and variant.startswith("pdf/a-1"):
+        from .images import flatten_transparency
+
+        html = flatten_transparency(html)
     warnings: list[str] = []
     data = render_pdf(html, project.root, theme.readable_roots(project.root),
                       variant=variant, warnings=warnings)

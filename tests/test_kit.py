@@ -309,6 +309,35 @@ def test_sample_kit_of_2012(sample):
     assert "###" in pages[-1] or "###" in pages[-2]
 
 
+def test_pdf_a_1b_lays_a_transparent_logo_on_white(project):
+    # PDF/A-1 allows no soft mask: a logo with a transparent background made the kit
+    # invalid while it said it was PDF/A-1b (found by a QA pass).
+    import io
+
+    from PIL import Image
+
+    logo = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    logo.paste((29, 78, 137, 255), (50, 50, 550, 150))
+    out = io.BytesIO()
+    logo.save(out, "PNG")
+    project.write("assets/logo.png", out.getvalue())
+    project.organization(logo="assets/logo.png")
+
+    def soft_masks(variant: str | None) -> int:
+        options = ["--pdf-variant", variant] if variant else []
+        result = run("kit", "--year", "2024", *options, "--output",
+                     project.root / "kit.pdf", project_dir=project.root)
+        assert result.exit_code == 0, result.stderr
+        reader = PdfReader(str(project.root / "kit.pdf"))
+        images = [obj for page in reader.pages
+                  for obj in (page["/Resources"].get("/XObject") or {}).values()]
+        assert images                                      # the logo is there
+        return sum("/SMask" in obj.get_object() for obj in images)
+
+    assert soft_masks(None) > 0           # the plain kit keeps the transparency
+    assert soft_masks("pdf/a-1b") == 0
+
+
 @pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/ua-1"])
 def test_archival_and_accessible_variants_carry_metadata(project, variant):
     result = run("kit", "--year", "2024", "--pdf-variant", variant, "--output",
