@@ -170,12 +170,21 @@ def kit_html(project: Project, selection: Selection,
                               else i18n.language_name(view.lang))
     for person in organization.people:
         person.initials = _initials(person.name)
-    # Every tag once, in the order the releases first use them.
-    keywords = list(dict.fromkeys(tag for release in releases for tag in release.tags))
+    # Every tag once (Research and research are one), in the order the releases first use them.
+    first_spelling: dict[str, str] = {}
+    for release in releases:
+        for tag in release.tags:
+            first_spelling.setdefault(tag.casefold(), tag)
+    keywords = list(first_spelling.values())
     press_kit = labels["press_kit"].format(year=title_year)
     sections = _sections(organization, labels)
     context.update(
         title=f"{organization.name} \u2014 {press_kit}",
+        # The PDF's Subject: which releases, so that a kit for a tag or a period is told apart
+        # from the year's.
+        description=labels["covering"].format(start=i18n.format_date(first, lang),
+                                              end=i18n.format_date(last, lang))
+        + (f" \u2014 {selection.tag}" if selection.tag else ""),
         organization=organization,
         keywords=keywords,
         created=releases[-1].date.isoformat(),

@@ -133,13 +133,16 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
 
 def _summer_time_slip(moment: dt.datetime, zone: str) -> str:
     """The office zone's offset at the embargo's local time when the embargo's own is an hour
-    off it (-05:00 written for New York in June), else ''."""
+    off it (-05:00 written for New York in June), else ''. An embargo in UTC is a choice, not
+    a slip; and at an hour the clocks go back, both of the zone's offsets are right."""
     office = i18n.time_zone(zone)
-    if office is None:
+    written = moment.utcoffset()
+    if office is None or not written:
         return ""
-    local = moment.replace(tzinfo=office)
-    written, actual = moment.utcoffset(), local.utcoffset()
-    if written is None or actual is None or abs(written - actual) != dt.timedelta(hours=1):
+    local = moment.replace(tzinfo=office, fold=0)
+    offsets = {local.utcoffset(), local.replace(fold=1).utcoffset()}
+    if written in offsets or None in offsets \
+            or all(abs(written - actual) != dt.timedelta(hours=1) for actual in offsets):
         return ""
     return i18n.utc_offset(local)
 

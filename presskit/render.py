@@ -324,6 +324,7 @@ def release_html(project: Project, release: Release) -> str:
     context = page_context(project, view.lang)
     context.update(
         title=release.title,
+        description=release.subtitle,   # the PDF's Subject
         organization=organization_view(project),
         keywords=release.tags,
         created=release.date.isoformat(),

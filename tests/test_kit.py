@@ -309,6 +309,22 @@ def test_sample_kit_of_2012(sample):
     assert "###" in pages[-1] or "###" in pages[-2]
 
 
+def test_subjects_tell_a_release_and_a_tags_kit_apart_and_tags_differing_in_case_are_one(
+        project):
+    project.release(subtitle="Two new clinics serve 4,000 people", tags=["Health", "clinics"])
+    project.release("2024-05-01-water", date="2024-05-01", title="Water returns",
+                    tags=["health", "water"])
+    assert run("build", project_dir=project.root).exit_code == 0
+    release = pdfinfo(project.root / "dist" / "releases" / "2024-03-05-clinics-open.pdf")
+    assert release["Subject"] == "Two new clinics serve 4,000 people"
+    result = run("kit", "--tag", "health", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    (kit,) = (project.root / "dist" / "kits").glob("*.pdf")
+    info = pdfinfo(kit)
+    assert info["Subject"] == "Releases from March 5, 2024 to May 1, 2024 \u2014 health"
+    assert info["Keywords"] == "Health, clinics, water"
+
+
 def test_pdf_a_1b_lays_a_transparent_logo_on_white(project):
     # PDF/A-1 allows no soft mask: a logo with a transparent background made the kit
     # invalid while it said it was PDF/A-1b (found by a QA pass).

@@ -74,6 +74,15 @@ def test_an_embargo_an_hour_off_the_offices_zone_warns_of_summer_time(project):
     assert warnings_of(project, today=dt.date(2024, 6, 1)) == []
     project.release("2024-06-10-clinics-open", embargo="2024-06-10T09:00:00+02:00")
     assert warnings_of(project, today=dt.date(2024, 6, 1)) == []   # another zone, on purpose
+    # Found by a QA pass: UTC is a choice (the warning read "offset  is not"), and the second
+    # 01:30 of the night New York's clocks go back is -05:00, as rightly as the first is -04:00.
+    project.release("2024-06-10-clinics-open", embargo="2024-06-10T13:00:00Z")
+    assert warnings_of(project, today=dt.date(2024, 6, 1)) == []
+    for offset in ("-04:00", "-05:00"):
+        project.release("2024-11-03-clinics-open", date="2024-11-03",
+                        embargo=f"2024-11-03T01:30:00{offset}")
+        project.root.joinpath("releases/2024-06-10-clinics-open.yaml").unlink(missing_ok=True)
+        assert warnings_of(project, today=dt.date(2024, 11, 1)) == []
 
 
 def test_a_link_no_reader_can_follow_warns_and_prints_as_its_text(project):
