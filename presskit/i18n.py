@@ -406,7 +406,7 @@ def format_embargo(moment: dt.datetime, lang: str, office_zone: str = "") -> str
     """Date, time and zone of an embargo, e.g. 'January 5, 2013, 9:00 AM EST' when the press
     office's zone (presskit.yaml's timezone) is America/New_York, else '... 9:00 AM UTC-05:00'."""
     locale = _locale(lang)
-    zone = zone_abbreviation(moment, office_zone) or utc_offset(moment)
+    zone = embargo_zone(moment, office_zone)
     # The language's own way of joining a date and a time ("{1}, {0}"; Arabic uses "،").
     pattern = str(get_datetime_format("long", locale=locale))
     when = pattern.replace("{1}", _babel_date(moment.date(), format="long", locale=locale)) \
@@ -415,10 +415,14 @@ def format_embargo(moment: dt.datetime, lang: str, office_zone: str = "") -> str
 
 
 def embargo_when(moment: dt.datetime, office_zone: str = "") -> str:
-    """An embargo as the terminal tells it: '2026-12-03 11:00 EST', in the zone the PDF names
-    (format_embargo), else '2026-12-03 11:00 UTC-05:00'."""
-    zone = zone_abbreviation(moment, office_zone) or utc_offset(moment)
-    return f"{moment:%Y-%m-%d %H:%M} {zone}"
+    """An embargo as the terminal tells it, in the zone the PDF names (format_embargo):
+    '2026-12-03 11:00 EST', else '2026-12-03 11:00 UTC-05:00'."""
+    return f"{moment:%Y-%m-%d %H:%M} {embargo_zone(moment, office_zone)}"
+
+
+def embargo_zone(moment: dt.datetime, office_zone: str = "") -> str:
+    """EST when the embargo is written in the press office's zone, else UTC-05:00."""
+    return zone_abbreviation(moment, office_zone) or utc_offset(moment)
 
 
 def direction(lang: str) -> str:

@@ -177,21 +177,20 @@ def kit_html(project: Project, selection: Selection,
             first_spelling.setdefault(tag.casefold(), tag)
     keywords = list(first_spelling.values())
     press_kit = labels["press_kit"].format(year=title_year)
+    covering = labels["covering"].format(start=i18n.format_date(first, lang),
+                                         end=i18n.format_date(last, lang))
     sections = _sections(organization, labels)
     context.update(
         title=f"{organization.name} \u2014 {press_kit}",
         # The PDF's Subject: which releases, so that a kit for a tag or a period is told apart
         # from the year's.
-        description=labels["covering"].format(start=i18n.format_date(first, lang),
-                                              end=i18n.format_date(last, lang))
-        + (f" \u2014 {selection.tag}" if selection.tag else ""),
+        description=covering + (f" \u2014 {selection.tag}" if selection.tag else ""),
         organization=organization,
         keywords=keywords,
         created=releases[-1].date.isoformat(),
         kit=SimpleNamespace(
             title=press_kit,
-            covering=labels["covering"].format(start=i18n.format_date(first, lang),
-                                               end=i18n.format_date(last, lang)),
+            covering=covering,
             tag=selection.tag or "",
             sections=sections,
             contacts=all_contacts(project, releases),
