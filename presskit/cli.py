@@ -107,7 +107,19 @@ def quiet_option(command):
 @click.pass_context
 def main(ctx: click.Context, project_dir: Path, debug: bool, quiet: bool) -> None:
     """Press releases and press kits as print-quality PDFs, emailed to media lists."""
+    global _ends_at_once
+    _ends_at_once = False
     ctx.obj = Context(project_dir, debug, quiet)
+
+
+# Set by a command whose every file is written and closed when it returns, and that leaves
+# nothing to finish but the interpreter's tear-down, which the presskit command then skips
+# (__main__.end_now). Only `build`: others hold a database, sockets or threads.
+_ends_at_once = False
+
+
+def ends_at_once() -> bool:
+    return _ends_at_once
 
 
 @main.command()
@@ -151,6 +163,8 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
                                 warm_renderer=not no_renderer)
     built = sum(r.built for r in results)
     obj.say(f"{built} built, {len(results) - built} up to date")
+    global _ends_at_once
+    _ends_at_once = True
 
 
 @main.command(short_help="Build the annual press kit (or one for a period or tag).")

@@ -140,14 +140,80 @@ def _context():
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["presskit.preload"])
+    context.set_forkserver_preload([PRELOAD])
     try:
-        # Starts the server (a new interpreter) without waiting for it: it warms up while this
-        # process goes on. Started already, it is reused: warm, since a previous build.
-        forkserver.ensure_running()
+        # Starts the server without waiting for it: it warms up while this process goes on.
+        # Started already, it is reused: warm, since a previous build.
+        if not _fork_server():
+            forkserver.ensure_running()   # a new interpreter
     except OSError:   # no Unix socket to be had: each worker warms up by itself
         return multiprocessing.get_context("fork")
     return context
+
+
+PRELOAD = "presskit.preload"
+# forkserver.main's parameters where the server takes no authentication key (3.11 to 3.13).
+_SERVER_MAIN = ["listener_fd", "alive_r", "preload", "main_path", "sys_path"]
+
+
+def _fork_server() -> bool:
+    """Start multiprocessing's fork server as a fork of this process, not a new interpreter.
+
+    ensure_running() starts a new Python that imports multiprocessing before it begins on
+    WeasyPrint: about 90 ms here, all of it on the critical path of a cold build. A fork of
+    this process is there at once, and it runs the server multiprocessing would run
+    (forkserver.main, on a socket and pipe made as ensure_running makes them), so workers come
+    from it exactly as before. Done only where that server's parameters are the ones known here,
+    and only from a process with no other thread (a fork copies no thread, and one might hold a
+    lock); otherwise False, and the caller starts the server the usual way.
+    """
+    import inspect
+    import socket
+    import threading
+    from multiprocessing import connection, forkserver, resource_tracker, util
+
+    server = forkserver._forkserver
+    try:
+        known = list(inspect.signature(forkserver.main).parameters) == _SERVER_MAIN
+    except (TypeError, ValueError):
+        known = False
+    if (not known or threading.active_count() > 1 or not hasattr(os, "fork")
+            or not all(hasattr(server, name) for name in
+                       ("_forkserver_pid", "_forkserver_address", "_forkserver_alive_fd"))):
+        return False
+    with server._lock:
+        if server._forkserver_pid is not None:
+            pid, _ = os.waitpid(server._forkserver_pid, os.WNOHANG)
+            if not pid:
+                return True   # running, and warm since the build that started it
+            os.close(server._forkserver_alive_fd)
+            server._forkserver_pid = server._forkserver_alive_fd = None
+            server._forkserver_address = None
+        # As ensure_running does first: the workers' semaphores are registered with it.
+        resource_tracker.ensure_running()
+        with socket.socket(socket.AF_UNIX) as listener:
+            address = connection.arbitrary_address("AF_UNIX")
+            listener.bind(address)
+            if not util.is_abstract_socket_namespace(address):
+                os.chmod(address, 0o600)
+            listener.listen()
+            alive_r, alive_w = os.pipe()
+            # What this process has buffered would otherwise be written again by every worker.
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    os.close(alive_w)   # the server ends when every client has closed it
+                    forkserver.main(listener.fileno(), alive_r, [PRELOAD])
+                finally:
+                    os._exit(0)   # never back into the command that forked it
+            os.close(alive_r)
+        server._forkserver_address = address
+        server._forkserver_alive_fd = alive_w
+        server._forkserver_pid = pid
+    return True
 
 
 class PoolRenderer:

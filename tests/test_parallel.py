@@ -256,3 +256,66 @@ def test_progress_elsewhere_is_plain_lines_and_quiet_is_silent():
 def test_jobs_must_be_a_positive_number(project, jobs):
     result = run("build", "--jobs", jobs, project_dir=project.root)
     assert result.exit_code == 2
+
+
+def _in_a_new_python(code: str, project_root) -> "subprocess.CompletedProcess":
+    import os
+    import subprocess
+    import sys
+
+    preamble = ("import json, os, sys\n"
+                "from multiprocessing import forkserver\n"
+                "from presskit import workers\n"
+                "from presskit.build import build_project\n"
+                f"root = {str(project_root)!r}\n")
+    # Buffered as a pipe is by default (PYTHONUNBUFFERED may be set where the tests run).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run([sys.executable, "-c", preamble + code], capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+SERVER_OF_A_BUILD = """
+results = build_project(root, jobs=2, warm_renderer=False)
+pid = forkserver._forkserver._forkserver_pid
+cmdline = open(f"/proc/{pid}/cmdline", "rb").read().decode().split("\\0")
+print(json.dumps({"built": sum(r.built for r in results), "cmdline": cmdline}))
+"""
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="/proc, fork")
+def test_the_fork_server_is_a_fork_of_the_build_and_the_usual_one_gives_the_same_pdfs(
+        project, tmp_path):
+    """No new interpreter before WeasyPrint starts loading (about 90 ms of a cold build); where
+    presskit does not know multiprocessing's server, the usual one makes the same PDFs."""
+    import json
+    import shutil
+
+    make(project)
+    other = tmp_path / "other"
+    shutil.copytree(project.root, other)
+    forked = _in_a_new_python(SERVER_OF_A_BUILD, project.root)
+    assert forked.returncode == 0, forked.stderr
+    seen = json.loads(forked.stdout)
+    assert seen["built"] == len(SLUGS)
+    assert not any("multiprocessing.forkserver" in part for part in seen["cmdline"])
+    usual = _in_a_new_python("workers._SERVER_MAIN = ['something else']\n" + SERVER_OF_A_BUILD,
+                             other)
+    assert usual.returncode == 0, usual.stderr
+    assert any("multiprocessing.forkserver" in part
+               for part in json.loads(usual.stdout)["cmdline"])
+    for slug in SLUGS:
+        a = (project.root / "dist" / "releases" / f"{slug}.pdf").read_bytes()
+        assert a.startswith(b"%PDF-")
+        assert a == (other / "dist" / "releases" / f"{slug}.pdf").read_bytes(), slug
+
+
+def test_what_the_build_had_buffered_on_stdout_is_written_once(project):
+    """The fork server is a copy of the build: what sat in its stdout buffer must not be
+    written again by the server and every worker."""
+    make(project)
+    done = _in_a_new_python("sys.stdout.write('[said before the build]')\n"
+                            "build_project(root, jobs=2, warm_renderer=False)\n"
+                            "print('[after]')\n", project.root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("[said before the build]") == 1, done.stdout
+    assert done.stdout.endswith("[after]\n")

@@ -1,5 +1,6 @@
 """Commands that render nothing start fast: they do not import WeasyPrint (half a second),
 nor, for --help and a build with nothing to do, the YAML, Markdown, Jinja2 or CLDR libraries."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,26 @@ def test_a_build_worker_does_not_import_the_command_line():
                           timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_a_build_that_ends_without_tearing_down_python_still_says_and_writes_all(tmp_path):
+    """`presskit build` skips the interpreter's tear-down (__main__.end_now): its last line,
+    on a pipe, and every PDF must still be there; a build that fails still exits 1."""
+    script = Path(sys.executable).parent / "presskit"
+    if not script.is_file():
+        pytest.skip("presskit is not installed as a command beside this Python")
+    folder = tmp_path / "office"
+    assert subprocess.run([str(script), "init", str(folder)], capture_output=True,
+                          timeout=60).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run([str(script), "--project", str(folder), "build", "--no-renderer"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    pdfs = sorted((folder / "dist" / "releases").glob("*.pdf"))
+    assert pdfs and all(p.read_bytes().endswith(b"%%EOF\n") for p in pdfs)
+    assert done.stderr.endswith(f"{len(pdfs)} built, 0 up to date\n"), done.stderr
+    release = sorted((folder / "releases").glob("*.yaml"))[0]
+    release.write_text("title: no date, no body\n", encoding="utf-8")
+    failed = subprocess.run([str(script), "--project", str(folder), "build", "--no-renderer"],
+                            capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1 and f"{release.name}:1:1:" in failed.stderr, failed.stderr
