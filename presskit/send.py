@@ -322,6 +322,14 @@ def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, compos
         elif outcome.status == smtp.PERMANENT and outcome.sender_refused:
             # Every other message would be refused the same way (e.g. 530: log in first).
             book.mark(slug, r.email, PENDING, outcome.response)
+            if outcome.response.startswith("530") and connection.login is None \
+                    and not report.sent:
+                # A setting to make, not a delivery to retry: said once (not once for each
+                # of a thousand recipients), as a refused login is; nobody was reached.
+                raise PresskitError(
+                    f"{connection.where}: the server takes mail only after a login "
+                    f"({outcome.response}); set {smtp.USER_ENV} and {smtp.PASSWORD_ENV}, then "
+                    f"run send again: nobody was sent to")
             left = [job] + list(queue) + [j for _, _, j in later]
             report.problems += [f"{j.recipient.email}: not sent: the server refused the sender "
                                 f"{sender}: {outcome.response}" for j in left]

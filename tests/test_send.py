@@ -472,15 +472,36 @@ def test_a_refused_sender_stops_the_run_without_failing_the_recipients(project, 
     configure(project, smtp_server.port)
 
     async def refuse(server, session, envelope, address, mail_options):
-        return "530 5.7.0 Authentication required"
+        return "553 5.7.1 Sender address rejected: not owned by user"
 
     smtp_server.handler.handle_MAIL = refuse
     result = send(project)
     assert result.exit_code == 3
     assert result.stderr.splitlines()[-3:] == [
         f"{a}: not sent: the server refused the sender press@example.org: "
-        f"530 5.7.0 Authentication required" for a in ADDRESSES]
+        f"553 5.7.1 Sender address rejected: not owned by user" for a in ADDRESSES]
     assert {row[0] for row in ledger_rows(project).values()} == {"pending"}
+
+
+def test_a_server_that_wants_a_login_none_was_set_for_is_one_line_and_a_refused_action(
+        project, smtp_server):
+    configure(project, smtp_server.port)
+
+    async def refuse(server, session, envelope, address, mail_options):
+        return "530 5.7.0 Authentication required"
+
+    smtp_server.handler.handle_MAIL = refuse
+    result = send(project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"127.0.0.1:{smtp_server.port}: the server takes mail only after a login (530 5.7.0 "
+        f"Authentication required); set PRESSKIT_SMTP_USER and PRESSKIT_SMTP_PASSWORD, then "
+        f"run send again: nobody was sent to"]
+    assert {row[0] for row in ledger_rows(project).values()} <= {"pending"}
+    del smtp_server.handler.handle_MAIL     # logged in, as it were: everyone gets it, once
+    again = send(project)
+    assert again.exit_code == 0, again.stderr
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.handler.received) == ADDRESSES
 
 
 def test_sent_says_when_the_release_changed_since_its_pdf(project, smtp_server):

@@ -480,3 +480,17 @@ def test_cell_starts_agree_with_the_csv_module():
         except csv.Error:
             continue
     assert checked > 3000
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_server_that_wants_a_login_when_none_is_set_is_told_once(project, auth_server,
+                                                                   monkeypatch):
+    monkeypatch.delenv("PRESSKIT_SMTP_USER", raising=False)
+    monkeypatch.delenv("PRESSKIT_SMTP_PASSWORD", raising=False)
+    configure(project, auth_server.port)
+    result = send(project)
+    assert result.exit_code == 1
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(f"127.0.0.1:{auth_server.port}: the server takes mail "
+                                    f"only after a login (530 ")
+    assert auth_server.handler.received == []
