@@ -2,8 +2,9 @@
 
 Importing WeasyPrint and loading fonts costs more than laying out a two-page release, so it is
 paid once per build, not once per worker: on Linux a fork server (multiprocessing's
-"forkserver", with presskit.preload as its preload module) is started before the project is
-read, imports WeasyPrint and lays out a page while the main process parses YAML and renders the
+"forkserver", with presskit.preload as its preload module; a fork of the build itself where
+presskit knows that server, see _fork_server) is started before the project is read, imports
+WeasyPrint and lays out a page while the main process parses YAML and renders the
 HTML on the other core, and then forks every worker already warm. Each worker renders release
 after release with the same font configuration and parsed theme stylesheet (pdf.font_config,
 pdf.STYLESHEETS). A document's bytes depend only on its HTML, never on what the process
