@@ -25,8 +25,9 @@ def end_now(code) -> None:
     """End the process without tearing the interpreter down, once a command has written and
     closed all it writes (cli.ends_at_once).
 
-    After a build, freeing the project, its HTML and every module one by one costs 20 ms (a
-    build with nothing to do) to 60 ms (a cold build of 24) here, and nobody waits for it.
+    After a build, freeing the project, its HTML and every module one by one costs 15 to 20 ms
+    (a build with nothing to do) to about 50 ms (a cold build of 24) here, and nobody waits
+    for it.
     What exit must still do is done: atexit's functions run (multiprocessing's clean-up,
     logging's flush), then the standard streams are flushed.
     """

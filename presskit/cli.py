@@ -107,8 +107,6 @@ def quiet_option(command):
 @click.pass_context
 def main(ctx: click.Context, project_dir: Path, debug: bool, quiet: bool) -> None:
     """Press releases and press kits as print-quality PDFs, emailed to media lists."""
-    global _ends_at_once
-    _ends_at_once = False
     ctx.obj = Context(project_dir, debug, quiet)
 
 

@@ -187,9 +187,7 @@ def _fork_server() -> bool:
             pid, _ = os.waitpid(server._forkserver_pid, os.WNOHANG)
             if not pid:
                 return True   # running, and warm since the build that started it
-            os.close(server._forkserver_alive_fd)
-            server._forkserver_pid = server._forkserver_alive_fd = None
-            server._forkserver_address = None
+            _forget_fork_server(server)   # it died: a new one below
         # As ensure_running does first: the workers' semaphores are registered with it.
         resource_tracker.ensure_running()
         with socket.socket(socket.AF_UNIX) as listener:
@@ -199,10 +197,9 @@ def _fork_server() -> bool:
                 os.chmod(address, 0o600)
             listener.listen()
             alive_r, alive_w = os.pipe()
-            # What this process has buffered would otherwise be written again by every worker.
-            for stream in (sys.stdout, sys.stderr):
-                with contextlib.suppress(Exception):
-                    stream.flush()
+            # What this process has buffered would otherwise be written again by every worker
+            # (multiprocessing flushes them so before each fork of its own).
+            util._flush_std_streams()
             pid = os.fork()
             if pid == 0:
                 try:
@@ -282,16 +279,22 @@ def _stop_fork_server() -> None:
             os.waitpid(pid, 0)
         except OSError:
             pass
-        fd = getattr(server, "_forkserver_alive_fd", None)
-        if fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        address = getattr(server, "_forkserver_address", None)
-        if isinstance(address, str) and address and not address.startswith("\0"):
-            Path(address).unlink(missing_ok=True)   # a socket file, not an abstract address
-        server._forkserver_pid = None
-        server._forkserver_alive_fd = None
-        server._forkserver_address = None
+        _forget_fork_server(server)
+
+
+def _forget_fork_server(server) -> None:
+    """Let go of a fork server that is gone (its pid reaped): its pipe, its socket file, and
+    multiprocessing's note of it. The caller holds the server's lock."""
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    address = getattr(server, "_forkserver_address", None)
+    if isinstance(address, str) and address and not address.startswith("\0"):
+        Path(address).unlink(missing_ok=True)   # a socket file, not an abstract address
+    server._forkserver_pid = None
+    server._forkserver_alive_fd = None
+    server._forkserver_address = None
 
 
 def renderer_for(count: int, jobs: int | None) -> InlineRenderer | PoolRenderer:

@@ -127,6 +127,12 @@ def run(*args, project_dir: Path | None = None, input=None):
     return runner.invoke(main, argv, input=input, catch_exceptions=False)
 
 
+def buffered_env() -> dict[str, str]:
+    """This environment, less PYTHONUNBUFFERED (set where the tests may run): a child's
+    stdout on a pipe is then buffered, as it is for users."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
 def pdftotext(path: Path, *extra: str) -> str:
     return subprocess.run(["pdftotext", *extra, str(path), "-"], check=True,
                           capture_output=True, text=True).stdout

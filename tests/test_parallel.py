@@ -259,19 +259,18 @@ def test_jobs_must_be_a_positive_number(project, jobs):
 
 
 def _in_a_new_python(code: str, project_root) -> "subprocess.CompletedProcess":
-    import os
     import subprocess
     import sys
+
+    from conftest import buffered_env
 
     preamble = ("import json, os, sys\n"
                 "from multiprocessing import forkserver\n"
                 "from presskit import workers\n"
                 "from presskit.build import build_project\n"
                 f"root = {str(project_root)!r}\n")
-    # Buffered as a pipe is by default (PYTHONUNBUFFERED may be set where the tests run).
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     return subprocess.run([sys.executable, "-c", preamble + code], capture_output=True,
-                          text=True, timeout=120, env=env)
+                          text=True, timeout=120, env=buffered_env())
 
 
 SERVER_OF_A_BUILD = """

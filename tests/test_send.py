@@ -468,13 +468,16 @@ def test_spamassassin_does_not_take_it_for_spam(project, smtp_server):
     assert status and status[1] == b"No" and float(status[2]) < 1.0, checked[-1500:]
 
 
-def test_a_refused_sender_stops_the_run_without_failing_the_recipients(project, smtp_server):
-    configure(project, smtp_server.port)
-
+def refuse_the_sender(smtp_server, reply: str) -> None:
     async def refuse(server, session, envelope, address, mail_options):
-        return "553 5.7.1 Sender address rejected: not owned by user"
+        return reply
 
     smtp_server.handler.handle_MAIL = refuse
+
+
+def test_a_refused_sender_stops_the_run_without_failing_the_recipients(project, smtp_server):
+    configure(project, smtp_server.port)
+    refuse_the_sender(smtp_server, "553 5.7.1 Sender address rejected: not owned by user")
     result = send(project)
     assert result.exit_code == 3
     assert result.stderr.splitlines()[-3:] == [
@@ -486,11 +489,7 @@ def test_a_refused_sender_stops_the_run_without_failing_the_recipients(project, 
 def test_a_server_that_wants_a_login_none_was_set_for_is_one_line_and_a_refused_action(
         project, smtp_server):
     configure(project, smtp_server.port)
-
-    async def refuse(server, session, envelope, address, mail_options):
-        return "530 5.7.0 Authentication required"
-
-    smtp_server.handler.handle_MAIL = refuse
+    refuse_the_sender(smtp_server, "530 5.7.0 Authentication required")
     result = send(project)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [

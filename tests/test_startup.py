@@ -1,12 +1,11 @@
 """Commands that render nothing start fast: they do not import WeasyPrint (half a second),
 nor, for --help and a build with nothing to do, the YAML, Markdown, Jinja2 or CLDR libraries."""
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, buffered_env
 
 
 def imported(*args, cwd=None) -> set[str]:
@@ -103,9 +102,8 @@ def test_a_build_that_ends_without_tearing_down_python_still_says_and_writes_all
     folder = tmp_path / "office"
     assert subprocess.run([str(script), "init", str(folder)], capture_output=True,
                           timeout=60).returncode == 0
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     done = subprocess.run([str(script), "--project", str(folder), "build", "--no-renderer"],
-                          capture_output=True, text=True, timeout=120, env=env)
+                          capture_output=True, text=True, timeout=120, env=buffered_env())
     assert done.returncode == 0, done.stderr
     pdfs = sorted((folder / "dist" / "releases").glob("*.pdf"))
     assert pdfs and all(p.read_bytes().endswith(b"%%EOF\n") for p in pdfs)
