@@ -5,6 +5,12 @@ transaction ('pending'), again just before the message's final dot is sent ('sen
 here on the server may accept it), and once the server answers ('sent', 'deferred' or
 'failed'). A run killed at any moment therefore leaves each recipient either clearly reached,
 clearly not reached, or 'sending', which the next run reports as unknown instead of guessing.
+
+Which version of the release a recipient got is kept as the digest of its content
+(`content_sha256`, send.release_version): a new presskit, WeasyPrint or template changes the
+PDF's bytes, not what the journalist has. Rows written before that column was added have only
+the digest of the PDF they got (`pdf_sha256`); the column is added when a ledger is opened to
+send, and filled in for each such row once its PDF is found to be the current one.
 """
 from __future__ import annotations
 
@@ -32,6 +38,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     sent_at     TEXT,               -- when the server accepted the message
     message_id  TEXT NOT NULL DEFAULT '',
     pdf_sha256  TEXT NOT NULL DEFAULT '',
+    content_sha256 TEXT NOT NULL DEFAULT '',  -- '' in rows from before it was recorded
     correction  INTEGER NOT NULL DEFAULT 0,  -- 1 when the last message was a correction
     response    TEXT NOT NULL DEFAULT '',    -- the server's last answer
     PRIMARY KEY (slug, address)
@@ -53,6 +60,14 @@ class Entry:
     pdf_sha256: str
     correction: bool
     response: str
+    content_sha256: str = ""
+
+    def has_version(self, content_sha256: str, pdf_sha256: str) -> bool:
+        """Whether this row's message carried that version of the release: by its content,
+        or, in a row from before the content was recorded, by the PDF's bytes."""
+        if self.content_sha256:
+            return self.content_sha256 == content_sha256
+        return self.pdf_sha256 == pdf_sha256
 
 
 def now_iso() -> str:
@@ -74,6 +89,8 @@ class Ledger:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
+            if create:
+                _add_content_column(self.db)
         except sqlite3.DatabaseError as exc:
             raise PresskitError(f"{path}: cannot open the send ledger: {exc}") from None
         self.db.row_factory = sqlite3.Row
@@ -94,19 +111,28 @@ class Ledger:
         return {row["address"]: _entry(row) for row in rows}
 
     def begin(self, slug: str, address: str, *, name: str, list_name: str, message_id: str,
-              pdf_sha256: str, correction: bool) -> None:
+              pdf_sha256: str, content_sha256: str, correction: bool) -> None:
         """Record, before the SMTP transaction, that this message is about to be tried."""
         self.db.execute(
             """INSERT INTO deliveries (slug, address, name, list, state, attempts, updated,
-                                       message_id, pdf_sha256, correction)
-               VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                                       message_id, pdf_sha256, content_sha256, correction)
+               VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
                ON CONFLICT (slug, address) DO UPDATE SET
                    name = excluded.name, list = excluded.list, state = excluded.state,
                    attempts = attempts + 1, updated = excluded.updated,
                    message_id = excluded.message_id, pdf_sha256 = excluded.pdf_sha256,
+                   content_sha256 = excluded.content_sha256,
                    correction = excluded.correction""",
             (slug, address.lower(), name, list_name, PENDING, now_iso(), message_id,
-             pdf_sha256, int(correction)))
+             pdf_sha256, content_sha256, int(correction)))
+
+    def record_content(self, slug: str, pdf_sha256: str, content_sha256: str) -> None:
+        """Rows from before the content was recorded whose PDF is `pdf_sha256`, the one built
+        from the content `content_sha256`: they carried that content."""
+        self.db.execute(
+            """UPDATE deliveries SET content_sha256 = ?
+               WHERE slug = ? AND content_sha256 = '' AND pdf_sha256 = ?""",
+            (content_sha256, slug, pdf_sha256))
 
     def mark(self, slug: str, address: str, state: str, response: str = "") -> None:
         """Move a row to a new state; committed at once (autocommit)."""
@@ -124,7 +150,16 @@ def _entry(row: sqlite3.Row) -> Entry:
                  state=state, attempts=row["attempts"], updated=row["updated"],
                  sent_at=row["sent_at"], message_id=row["message_id"],
                  pdf_sha256=row["pdf_sha256"], correction=bool(row["correction"]),
-                 response=row["response"])
+                 response=row["response"],
+                 # Read, not added, by the read-only paths (a dry run, `presskit sent`).
+                 content_sha256=row["content_sha256"] if "content_sha256" in row.keys() else "")
+
+
+def _add_content_column(db: sqlite3.Connection) -> None:
+    """A ledger from before content_sha256 gets the column, empty in its rows."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
+    if "content_sha256" not in columns:
+        db.execute("ALTER TABLE deliveries ADD COLUMN content_sha256 TEXT NOT NULL DEFAULT ''")
 
 
 def ledger_path(project_state: Path) -> Path:

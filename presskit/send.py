@@ -11,12 +11,13 @@ import datetime as dt
 import fcntl
 import hashlib
 import heapq
+import json
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from . import ledger as ledger_mod
 from . import medialist, smtp
@@ -72,6 +73,35 @@ class SendReport:
         """DeliveryError (exit status 3) naming each recipient not reached."""
         if self.problems:
             raise DeliveryError(list(self.problems))
+
+
+class _Version(NamedTuple):
+    """One version of a release as sent: the digest of its content, and of its PDF's bytes."""
+
+    content: str
+    pdf: str
+
+
+def release_version(release: Release) -> str:
+    """The digest of what a journalist reads of a release: its headline, dateline, dates,
+    embargo, body, pictures (their bytes, captions and credits), and its own contacts,
+    boilerplate and notes to editors.
+
+    Not the PDF's bytes: a new presskit, WeasyPrint or template changes those, and whoever got
+    the release does not have an older version of it for that. Nor its tags or language.
+    """
+    content = {
+        "title": release.title, "subtitle": release.subtitle,
+        "date": release.date.isoformat(), "dateline": release.dateline, "body": release.body,
+        "embargo": release.embargo.isoformat() if release.embargo else None,
+        "images": [[hashlib.sha256(Path(i.src).read_bytes()).hexdigest(), i.caption, i.credit,
+                    i.alt] for i in release.images],
+        "contacts": None if release.contacts is None else
+        [dataclasses.astuple(c) for c in release.contacts],
+        "boilerplate": release.boilerplate, "notes": release.notes,
+    }
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -132,15 +162,16 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
 
     pdf_path = build_releases(project, [slug])[0].pdf
     pdf = pdf_path.read_bytes()
-    pdf_hash = hashlib.sha256(pdf).hexdigest()
+    version = _Version(release_version(release), hashlib.sha256(pdf).hexdigest())
     composer = Composer(project, release, sender=sender, reply_to=reply_to,
                         pdf_name=f"{slug}.pdf", embargoed=embargoed)
     domain = sender.domain
 
     if dry_run:
         # The messages a real send would deliver now: not to those an earlier run reached.
-        jobs = _plan(_recorded(project, slug), media.recipients, composer, report, slug=slug, domain=domain,
-                     pdf_hash=pdf_hash, correction=correction, resend_unknown=resend_unknown)
+        jobs = _plan(_recorded(project, slug), media.recipients, composer, report, slug=slug,
+                     domain=domain, version=version, correction=correction,
+                     resend_unknown=resend_unknown)
         for problem in report.problems:   # nothing was tried: told, not failed
             echo(f"note: {problem}")
         report.problems = []
@@ -151,8 +182,11 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
     state = project.state
     state.mkdir(parents=True, exist_ok=True)
     with _exclusive(state / "send.lock"), Ledger(ledger_mod.ledger_path(state)) as book:
+        # Who got this very PDF, as a ledger from before the content was recorded says, got
+        # this content: recorded, so that a later PDF of the same words counts as theirs.
+        book.record_content(slug, version.pdf, version.content)
         jobs = _plan(book.entries(slug), media.recipients, composer, report, slug=slug,
-                     domain=domain, pdf_hash=pdf_hash, correction=correction,
+                     domain=domain, version=version, correction=correction,
                      resend_unknown=resend_unknown)
         if jobs:
             connection = smtp.Connection(settings, login=login, ssl_context=ssl_context,
@@ -170,12 +204,12 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
                 # Nobody was reached: each is named (exit status 3), and recorded as deferred
                 # (as a 4xx is), so that the next run tries them again.
                 _not_reached(jobs, book, report, slug=slug, list_name=list_name,
-                             pdf_hash=pdf_hash, response=str(exc),
+                             version=version, response=str(exc),
                              why=f"the server {connection.where} could not be reached; run "
                                  f"send again later")
                 raise DeliveryError([str(exc), *report.problems]) from None
             try:
-                _deliver(jobs, connection, book, composer, report, pdf=pdf, pdf_hash=pdf_hash,
+                _deliver(jobs, connection, book, composer, report, pdf=pdf, version=version,
                          slug=slug, list_name=list_name, sender=sender.addr_spec,
                          per_minute=email.per_minute if per_minute is None else per_minute,
                          retry_delays=retry_delays, reconnect_delays=reconnect_delays,
@@ -219,13 +253,14 @@ def _value_position(path: Path, *keys: str) -> tuple[int, int] | None:
 
 
 def _not_reached(jobs: list[_Job], book: Ledger, report: SendReport, *, slug: str,
-                 list_name: str, pdf_hash: str, response: str, why: str) -> None:
+                 list_name: str, version: _Version, response: str, why: str) -> None:
     """Record recipients as deferred (tried, not reached: the next run tries them) and name
     each in the report."""
     for job in jobs:
         r = job.recipient
         book.begin(slug, r.email, name=r.name, list_name=list_name, message_id=job.msg_id,
-                   pdf_sha256=pdf_hash, correction=job.correction)
+                   pdf_sha256=version.pdf, content_sha256=version.content,
+                   correction=job.correction)
         book.mark(slug, r.email, DEFERRED, response)
         report.problems.append(f"{r.email}: not sent: {why}")
 
@@ -239,7 +274,7 @@ def _smtp_settings(base: SmtpSettings, host, port, security) -> SmtpSettings:
 
 
 def _plan(entries, recipients: list[Recipient], composer: Composer, report: SendReport, *,
-          slug: str, domain: str, pdf_hash: str, correction: bool,
+          slug: str, domain: str, version: _Version, correction: bool,
           resend_unknown: bool) -> list[_Job]:
     """Who gets a message this run, rendered now so that template errors stop us early."""
     jobs = []
@@ -250,13 +285,13 @@ def _plan(entries, recipients: list[Recipient], composer: Composer, report: Send
             jobs.append(_Job(r, composer.render(r), original))
             continue
         if entry.state == UNKNOWN:
-            if resend_unknown and entry.pdf_sha256 != pdf_hash:
+            if resend_unknown and not entry.has_version(*version):
                 # The server may have the old version under that Message-ID: the new one is
                 # another message, a correction (as for those who surely have the old one).
                 if correction:
                     jobs.append(_Job(r, composer.render(r, correction=True),
-                                     message_id(slug, r.email, domain, pdf_hash), True,
-                                     original))
+                                     message_id(slug, r.email, domain, version.content),
+                                     True, original))
                 else:
                     report.changed.append(r.email)
             elif resend_unknown:
@@ -269,21 +304,22 @@ def _plan(entries, recipients: list[Recipient], composer: Composer, report: Send
                     f"({entry.updated}); not resent (rerun with --resend-unknown to send it "
                     f"again)")
             continue
-        current = entry.state == SENT and entry.pdf_sha256 == pdf_hash
+        current = entry.state == SENT and entry.has_version(*version)
         if current:
             report.already.append(r.email)
         elif entry.sent_at is None:
             jobs.append(_Job(r, composer.render(r), original))   # never reached: try again
         elif correction:
             jobs.append(_Job(r, composer.render(r, correction=True),
-                             message_id(slug, r.email, domain, pdf_hash), True, original))
+                             message_id(slug, r.email, domain, version.content), True,
+                             original))
         else:
             report.changed.append(r.email)
     return jobs
 
 
 def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, composer: Composer,
-             report: SendReport, *, pdf: bytes, pdf_hash: str, slug: str, list_name: str,
+             report: SendReport, *, pdf: bytes, version: _Version, slug: str, list_name: str,
              sender: str, per_minute: float, retry_delays, reconnect_delays,
              echo) -> None:
     """Send every job; deferred ones wait in a queue ordered by when they may try again."""
@@ -301,7 +337,8 @@ def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, compos
         rate.wait()
         job.tries += 1
         book.begin(slug, r.email, name=r.name, list_name=list_name, message_id=job.msg_id,
-                   pdf_sha256=pdf_hash, correction=job.correction)
+                   pdf_sha256=version.pdf, content_sha256=version.content,
+                   correction=job.correction)
         data = composer.message(r, job.rendered, pdf, msg_id=job.msg_id,
                                 references=job.references)
         outcome = connection.transact(sender, r.email, data,
@@ -419,19 +456,21 @@ def _recorded(project: Project, slug: str) -> dict:
 
 def delivery_status(project: Project, slug: str, list_name: str | None = None) -> list[str]:
     """`presskit sent`: a table, one row a recipient (state, local time, address, whether
-    they have the current PDF, the server's answer), then the totals; [] when nobody yet."""
-    project.release(slug)
+    they have the release as it is now, the server's answer), then the totals; [] when
+    nobody yet."""
+    content = release_version(project.release(slug))
     entries = _recorded(project, slug)
     current = ""
     pdf = project.dist / "releases" / f"{slug}.pdf"
-    if pdf.exists():
+    by_pdf = [e for e in entries.values() if not e.content_sha256]   # rows from before
+    if by_pdf and pdf.exists():
         current = hashlib.sha256(pdf.read_bytes()).hexdigest()
     rows = []
     for e in entries.values():
-        if not current:
-            version = e.pdf_sha256[:12]
+        if e.content_sha256 or current:
+            version = "current" if e.has_version(content, current) else "older"
         else:
-            version = "current" if e.pdf_sha256 == current else "older"
+            version = e.pdf_sha256[:12]
         notes = ["correction"] if e.correction else []
         if e.state != SENT and e.response:
             notes.append(e.response)
@@ -444,7 +483,7 @@ def delivery_status(project: Project, slug: str, list_name: str | None = None) -
     if not rows:
         return []
     zone = dt.datetime.now().astimezone().strftime("%Z") or "local"
-    table = [("STATE", f"WHEN ({zone})", "ADDRESS", "PDF", "NOTE"), *rows]
+    table = [("STATE", f"WHEN ({zone})", "ADDRESS", "VERSION", "NOTE"), *rows]
     widths = [max(len(row[i]) for row in table) for i in range(4)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]
              for row in table]
@@ -452,8 +491,9 @@ def delivery_status(project: Project, slug: str, list_name: str | None = None) -
     lines.append(", ".join(f"{count} {'never tried' if state == 'never' else state}"
                            for state, count in totals.items()))
     if current and not _built_from_current_inputs(project, slug, pdf):
-        lines.append(f"note: the release changed since {display_path(pdf)} was built; PDF "
-                     f"compares with that file: 'presskit build {slug}' brings it up to date")
+        lines.append(f"note: the release changed since {display_path(pdf)} was built; "
+                     f"VERSION compares the {len(by_pdf)} sent before presskit recorded what "
+                     f"they got with that file: 'presskit build {slug}' brings it up to date")
     return [line.rstrip() for line in lines]
 
 

@@ -444,8 +444,8 @@ def test_sent_shows_who_got_what(project, smtp_server):
     result = run("sent", SLUG, "--to", "journalists", project_dir=project.root)
     assert result.exit_code == 0
     header, *lines, totals = result.stdout.splitlines()
-    assert header.split()[:2] == ["STATE", "WHEN"] and header.split()[-3:] == ["ADDRESS", "PDF",
-                                                                             "NOTE"]
+    assert header.split()[:2] == ["STATE", "WHEN"] and header.split()[-3:] == ["ADDRESS",
+                                                                             "VERSION", "NOTE"]
     assert [line.split()[0] for line in lines] == ["sent", "failed", "sent", "never"]
     assert "ben.okoro@example.org" in lines[1] and "550 5.1.1 no such user" in lines[1]
     assert "dana.li@example.org" in lines[3]
@@ -503,13 +503,74 @@ def test_a_server_that_wants_a_login_none_was_set_for_is_one_line_and_a_refused_
     assert sorted(r.rcpt_tos[0] for r in smtp_server.handler.received) == ADDRESSES
 
 
-def test_sent_says_when_the_release_changed_since_its_pdf(project, smtp_server):
+def versions_shown(project: ProjectMaker) -> list[str]:
+    """The VERSION column of `presskit sent`, one a recipient."""
+    shown = run("sent", SLUG, project_dir=project.root)
+    assert shown.exit_code == 0, shown.stderr
+    header, *lines = shown.stdout.splitlines()
+    at = header.index("VERSION")
+    return [line[at:].split()[0] for line in lines if "@" in line]
+
+
+def restyle(project: ProjectMaker) -> None:
+    """A project's own release stylesheet: the built-in one, headlines set a little wider."""
+    from presskit import theme
+
+    css = (theme.builtin_root() / "styles" / "release.css").read_text(encoding="utf-8")
+    project.write("styles/release.css", css + "\nh1 { letter-spacing: 0.02em; }\n")
+
+
+def test_a_new_look_is_not_a_new_version_but_new_words_are(project, smtp_server):
     configure(project, smtp_server.port)
     assert send(project).exit_code == 0
-    shown = run("sent", SLUG, project_dir=project.root)
-    assert "changed since" not in shown.stdout
+    pdf = project.root / "dist" / "releases" / f"{SLUG}.pdf"
+    before = pdf.read_bytes()
+    restyle(project)
+    again = send(project)
+    assert again.exit_code == 0, again.stderr
+    assert pdf.read_bytes() != before                      # a new PDF, the same release
+    assert "older version" not in again.stderr
+    assert again.stderr.splitlines()[-1] == f"{SLUG} to journalists: sent 0, 3 already reached"
+    assert len(smtp_server.handler.received) == 3
+    assert versions_shown(project) == ["current"] * 3
+    project.release(title="Mobile clinics open at the northern crossing, and a third soon")
+    assert versions_shown(project) == ["older"] * 3        # no build needed to tell
+    changed = send(project)
+    assert "ana.reyes@example.org: got an older version of" in changed.stderr
+    assert len(smtp_server.handler.received) == 3
+
+
+def test_a_ledger_from_before_content_digests_learns_them(project, smtp_server):
+    """A ledger written before presskit recorded content has only the PDFs' digests: those who
+    got the PDF a send finds current are then known to have its content."""
+    configure(project, smtp_server.port)
+    assert send(project).exit_code == 0
+    path = project.root / ".presskit" / "sent.sqlite3"
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT * FROM deliveries").fetchall()
+        columns = [c[1] for c in db.execute("PRAGMA table_info(deliveries)")]
+    path.unlink()
+    old = [c for c in columns if c != "content_sha256"]
+    with sqlite3.connect(path) as db:   # the table as presskit made it before
+        db.execute(f"CREATE TABLE deliveries ({', '.join(old)}, PRIMARY KEY (slug, address))")
+        db.executemany(f"INSERT INTO deliveries VALUES ({', '.join('?' * len(old))})",
+                       [[v for c, v in zip(columns, row) if c != "content_sha256"]
+                        for row in rows])
+    assert versions_shown(project) == ["current"] * 3      # read only: by the PDF
     project.release(title="Mobile clinics open at the northern crossing, and a third soon")
     shown = run("sent", SLUG, project_dir=project.root)
     assert shown.stdout.splitlines()[-1] == (
         f"note: the release changed since {project.root / 'dist/releases' / SLUG}.pdf was "
-        f"built; PDF compares with that file: 'presskit build {SLUG}' brings it up to date")
+        f"built; VERSION compares the 3 sent before presskit recorded what they got with that "
+        f"file: 'presskit build {SLUG}' brings it up to date")
+    project.release()                                       # back as it was sent
+    assert send(project).stderr.splitlines()[-1] == \
+        f"{SLUG} to journalists: sent 0, 3 already reached"
+    with sqlite3.connect(path) as db:
+        learned = {row[0] for row in db.execute("SELECT content_sha256 FROM deliveries")}
+    assert len(learned) == 1 and "" not in learned
+    restyle(project)
+    assert send(project).stderr.splitlines()[-1] == \
+        f"{SLUG} to journalists: sent 0, 3 already reached"
+    assert versions_shown(project) == ["current"] * 3
+    assert len(smtp_server.handler.received) == 3
