@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 
+import pytest
 import yaml
 from conftest import pdfinfo, pdftotext, run
 
@@ -118,3 +121,19 @@ def test_check_tells_of_the_examples_sender_left_after_the_organization_is_ones_
     assert (f"presskit.yaml:{line}:9: warning: the sender 'Harbourlight Press Office "
             f"<press@example.org>' is still the example's: messages would go out under its "
             f"name; put your press office's") in result.stderr.replace(str(target) + "/", "")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_keeps_the_send_ledger_but_not_what_presskit_makes_again(tmp_path):
+    """A clone without the ledger would mail every journalist again."""
+    target = tmp_path / "office"
+    assert run("init", target).exit_code == 0
+    made = [".presskit/sent.sqlite3", ".presskit/build-cache.json", ".presskit/send.lock",
+            "dist/releases/a.pdf", "dist/outbox/a/1-a@example.org.eml"]
+    for name in made:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(b"x")
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    ignored = subprocess.run(["git", "-C", str(target), "check-ignore", *made],
+                             capture_output=True, text=True).stdout.split()
+    assert ignored == made[1:]
