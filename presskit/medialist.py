@@ -11,9 +11,11 @@ A list is named by its stem in media/ (``--to journalists``), or by its file's n
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,8 +176,31 @@ def _list_path(project: Project, name: str, problems: list[Problem],
 
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    """The list's text: UTF-8 (with or without a byte-order mark), or UTF-16 marked as such,
+    as Excel's "Unicode Text" and some address books save it. Any other encoding is refused
+    at its first byte that is not UTF-8: a guess at which one it is (Windows-1252? -1251?)
+    would put garbled names in the greetings."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(2)
+    except OSError:
+        start = b""
+    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raw = path.read_bytes()
+        try:
+            return raw.decode("utf-16")   # the mark tells the byte order, and is dropped
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].decode("utf-16", errors="replace").count("\n") + 1
+            problems.append(Problem(str(path), line, 1, f"not UTF-16 text ({exc.reason}), "
+                                                        f"though its first bytes say it is"))
+            return None
     # load.read_text, as for every project file: a byte that is not UTF-8 is pointed at.
+    found = len(problems)
     text = read_text(path, problems)
+    if text is None and len(problems) > found and "not UTF-8" in problems[-1].message:
+        bad = problems.pop()
+        problems.append(Problem(bad.path, bad.line, bad.column,
+                                f"{bad.message} (in Excel: Save As, CSV UTF-8)"))
     return text[1:] if text and text.startswith(BOM) else text
 
 
@@ -201,35 +226,43 @@ class _Row:
         return self.at.get(name, (self.line, self.column))
 
 
+# Excel's note of the separator on a first line of its own: "sep=;".
+SEPARATOR_LINE = re.compile(r"sep=(.)\r?\n?")
+
+
 def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
     # The physical lines as the csv module reads them, to find where each cell starts.
     lines = list(io.StringIO(text, newline=""))
-    delimiter = _delimiter(lines[0] if lines else "")
+    said = SEPARATOR_LINE.fullmatch(lines[0]) if lines else None
+    skipped = 1 if said else 0   # the header is then on line 2
+    lines = lines[skipped:]
+    delimiter = said[1] if said else _delimiter(lines[0] if lines else "")
     reader = csv.reader(lines, delimiter=delimiter)
     rows: list[_Row] = []
     try:
         header = next(reader, None)
         if header is None:
-            problems.append(Problem(str(path), 1, 1, "the file is empty; the first row "
-                                                     "names the columns (email required)"))
+            problems.append(Problem(str(path), 1 + skipped, 1,
+                                    "the file is empty; the first row names the columns "
+                                    "(email required)"))
             return []
         columns = [column_name(c) for c in header]
         if "email" not in columns:
             found = max((next(csv.reader([lines[0]], delimiter=d)) for d in ",;\t"), key=len)
             named = ", ".join(f"'{c.strip()}'" for c in found if c.strip()) or "nothing"
-            problems.append(Problem(str(path), 1, 1,
+            problems.append(Problem(str(path), 1 + skipped, 1,
                                     f"the header row lacks the required column 'email' (it "
                                     f"names {named}); head the addresses' column email, or "
                                     f"E-mail Address as address books export it"))
             return []
-        header_at = cell_starts(lines[:reader.line_num], 1, len(header), delimiter)
+        header_at = cell_starts(lines[:reader.line_num], 1 + skipped, len(header), delimiter)
         for n, column in enumerate(columns):
             if column in columns[:n]:
                 problems.append(Problem(str(path), *header_at[n],
                                         f"column '{column}' is given twice"))
         done = reader.line_num   # physical lines read so far
         for cells in reader:
-            line, record, done = done + 1, lines[done:reader.line_num], reader.line_num
+            line, record, done = done + 1 + skipped, lines[done:reader.line_num], reader.line_num
             if not any(c.strip() for c in cells):
                 continue
             at = cell_starts(record, line, len(cells), delimiter)
@@ -240,13 +273,14 @@ def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
             rows.append(_Row(line, 1, {c: v for c, v in zip(columns, cells) if c},
                              {c: a for c, a in zip(columns, at) if c}))
     except csv.Error as exc:
-        problems.append(Problem(str(path), reader.line_num, 1, f"CSV error: {exc}"))
+        problems.append(Problem(str(path), reader.line_num + skipped, 1, f"CSV error: {exc}"))
     return rows
 
 
 # Column names as address books and mailing services export them.
 EMAIL_ALIASES = {"email", "e-mail", "email address", "e-mail address", "emailaddress", "mail",
-                 "e mail", "e-mail-adresse", "courriel", "correo", "correo electrónico"}
+                 "e mail", "e-mail-adresse", "courriel", "correo", "correo electrónico",
+                 "e-mail 1 - value"}   # Google Contacts' export
 
 
 def column_name(cell: str) -> str:
@@ -345,6 +379,14 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
             continue
         if bad:
             continue
+        if GOOGLE_JOIN in raw:
+            # One contact, several addresses: one message, not one an address.
+            given = [part.strip() for part in raw.split(GOOGLE_JOIN.strip()) if part.strip()]
+            problems.append(Problem(str(path), *row.where("email"),
+                                    f"{len(given)} addresses in one cell, as Google Contacts "
+                                    f"joins them; the message goes to the first, {given[0]}",
+                                    warning=True))
+            raw = given[0]
         address, error = normalize_address(raw)
         if error:
             problems.append(Problem(str(path), *row.where("email"), error))
@@ -375,13 +417,14 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
 
 
 MAX_NAME = 200
+GOOGLE_JOIN = " ::: "   # between the addresses of one contact in Google's export
 # The columns address books (Outlook, Google, Apple) and media databases export a contact's
 # name and employer in, after presskit's own 'name' and 'outlet'.
 NAME_COLUMNS = ("name", "full name", "display name")
 GIVEN_COLUMNS = ("first name", "given name")
 FAMILY_COLUMNS = ("last name", "family name", "surname")
 OUTLET_COLUMNS = ("outlet", "company", "organization", "organisation", "publication",
-                  "media outlet", "company name")
+                  "media outlet", "company name", "organization name", "organization 1 - name")
 
 
 def _first(fields: dict[str, str], columns: tuple[str, ...]) -> str:

@@ -186,3 +186,50 @@ def test_sending_needs_a_sender(project):
     assert result.stderr.endswith("presskit.yaml:1:1: email.from is not set: a send needs a "
                                   "sender; add  email: {from: \"Press Office "
                                   "<press@example.org>\"}  to presskit.yaml\n")
+
+
+GOOGLE_HEADER = ("First Name,Middle Name,Last Name,Nickname,File As,Organization Name,"
+                 "Organization Title,Labels,E-mail 1 - Label,E-mail 1 - Value,"
+                 "Phone 1 - Label,Phone 1 - Value")
+
+
+def test_a_google_contacts_export_is_a_list(project):
+    """Google's CSV: its own column names, and a contact's addresses joined in one cell."""
+    project.write("media/journalists.csv",
+                  f"{GOOGLE_HEADER}\n"
+                  "Ana,,Ejemplo,,,Diario del Norte,Reporter,* myContacts,* Work,"
+                  "ana@example.org,Mobile,+1 555 0100\n"
+                  "Bo,,Sample,,,Radio Estuaire,,* myContacts,* Work ::: Home,"
+                  "bo@example.org ::: bo.home@example.org,,\n")
+    listed = medialist.load_list(load_project(project.root), "journalists")
+    assert [(r.name, r.outlet, r.email) for r in listed.recipients] == [
+        ("Ana Ejemplo", "Diario del Norte", "ana@example.org"),
+        ("Bo Sample", "Radio Estuaire", "bo@example.org")]
+    column = len("Bo,,Sample,,,Radio Estuaire,,* myContacts,* Work ::: Home,") + 1
+    assert [str(w).split("/")[-1] for w in listed.warnings] == [
+        f"journalists.csv:3:{column}: warning: 2 addresses in one cell, as Google Contacts "
+        f"joins them; the message goes to the first, bo@example.org"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_list_saved_as_utf16_with_its_mark_is_read(project, encoding):
+    """Excel's "Unicode Text": UTF-16, tab-separated, its byte order in its first bytes."""
+    mark = "\ufeff".encode(encoding)
+    (project.root / "media").mkdir()
+    (project.root / "media" / "journalists.csv").write_bytes(
+        mark + "email\tname\r\nchloe@example.org\tChloé Martin\r\nbad@example\tX\r\n"
+        .encode(encoding))
+    assert problems(project) == [
+        "journalists.csv:3:1: 'bad@example' is not a valid e-mail address: The part after "
+        "the @-sign is not valid. It should have a period."]
+
+
+def test_excels_separator_line_is_followed_and_lines_keep_their_numbers(project):
+    project.write("media/journalists.csv",
+                  'sep=;\nemail;name\nana@example.org;"Ejemplo, Ana"\nbo@example;Bo\n')
+    assert problems(project) == [
+        "journalists.csv:4:1: 'bo@example' is not a valid e-mail address: The part after "
+        "the @-sign is not valid. It should have a period."]
+    project.write("media/journalists.csv", 'sep=,\nname,outlet\n')
+    assert problems(project)[0].startswith("journalists.csv:2:1: the header row lacks")
+

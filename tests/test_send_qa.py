@@ -429,7 +429,7 @@ def test_a_list_that_is_not_utf8_points_at_the_first_bad_byte(project, monkeypat
                   .encode("latin-1"))
     assert list_problems(project, monkeypatch) == [
         "media/journalists.csv:3:23: not UTF-8 text (invalid continuation byte); save the file "
-        "as UTF-8"]
+        "as UTF-8 (in Excel: Save As, CSV UTF-8)"]
 
 
 def test_yaml_list_and_suppressed_problems_have_columns(project, monkeypatch):
