@@ -131,6 +131,7 @@ class Connection:
         self.close()
         s = self.settings
         context = self.ssl_context or ssl.create_default_context()
+        greeted = False
         try:
             if s.security == "ssl":
                 smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=self.timeout, context=context,
@@ -138,6 +139,7 @@ class Connection:
             else:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=self.timeout,
                                     local_hostname=self.local_hostname)
+            greeted = True
             smtp.ehlo()
             if s.security == "starttls":
                 if not smtp.has_extn("starttls"):
@@ -158,14 +160,24 @@ class Connection:
             raise PresskitError(f"{self.where}: the server offers no login (AUTH) on this "
                                 f"connection; unset {USER_ENV}, or use starttls or ssl") from None
         except ssl.SSLError as exc:   # an OSError too: caught first for its own message
-            raise Unreachable(f"{self.where}: TLS failed: {exc.reason or exc}") from None
+            hint = ""
+            if s.security == "ssl" and exc.reason == "WRONG_VERSION_NUMBER":
+                # The server spoke plain SMTP where TLS was expected: a submission port.
+                hint = ("; the server speaks plain SMTP first on this port: use security "
+                        "starttls (port 587) in presskit.yaml, or --smtp-security starttls")
+            raise Unreachable(f"{self.where}: TLS failed: {exc.reason or exc}{hint}") from None
         except smtplib.SMTPServerDisconnected as exc:
             # smtplib turns a socket error while it waits for an answer (a timeout, a reset)
             # into this; that error says what happened.
             cause = exc.__context__
+            hint = ""
+            if not greeted and s.security != "ssl" and isinstance(cause, TimeoutError):
+                # Silent from the start: it waits for a TLS handshake, as port 465 does.
+                hint = ("; a server that wants TLS from the start (as on port 465) never "
+                        "greets: use security ssl in presskit.yaml, or --smtp-security ssl")
             raise Unreachable(f"{self.where}: no answer from the server: "
-                              f"{cause.strerror or cause}" if isinstance(cause, OSError) else
-                              f"{self.where}: the server closed the connection") from None
+                              f"{cause.strerror or cause}{hint}" if isinstance(cause, OSError)
+                              else f"{self.where}: the server closed the connection") from None
         except smtplib.SMTPConnectError as exc:
             # The greeting was not 220: 4xx (busy, try later) is temporary; 5xx refuses us.
             error = Unreachable if 400 <= exc.smtp_code < 500 else PresskitError

@@ -26,7 +26,8 @@ from presskit.load import load_project
 from presskit.medialist import cell_starts
 from presskit.send import send_release
 from presskit.smtp import is_loopback
-from smtp_server import Handler, Server, free_port, smtp_server  # noqa: F401
+from smtp_server import (Handler, Server, certificate, free_port,  # noqa: F401
+                         server_tls_context, smtp_server)
 from test_send import ADDRESSES, FAST, SLUG, configure, ledger_rows, send
 
 LISTS = "(lists: journalists)"
@@ -139,8 +140,27 @@ def test_a_server_that_never_answers_times_out_as_unreachable(project):
             send_release(load_project(project.root), SLUG, "journalists", timeout=0.5, **FAST)
     assert caught.value.exit_code == 3
     lines = caught.value.lines()
-    assert lines[0] == f"127.0.0.1:{port}: no answer from the server: timed out"
+    assert lines[0] == (f"127.0.0.1:{port}: no answer from the server: timed out; a server "
+                        f"that wants TLS from the start (as on port 465) never greets: use "
+                        f"security ssl in presskit.yaml, or --smtp-security ssl")
     assert [line.split(":")[0] for line in lines[1:]] == ADDRESSES
+
+
+def test_starttls_to_a_server_that_wants_tls_from_the_start_says_use_ssl(project,
+                                                                          certificate):
+    """The settings of port 465 (TLS at once) mixed with those of 587 (STARTTLS)."""
+    server = Server(Handler(), tls=server_tls_context(certificate), implicit_tls=True).start()
+    try:
+        configure(project, server.port, security="starttls")
+        with pytest.raises(DeliveryError) as caught:
+            send_release(load_project(project.root), SLUG, "journalists", timeout=0.5, **FAST)
+        assert caught.value.lines()[0].endswith(
+            ": no answer from the server: timed out; a server that wants TLS from the start "
+            "(as on port 465) never greets: use security ssl in presskit.yaml, or "
+            "--smtp-security ssl")
+        assert server.handler.received == []
+    finally:
+        server.stop()
 
 
 def test_a_failed_tls_handshake_is_unreachable(project, smtp_server):
@@ -148,7 +168,9 @@ def test_a_failed_tls_handshake_is_unreachable(project, smtp_server):
     result = send(project)
     assert result.exit_code == 3
     lines = result.stderr.splitlines()
-    assert lines[0].startswith(f"127.0.0.1:{smtp_server.port}: TLS failed: ")
+    assert lines[0] == (f"127.0.0.1:{smtp_server.port}: TLS failed: WRONG_VERSION_NUMBER; the "
+                        f"server speaks plain SMTP first on this port: use security starttls "
+                        f"(port 587) in presskit.yaml, or --smtp-security starttls")
     assert [line.split(":")[0] for line in lines[1:]] == ADDRESSES
     assert {row[0] for row in ledger_rows(project).values()} == {"deferred"}
 
