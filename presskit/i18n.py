@@ -6,6 +6,7 @@ the table below, and a project may override any of them in presskit.yaml under `
 from __future__ import annotations
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 from babel import Locale, UnknownLocaleError
@@ -358,6 +359,21 @@ def has_labels(lang: str, overrides: dict[str, dict[str, str]] | None = None) ->
     English by default."""
     base = base_language(lang)
     return base in LABELS or any((overrides or {}).get(key) for key in (base, lang))
+
+
+# French sets a narrow no-break space inside guillemets and before ; : ! ?, so that none of
+# them begins or ends a line away from its word. A space typed there becomes that space; what
+# was typed without one is left as it was (as in Swiss usage).
+_FRENCH_BEFORE = re.compile(r" +(?=[;:!?»])")
+_FRENCH_AFTER = re.compile(r"(?<=«) +")
+
+
+def punctuation_spaces(text: str, lang: str) -> str:
+    """Text as the language spaces its punctuation: for French, « a » and b ; c : d ? e ! with
+    narrow no-break spaces. Other languages are left as typed."""
+    if not text or base_language(lang) != "fr":
+        return text
+    return _FRENCH_AFTER.sub("\u202f", _FRENCH_BEFORE.sub("\u202f", text))
 
 
 def colon(lang: str) -> str:

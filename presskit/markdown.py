@@ -13,6 +13,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
+from .i18n import punctuation_spaces
+
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 SPACED_DASH_RE = re.compile(r" ([\u2013\u2014])(?= )")
 
@@ -46,6 +48,16 @@ def _bind_dashes(state) -> None:
         for child in token.children or ():
             if child.type == "text" and (" \u2013" in child.content or " \u2014" in child.content):
                 child.content = SPACED_DASH_RE.sub("\u00a0\\1", child.content)
+
+
+def _space_punctuation(state) -> None:
+    """The text of a document in French spaced as French is (i18n.punctuation_spaces); not
+    its code, nor its links' addresses."""
+    lang = state.env.get("lang", "")
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text":
+                child.content = punctuation_spaces(child.content, lang)
 
 
 def _cell_open(self, tokens, idx, options, env):
@@ -115,19 +127,22 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("link_close", _link_close)
     md.core.ruler.push("bind_dashes", _bind_dashes)
+    md.core.ruler.push("space_punctuation", _space_punctuation)
     md.validateLink = _validate_link
     return md
 
 
-def to_html(text: str, shift_headings: int = 1) -> str:
-    """Render Markdown; headings are shifted down so '#' in a body never outranks the headline."""
-    tokens = _parser().parse(text or "")
+def to_html(text: str, shift_headings: int = 1, lang: str = "") -> str:
+    """Render Markdown; headings are shifted down so '#' in a body never outranks the headline.
+    `lang` is the text's language, for its punctuation's spaces."""
+    env = {"lang": lang}
+    tokens = _parser().parse(text or "", env)
     if shift_headings:
         for token in tokens:
             if token.type in ("heading_open", "heading_close"):
                 level = min(6, int(token.tag[1]) + shift_headings)
                 token.tag = f"h{level}"
-    return _parser().renderer.render(tokens, _parser().options, {})
+    return _parser().renderer.render(tokens, _parser().options, env)
 
 
 def link_targets(text: str) -> list[str]:
@@ -136,9 +151,9 @@ def link_targets(text: str) -> list[str]:
             for child in token.children or [] if child.type == "link_open"]
 
 
-def to_inline_html(text: str) -> str:
+def to_inline_html(text: str, lang: str = "") -> str:
     """Render a short Markdown text (a caption, a bio line) without a surrounding paragraph."""
-    return _parser().renderInline(text or "")
+    return _parser().renderInline(text or "", {"lang": lang})
 
 
 def to_text(text: str) -> str:

@@ -174,16 +174,20 @@ def organization_view(project: Project) -> SimpleNamespace:
 def _organization_view(project: Project) -> SimpleNamespace:
     org = project.organization
     width = content_width_in(project)
+    lang = org.lang
     return SimpleNamespace(
         name=org.name, short_name=org.short_name, location=org.location, website=org.website,
         logo_uri=_image_uri(project, org.logo, 2.2, 0.7) if org.logo else "",
-        boilerplate_html=Markup(markdown.to_html(org.boilerplate)),
-        history=[SimpleNamespace(year=h.year, text_html=Markup(markdown.to_inline_html(h.text)))
+        boilerplate_html=Markup(markdown.to_html(org.boilerplate, lang=lang)),
+        history=[SimpleNamespace(year=h.year,
+                                 text_html=Markup(markdown.to_inline_html(h.text, lang)))
                  for h in org.history],
-        facts=[SimpleNamespace(label=f.label, value_html=Markup(markdown.to_inline_html(f.value)))
+        facts=[SimpleNamespace(label=f.label,
+                               value_html=Markup(markdown.to_inline_html(f.value, lang)))
                for f in org.facts],
         people=[SimpleNamespace(name=p.name, title=p.title,
-                                bio_html=Markup(markdown.to_html(p.bio)) if p.bio else "",
+                                bio_html=Markup(markdown.to_html(p.bio, lang=lang))
+                                if p.bio else "",
                                 photo_uri=_image_uri(project, p.photo, *PORTRAIT_IN, crop=True)
                                 if p.photo else "")
                 for p in org.people],
@@ -253,11 +257,13 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
     date_text = i18n.format_date(release.date, lang)
     contacts = release.contacts if release.contacts is not None else project.organization.contacts
     boilerplate = release.boilerplate or project.organization.boilerplate
+    boilerplate_lang = lang if release.boilerplate else project.organization.lang
+    title = i18n.punctuation_spaces(release.title, lang)
     return SimpleNamespace(
         slug=release.slug,
-        title=release.title,
-        short_title=short_title(release.title),
-        subtitle=release.subtitle,
+        title=title,
+        short_title=short_title(title),
+        subtitle=i18n.punctuation_spaces(release.subtitle, lang),
         date=release.date,
         date_text=date_text,
         dateline=release.dateline,
@@ -268,17 +274,17 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
         colon=i18n.colon(lang),
         dir=i18n.direction(lang),
         labels=labels,
-        body_html=Markup(lead_with_dateline(markdown.to_html(release.body), release.dateline,
-                                            date_text)),
-        notes_html=Markup(markdown.to_html(release.notes)) if release.notes.strip() else "",
-        boilerplate_html=Markup(markdown.to_html(boilerplate)),
+        body_html=Markup(lead_with_dateline(markdown.to_html(release.body, lang=lang),
+                                            release.dateline, date_text)),
+        notes_html=Markup(markdown.to_html(release.notes, lang=lang))
+        if release.notes.strip() else "",
+        boilerplate_html=Markup(markdown.to_html(boilerplate, lang=boilerplate_lang)),
         # The organization's own boilerplate is in its language, which may run the other way.
-        boilerplate_lang=lang if release.boilerplate else project.organization.lang,
-        boilerplate_dir=i18n.direction(lang if release.boilerplate
-                                       else project.organization.lang),
+        boilerplate_lang=boilerplate_lang,
+        boilerplate_dir=i18n.direction(boilerplate_lang),
         images=[SimpleNamespace(uri=_photo_uri(project, release, n, width), caption=img.caption,
                                 narrow=_narrow(img.src, width),
-                                caption_html=Markup(markdown.to_inline_html(img.caption)),
+                                caption_html=Markup(markdown.to_inline_html(img.caption, lang)),
                                 credit=img.credit, alt=img.alt,
                                 # A tagged PDF needs a text for every picture: failing the
                                 # alt and the caption, the file's name (check warns of it).

@@ -207,6 +207,33 @@ def test_more_is_translated_on_continuing_pages(project):
     assert "Page 1 sur" in pages[0]
 
 
+def test_french_punctuation_never_begins_or_ends_a_line_away_from_its_word(project):
+    """« », ; : ! ? typed with plain spaces, as most people type them: a line began with
+    "» recherche" and another ended with "«" (found by a QA pass)."""
+    import random
+
+    rng = random.Random(5)
+    words = "le la les une recherche équipe santé mobile côte village données rapport".split()
+
+    def phrase():
+        return " ".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
+    marks = [lambda: f"« {phrase()} »", lambda: f"{phrase()} ;", lambda: f"{phrase()} :",
+             lambda: f"{phrase()} ?", lambda: f"{phrase()} !"]
+    body = "\n\n".join(" ".join(rng.choice(marks)() for _ in range(40)) for _ in range(4))
+    project.release(lang="fr", title="« Des cliniques mobiles » : pourquoi ?", body=body)
+    assert run("build", "--html", project_dir=project.root).exit_code == 0
+    html = pdf(project, "2024-03-05-clinics-open").with_suffix(".html").read_text("utf-8")
+    assert "«\u202fDes cliniques mobiles\u202f»\u202f: pourquoi\u202f?" in html
+    lines = [line.strip() for line in
+             pdftotext(pdf(project, "2024-03-05-clinics-open")).splitlines() if line.strip()]
+    assert len(lines) > 30
+    assert [line for line in lines if line[0] in "»;:!?" or line.endswith("«")] == []
+    project.release(lang="en", body="Typed as French is; but in English: left as typed ?")
+    assert run("build", "--html", project_dir=project.root).exit_code == 0
+    html = pdf(project, "2024-03-05-clinics-open").with_suffix(".html").read_text("utf-8")
+    assert "left as typed ?" in html
+
+
 def test_every_language_has_every_label():
     for lang in ("en", "fr", "es", "de", "ru", "ar", "el", "it", "he", "ja"):
         assert set(i18n.LABELS[lang]) == set(i18n.LABEL_KEYS), lang
@@ -225,6 +252,20 @@ def test_japanese_has_its_own_labels(project):
                   "NORTHWINDREFUGEEHEALTHALLIANCEについて"):
         assert label in text, label
     assert "IMMEDIATE" not in text
+
+
+def test_japanese_has_no_slanted_type(project):
+    """No italic in Japanese: the subheadline is upright, and emphasis bold (a QA pass found
+    a synthesized oblique, Noto-Sans-CJK-JP-Oblique, with italic Latin digits beside it)."""
+    project.release(lang="ja", title="仙台で国際シンポジウムを開催",
+                    subtitle="60か国から研究者が集まる", dateline="仙台",
+                    body="本日、*重要な*発表がありました。")
+    if not subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True).stdout:
+        pytest.skip("no font for Japanese is installed here (make setup installs one)")
+    assert run("build", project_dir=project.root).exit_code == 0
+    names = " ".join(font["name"] for font in pdffonts(pdf(project, "2024-03-05-clinics-open")))
+    assert "CJK" in names
+    assert "Oblique" not in names and "Italic" not in names, names
 
 
 def test_a_headline_in_the_other_direction_keeps_its_punctuation_and_the_pages_alignment(
