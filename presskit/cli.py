@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections import Counter
 from functools import wraps
 from pathlib import Path
 
@@ -266,6 +267,9 @@ def send(obj: Context, slug, list_name, dry_run, under_embargo, correction, rese
                           under_embargo=under_embargo, correction=correction,
                           resend_unknown=resend_unknown, smtp_host=smtp_host,
                           smtp_port=smtp_port, smtp_security=smtp_security, echo=obj.say)
+    for other, count in Counter(report.copies.values()).items():
+        click.echo(f"note: {count} on the list got this very release as {other} (its file "
+                   f"copied or renamed); not sent again", err=True)
     for address in report.changed:
         click.echo(f"{address}: got an older version of {slug}; not resent (add --correction "
                    f"to send the new one, marked CORRECTED)", err=True)

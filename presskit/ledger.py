@@ -126,6 +126,14 @@ class Ledger:
             (slug, address.lower(), name, list_name, PENDING, now_iso(), message_id,
              pdf_sha256, content_sha256, int(correction)))
 
+    def reached_as_another(self, slug: str, content_sha256: str) -> dict[str, str]:
+        """Who got this very content as another release (a copy of the file, or the file
+        renamed): the other release's slug, by lower-cased address."""
+        rows = self.db.execute(
+            "SELECT address, slug FROM deliveries WHERE content_sha256 = ? AND slug != ? "
+            "AND state = ? ORDER BY rowid", (content_sha256, slug, SENT)).fetchall()
+        return {row["address"]: row["slug"] for row in rows}
+
     def record_content(self, slug: str, pdf_sha256: str, content_sha256: str) -> None:
         """Rows from before the content was recorded whose PDF is `pdf_sha256`, the one built
         from the content `content_sha256`: they carried that content."""

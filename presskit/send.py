@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import heapq
 import json
+import sqlite3
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ class SendReport:
     already: list[str] = field(default_factory=list)       # reached by an earlier run
     suppressed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)       # got an older version; no --correction
+    # Reached with this very content as another release (its file copied or renamed): by
+    # address, that release's slug. They are among `already`.
+    copies: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)      # not reached, or fate unknown
     written: list[Path] = field(default_factory=list)      # --dry-run: the .eml files
     dry_run: bool = False
@@ -82,23 +86,25 @@ class _Version(NamedTuple):
     pdf: str
 
 
-def release_version(release: Release) -> str:
+def release_version(project: Project, release: Release) -> str:
     """The digest of what a journalist reads of a release: its headline, dateline, dates,
-    embargo, body, pictures (their bytes, captions and credits), and its own contacts,
-    boilerplate and notes to editors.
+    embargo, body, pictures (their bytes, captions and credits), notes to editors, and the
+    organization's name, media contacts and "About" text as the release prints them.
 
     Not the PDF's bytes: a new presskit, WeasyPrint or template changes those, and whoever got
     the release does not have an older version of it for that. Nor its tags or language.
     """
+    org = project.organization
+    contacts = release.contacts if release.contacts is not None else org.contacts
     content = {
+        "organization": org.name,
         "title": release.title, "subtitle": release.subtitle,
         "date": release.date.isoformat(), "dateline": release.dateline, "body": release.body,
         "embargo": release.embargo.isoformat() if release.embargo else None,
         "images": [[hashlib.sha256(Path(i.src).read_bytes()).hexdigest(), i.caption, i.credit,
                     i.alt] for i in release.images],
-        "contacts": None if release.contacts is None else
-        [dataclasses.astuple(c) for c in release.contacts],
-        "boilerplate": release.boilerplate, "notes": release.notes,
+        "contacts": [dataclasses.astuple(c) for c in contacts],
+        "boilerplate": release.boilerplate or org.boilerplate, "notes": release.notes,
     }
     text = json.dumps(content, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -162,15 +168,15 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
 
     pdf_path = build_releases(project, [slug])[0].pdf
     pdf = pdf_path.read_bytes()
-    version = _Version(release_version(release), hashlib.sha256(pdf).hexdigest())
+    version = _Version(release_version(project, release), hashlib.sha256(pdf).hexdigest())
     composer = Composer(project, release, sender=sender, reply_to=reply_to,
                         pdf_name=f"{slug}.pdf", embargoed=embargoed)
     domain = sender.domain
 
     if dry_run:
         # The messages a real send would deliver now: not to those an earlier run reached.
-        jobs = _plan(_recorded(project, slug), media.recipients, composer, report, slug=slug,
-                     domain=domain, version=version, correction=correction,
+        jobs = _plan(*_recorded(project, slug, version.content), media.recipients, composer,
+                     report, slug=slug, domain=domain, version=version, correction=correction,
                      resend_unknown=resend_unknown)
         for problem in report.problems:   # nothing was tried: told, not failed
             echo(f"note: {problem}")
@@ -185,9 +191,9 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
         # Who got this very PDF, as a ledger from before the content was recorded says, got
         # this content: recorded, so that a later PDF of the same words counts as theirs.
         book.record_content(slug, version.pdf, version.content)
-        jobs = _plan(book.entries(slug), media.recipients, composer, report, slug=slug,
-                     domain=domain, version=version, correction=correction,
-                     resend_unknown=resend_unknown)
+        jobs = _plan(book.entries(slug), book.reached_as_another(slug, version.content),
+                     media.recipients, composer, report, slug=slug, domain=domain,
+                     version=version, correction=correction, resend_unknown=resend_unknown)
         if jobs:
             connection = smtp.Connection(settings, login=login, ssl_context=ssl_context,
                                          timeout=timeout)
@@ -273,14 +279,19 @@ def _smtp_settings(base: SmtpSettings, host, port, security) -> SmtpSettings:
                                security=security or base.security)
 
 
-def _plan(entries, recipients: list[Recipient], composer: Composer, report: SendReport, *,
-          slug: str, domain: str, version: _Version, correction: bool,
+def _plan(entries, copies: dict[str, str], recipients: list[Recipient], composer: Composer,
+          report: SendReport, *, slug: str, domain: str, version: _Version, correction: bool,
           resend_unknown: bool) -> list[_Job]:
-    """Who gets a message this run, rendered now so that template errors stop us early."""
+    """Who gets a message this run, rendered now so that template errors stop us early.
+    `copies` are those who got this content as another release (Ledger.reached_as_another)."""
     jobs = []
     for r in recipients:
         entry = entries.get(r.key)
         original = message_id(slug, r.email, domain)
+        if entry is None and r.key in copies:
+            report.already.append(r.email)
+            report.copies[r.email] = copies[r.key]
+            continue
         if entry is None:
             jobs.append(_Job(r, composer.render(r), original))
             continue
@@ -293,16 +304,19 @@ def _plan(entries, recipients: list[Recipient], composer: Composer, report: Send
                                      message_id(slug, r.email, domain, version.content),
                                      True, original))
                 else:
-                    report.changed.append(r.email)
+                    # Not "has an older version": nobody knows that they have any.
+                    report.problems.append(
+                        f"{r.email}: unknown: {_lost_touch(entry)}, and the release has "
+                        f"changed since; not resent (rerun with --resend-unknown "
+                        f"--correction to send the new version, marked CORRECTED)")
             elif resend_unknown:
                 jobs.append(_Job(r, composer.render(r, correction=entry.correction),
                                  entry.message_id, entry.correction,
                                  original if entry.correction else ""))
             else:
                 report.problems.append(
-                    f"{r.email}: unknown: a run stopped while the server held this message "
-                    f"({entry.updated}); not resent (rerun with --resend-unknown to send it "
-                    f"again)")
+                    f"{r.email}: unknown: {_lost_touch(entry)}; not resent (rerun with "
+                    f"--resend-unknown to send it again)")
             continue
         current = entry.state == SENT and entry.has_version(*version)
         if current:
@@ -316,6 +330,13 @@ def _plan(entries, recipients: list[Recipient], composer: Composer, report: Send
         else:
             report.changed.append(r.email)
     return jobs
+
+
+def _lost_touch(entry) -> str:
+    """Why a row's fate is unknown: a run stopped, or its connection dropped, after the
+    message's final dot and before the server's answer."""
+    return (f"the last try lost touch with the server while it held this message "
+            f"({_local_time(entry.updated)})")
 
 
 def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, composer: Composer,
@@ -445,21 +466,26 @@ class _exclusive:
         self.handle.close()
 
 
-def _recorded(project: Project, slug: str) -> dict:
-    """What the ledger holds of `slug`, by address; read only: no ledger is created."""
+def _recorded(project: Project, slug: str, content: str = "") -> tuple[dict, dict[str, str]]:
+    """What the ledger holds of `slug`, by address, and who got `content` as another release
+    (Ledger.reached_as_another); read only: no ledger is created."""
     path = ledger_mod.ledger_path(project.state)
     if not path.exists():
-        return {}
+        return {}, {}
     with Ledger(path, create=False) as book:
-        return book.entries(slug)
+        try:
+            copies = book.reached_as_another(slug, content) if content else {}
+        except sqlite3.OperationalError:   # a ledger from before content was recorded
+            copies = {}
+        return book.entries(slug), copies
 
 
 def delivery_status(project: Project, slug: str, list_name: str | None = None) -> list[str]:
     """`presskit sent`: a table, one row a recipient (state, local time, address, whether
     they have the release as it is now, the server's answer), then the totals; [] when
     nobody yet."""
-    content = release_version(project.release(slug))
-    entries = _recorded(project, slug)
+    content = release_version(project, project.release(slug))
+    entries, _ = _recorded(project, slug)
     current = ""
     pdf = project.dist / "releases" / f"{slug}.pdf"
     by_pdf = [e for e in entries.values() if not e.content_sha256]   # rows from before

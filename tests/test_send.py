@@ -335,6 +335,13 @@ def test_embargo_refused_unless_under_embargo(project, smtp_server):
     assert msg["Subject"] == ("EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-05:00: "
                               "Mobile clinics open at the northern crossing")
     assert "under embargo until January 5, 2099" in msg.get_body(("plain",)).get_content()
+    # A correction under embargo: its subject still begins with the embargo (the contract).
+    project.release(embargo="2099-01-05T09:00:00-05:00", body="Three clinics opened.\n")
+    corrected = send(project, "--under-embargo", "--correction")
+    assert corrected.exit_code == 0, corrected.stderr
+    assert smtp_server.handler.received[-1].message["Subject"] == (
+        "EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-05:00: CORRECTED: "
+        "Mobile clinics open at the northern crossing")
 
 
 def test_after_the_embargo_the_message_says_what_the_pdf_says(project, smtp_server):
@@ -533,11 +540,36 @@ def test_a_new_look_is_not_a_new_version_but_new_words_are(project, smtp_server)
     assert again.stderr.splitlines()[-1] == f"{SLUG} to journalists: sent 0, 3 already reached"
     assert len(smtp_server.handler.received) == 3
     assert versions_shown(project) == ["current"] * 3
-    project.release(title="Mobile clinics open at the northern crossing, and a third soon")
+    # The "About" text the release prints is read too: a wrong figure there is worth a
+    # correction.
+    project.organization(boilerplate="The Alliance runs twelve clinics, not two.")
     assert versions_shown(project) == ["older"] * 3        # no build needed to tell
+    project.organization()
+    assert versions_shown(project) == ["current"] * 3
+    project.release(title="Mobile clinics open at the northern crossing, and a third soon")
+    assert versions_shown(project) == ["older"] * 3
     changed = send(project)
     assert "ana.reyes@example.org: got an older version of" in changed.stderr
     assert len(smtp_server.handler.received) == 3
+
+
+def test_a_release_copied_or_renamed_reaches_nobody_again(project, smtp_server):
+    """Fixing a slip in a release's file name must not mail the whole list again."""
+    configure(project, smtp_server.port)
+    assert send(project).exit_code == 0
+    old = project.root / "releases" / f"{SLUG}.yaml"
+    renamed = "2024-03-05-clinics-open-north"
+    old.rename(old.with_name(f"{renamed}.yaml"))
+    with open(project.root / "media" / "journalists.csv", "a") as f:
+        f.write("dana.li@example.org,Dana Li,Harbor FM\n")
+    for extra in (["--dry-run"], []):
+        result = run("send", renamed, "--to", "journalists", *extra, project_dir=project.root)
+        assert result.exit_code == 0, result.stderr
+        assert (f"note: 3 on the list got this very release as {SLUG} (its file copied or "
+                f"renamed); not sent again") in result.stderr
+    assert result.stderr.splitlines()[-1] == \
+        f"{renamed} to journalists: sent 1, 3 already reached"
+    assert [r.rcpt_tos[0] for r in smtp_server.handler.received[3:]] == ["dana.li@example.org"]
 
 
 def test_a_ledger_from_before_content_digests_learns_them(project, smtp_server):

@@ -91,7 +91,13 @@ def test_an_unknown_message_of_an_edited_release_is_resent_only_as_a_correction(
     handler.stall_after = None
     project.release(title="Mobile clinics open at the northern crossing, and a third soon")
     held = run("send", SLUG, "--to", "journalists", "--resend-unknown", project_dir=project.root)
-    assert f"{FIVE[2]}: got an older version" in held.stderr
+    # Its fate is unknown, not "an older version": still named, and the run exits 3.
+    assert held.exit_code == 3
+    assert f"{FIVE[2]}: unknown: the last try lost touch with the server while it held this " \
+           f"message (" in held.stderr
+    assert "and the release has changed since; not resent (rerun with --resend-unknown " \
+           "--correction to send the new version, marked CORRECTED)" in held.stderr
+    assert f"{FIVE[2]}: got an older version" not in held.stderr
     assert handler.to(FIVE[2]) == []
     fixed = run("send", SLUG, "--to", "journalists", "--resend-unknown", "--correction",
                 project_dir=project.root)
