@@ -17,6 +17,7 @@ import difflib
 import io
 import re
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 
 import yaml
@@ -119,7 +120,8 @@ def load_suppressed(project: Project, problems: list[Problem]) -> set[str]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        address, error = normalize_address(line)
+        # A suppression is honoured however the address was written down.
+        address, error = normalize_address(split_display_name(line)[1])
         if error:
             column = len(raw) - len(raw.lstrip()) + 1
             problems.append(Problem(str(path), number, column, error))
@@ -139,6 +141,19 @@ def normalize_address(value: str) -> tuple[str, str]:
     except EmailNotValidError as exc:
         return "", f"'{value}' is not a valid e-mail address: {exc}"
     return result.ascii_email or result.normalized, ""
+
+
+def split_display_name(value: str) -> tuple[str, str]:
+    """'Ana Reyes <ana@example.org>', as address books and mail clients copy an address, as
+    ('Ana Reyes', 'ana@example.org'); anything else as ('', value) unchanged."""
+    value = value.strip()
+    if value.endswith(">") and "<" in value and value.count("@") == 1:
+        name, address = parseaddr(value)
+        if address and "@" in address:
+            return name.strip(), address
+    if len(value) > 2 and value[0] == value[-1] and value[0] in "\"'":
+        return "", value[1:-1].strip()   # '"ana@example.org"', quoted by a spreadsheet
+    return "", value
 
 
 def _split_name(project: Project, name: str) -> tuple[str, str | None]:
@@ -369,7 +384,14 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
                                         f"'{column}' holds a line break; fields reach mail "
                                         f"headers, where a line break could add headers"))
                 bad = True
-        raw = row.fields.get("email", "").strip()
+        shown, raw = split_display_name(row.fields.get("email", ""))
+        if not raw and "email" in row.fields:
+            # An address book's contact known by phone alone, say: nobody to mail, and the
+            # rest of the list is not held up for it.
+            problems.append(Problem(str(path), *row.where("email"),
+                                    "no e-mail address: this row gets no message",
+                                    warning=True))
+            continue
         if not raw:
             others = [name for name in row.fields if name != "email"]
             close = difflib.get_close_matches("email", others, n=1, cutoff=0.6)
@@ -402,7 +424,7 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
         first_line[key] = row.line
         fields = {k: v.strip() for k, v in row.fields.items()}
         fields["email"] = address
-        name = _person(fields)
+        name = _person(fields) or shown
         if len(name) > MAX_NAME:
             # It goes in the To: header, whose lines a server refuses past 998 characters.
             column = next((c for c in NAME_COLUMNS + GIVEN_COLUMNS if fields.get(c)), "email")

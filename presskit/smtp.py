@@ -159,6 +159,13 @@ class Connection:
         except smtplib.SMTPNotSupportedError:
             raise PresskitError(f"{self.where}: the server offers no login (AUTH) on this "
                                 f"connection; unset {USER_ENV}, or use starttls or ssl") from None
+        except ssl.SSLCertVerificationError as exc:
+            # A setting to fix, not a server that is down: trying later would fail the same.
+            raise PresskitError(
+                f"{self.where}: TLS failed: the server's certificate is not one this machine "
+                f"trusts ({exc.verify_message or exc.reason}); if your organization signs its "
+                f"own, point SSL_CERT_FILE at its authority's certificate, then run send "
+                f"again: nobody was sent to") from None
         except ssl.SSLError as exc:   # an OSError too: caught first for its own message
             hint = ""
             if s.security == "ssl" and exc.reason == "WRONG_VERSION_NUMBER":

@@ -211,6 +211,26 @@ def test_a_google_contacts_export_is_a_list(project):
         f"joins them; the message goes to the first, bo@example.org"]
 
 
+def test_addresses_as_address_books_copy_them_and_a_contact_without_one(project):
+    """'Name <address>' is that address (and that name when the row has none); a quoted one in
+    suppressed.txt is still suppressed; a contact known by phone alone gets no message and
+    holds nobody else up."""
+    project.write("media/journalists.csv",
+                  f"{GOOGLE_HEADER}\n"
+                  "Ana,,Ejemplo,,,,,,,Ana Ejemplo <ana@example.org>,,\n"
+                  ",,,,,,,,,Bo Sample <bo@example.org>,,\n"
+                  "Cy,,Phoneonly,,,,,,,,Mobile,+1 555 0101\n"
+                  ",,,,,,,,,\"opt@example.org\",,\n")
+    project.write("media/suppressed.txt", '"opt@example.org"\n')
+    listed = medialist.load_list(load_project(project.root), "journalists")
+    assert [(r.name, r.email) for r in listed.recipients] == [
+        ("Ana Ejemplo", "ana@example.org"), ("Bo Sample", "bo@example.org")]
+    assert [r.email for r in listed.suppressed] == ["opt@example.org"]
+    column = len("Cy,,Phoneonly,,,,,,,") + 1
+    assert [str(w).split("/")[-1] for w in listed.warnings] == [
+        f"journalists.csv:4:{column}: warning: no e-mail address: this row gets no message"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_a_list_saved_as_utf16_with_its_mark_is_read(project, encoding):
     """Excel's "Unicode Text": UTF-16, tab-separated, its byte order in its first bytes."""
