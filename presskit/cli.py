@@ -167,7 +167,7 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
 
 
 @main.command(short_help="Build the annual press kit (or one for a period or tag).")
-@click.option("--year", type=click.IntRange(1, 9999), default=None, metavar="YYYY",
+@click.option("--year", type=click.IntRange(1000, 9999), default=None, metavar="YYYY",
               help="The year whose releases make the kit: dist/kits/press-kit-YYYY.pdf.")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
               metavar="YYYY-MM-DD", help="First date of a period (either end may be left open).")

@@ -144,9 +144,17 @@ def all_contacts(project: Project, releases: list[Release]) -> list[Contact]:
     return contacts
 
 
+# Titles before a name and letters after it, which are not the person's initials: "Dr. Mei
+# Tanaka" is MT, not DT.
+HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame", "rev",
+              "hon", "dott", "dssa", "ing", "mme", "mlle", "m", "herr", "frau", "sr", "sra",
+              "srta", "jr", "phd", "md", "obe", "mbe", "cbe", "ii", "iii"}
+
+
 def _initials(name: str) -> str:
     words = [w for w in re.split(r"\s+", name.strip()) if w[:1].isalpha()]
-    return "".join(w[0] for w in (words[:1] + words[-1:] if len(words) > 1 else words)).upper()
+    named = [w for w in words if w.rstrip(".,").casefold() not in HONORIFICS] or words
+    return "".join(w[0] for w in (named[:1] + named[-1:] if len(named) > 1 else named)).upper()
 
 
 def kit_html(project: Project, selection: Selection,

@@ -25,6 +25,12 @@ MAX_NAME_DRIFT_DAYS = 7
 # Markdown's ![alt](src): images go in the release's images list (captions, credits, size), so
 # the body renders none.
 BODY_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+# "-more-" or "(more)" and the end mark "-30-", typed on a line of their own as on a typewriter.
+TYPED_MARK_RE = re.compile(r"^[ \t]*(?:[-–—(]+[ \t]*more[ \t]*[-–—)]+|-[ \t]*30[ \t]*-)[ \t]*$",
+                           re.IGNORECASE | re.MULTILINE)
+# Markdown or HTML in a headline, which is plain text: *Nature*, **new**, `code`, <b>…</b>.
+MARKUP_RE = re.compile(r"(\*\*?|`)[^*`\s][^*`]*\1|</?(b|i|em|strong|br|span)\b[^>]*>",
+                       re.IGNORECASE)
 
 
 def lint_project(project: Project, today: dt.date | None = None) -> list[Problem]:
@@ -33,7 +39,20 @@ def lint_project(project: Project, today: dt.date | None = None) -> list[Problem
     warnings: list[Problem] = []
     for release in project.releases.values():
         warnings += lint_release(project, release, today)
-    return sorted(warnings + lint_settings(project))
+    return sorted(warnings + lint_settings(project) + lint_release_files(project))
+
+
+def lint_release_files(project: Project) -> list[Problem]:
+    """A file in releases/ that looks like a release but is not read as one (X.YAML): it would
+    be missing from every build and kit without a word."""
+    folder = project.root / "releases"
+    if not folder.is_dir():
+        return []
+    return [Problem(str(path), None, None, f"not read: a release file's name ends in "
+                                           f"{path.suffix.lower()}, in lower case", warning=True)
+            for path in sorted(folder.iterdir())
+            if path.is_file() and not path.name.startswith(".")
+            and path.suffix.lower() in (".yaml", ".yml") and path.suffix not in (".yaml", ".yml")]
 
 
 def lint_settings(project: Project) -> list[Problem]:
@@ -68,6 +87,11 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
     if len(release.title) > MAX_HEADLINE:
         warn("title", f"the headline has {len(release.title)} characters; headlines over "
                       f"{MAX_HEADLINE} get cut in inboxes and wire listings")
+    for field, label in (("title", "headline"), ("subtitle", "subheadline")):
+        markup = MARKUP_RE.search(getattr(release, field))
+        if markup:
+            warn(field, f"the {label} is plain text: '{markup[0]}' prints as it is written, "
+                        f"in the PDF, its metadata and the e-mail's subject")
     if release.date > today and release.embargo is None:
         warn("date", f"the date {release.date.isoformat()} is in the future but the release "
                      f"has no embargo; add 'embargo:' or it reads FOR IMMEDIATE RELEASE")
@@ -105,6 +129,14 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
         warn("body", f"the body has {some} ({shown}), printed as text, not as a picture: "
                      f"list {'it' if len(pictures) == 1 else 'them'} under 'images:', with "
                      f"caption and credit")
+    # Marks of a typed release that the PDF sets itself: typed, they print where they stand.
+    typed = TYPED_MARK_RE.search(release.body)
+    if typed:
+        said = typed[0].strip()
+        sets = ("- more - at the foot of each page but the last" if "more" in said.lower()
+                else "the end mark ###")
+        warn("body", f"the body has '{said}' typed on a line of its own: the PDF sets {sets} "
+                     f"itself; remove it, or it prints where it stands")
     # A link that is not a web or e-mail address prints as its text alone.
     unfollowable = [target for target in link_targets(release.body) if not followable(target)]
     if unfollowable:

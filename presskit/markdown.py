@@ -203,7 +203,12 @@ def to_text(text: str) -> str:
         if number:
             out += "\n" if number in items and number - 1 in items else "\n\n"
         out += block
-    return out
+    # Pasted from a word processor: invisible in the PDF, but a plain-text reader may show a
+    # soft hyphen as a hyphen, mid-word.
+    return out.translate(INVISIBLE)
+
+
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
 
 
 def _inline_text(children) -> str:

@@ -275,6 +275,7 @@ def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
             if column in columns[:n]:
                 problems.append(Problem(str(path), *header_at[n],
                                         f"column '{column}' is given twice"))
+            _misspelt(path, column, columns, header_at[n], problems)
         done = reader.line_num   # physical lines read so far
         for cells in reader:
             line, record, done = done + 1 + skipped, lines[done:reader.line_num], reader.line_num
@@ -365,8 +366,26 @@ def _yaml_rows(path: Path, problems) -> list[_Row]:
             name = column_name(str(key.value))
             row.fields[name] = "" if value.tag.endswith(":null") else str(value.value)
             row.at[name] = _at(value)
+        for key, _ in item.value:
+            if isinstance(key, yaml.ScalarNode) and column_name(str(key.value)) != "email":
+                _misspelt(path, column_name(str(key.value)), list(row.fields), _at(key),
+                          problems)
         rows.append(row)
     return rows
+
+
+def _misspelt(path: Path, column: str, columns: list[str], at: tuple[int, int],
+              problems: list[Problem]) -> None:
+    """A warning for a column or key that is all but one presskit reads ('nmae'): kept for the
+    templates as it is, it leaves the greeting without the name."""
+    known = ("name", "outlet", *NAME_COLUMNS[1:], *GIVEN_COLUMNS, *FAMILY_COLUMNS,
+             *OUTLET_COLUMNS[1:])
+    if column in known or not column:
+        return
+    close = difflib.get_close_matches(column, known, n=1, cutoff=0.75)
+    if close and close[0] not in columns:
+        problems.append(Problem(str(path), *at, f"'{column}' is not a field presskit reads: "
+                                                f"did you mean '{close[0]}'?", warning=True))
 
 
 def _at(node: yaml.Node) -> tuple[int, int]:

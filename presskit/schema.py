@@ -124,6 +124,10 @@ class Checker:
                 if spec.required:
                     self.problem(value_node, f"'{key}' is required and must not be empty"
                                              f"{_comment_hint(self.path, key_node, key)}")
+                elif spec.kind == "colour" and _comment_hint(self.path, key_node, key):
+                    # `accent: #7a1428`: a colour YAML took for a comment, not one left out.
+                    self.problem(value_node, f"'{key}' is empty"
+                                             f"{_comment_hint(self.path, key_node, key)}")
                 continue
             value = self.value(value_node, spec, key)
             if value is not None:

@@ -551,3 +551,12 @@ def test_portraits_are_cut_to_their_box_before_scaling_not_shrunk_into_it(projec
     # 300 px tall, the box's shape: 202 ppi printed 38 mm tall, all the photo's own pixels.
     assert any(height == 300 and abs(width / height - 30 / 38) < 0.01
                for width, height in sizes), sizes
+
+
+def test_a_portrait_placeholder_has_the_persons_initials_not_a_title():
+    """"Dr. Mei Tanaka" was "DT" on the People page (a QA pass)."""
+    from presskit.kit import _initials
+
+    assert [_initials(name) for name in ("Dr. Mei Tanaka", "Prof Jane Q. Public, PhD",
+                                         "Ada Example", "Mme Claire Dubois", "Madonna")] == \
+        ["MT", "JP", "AE", "CD", "M"]

@@ -192,3 +192,37 @@ def test_a_language_presskit_has_no_labels_for_warns_until_the_project_gives_the
     assert warnings_of(project) == []
     project.release(lang="ja", body="本日、二つの移動診療所を開設しました。")
     assert warnings_of(project) == []    # built in
+
+
+def test_markup_in_a_headline_warns_that_it_prints_as_written(project):
+    """A journal's name in a headline, typed *Nature* as in the body (a QA pass)."""
+    path = project.release(title="Study in *Nature* maps the northern crossing",
+                           subtitle="A <b>first</b> survey")
+    assert warnings_of(project) == [
+        f"{path}:{line_of(path, 'title:')}:1: warning: the headline is plain text: '*Nature*' "
+        f"prints as it is written, in the PDF, its metadata and the e-mail's subject",
+        f"{path}:{line_of(path, 'subtitle:')}:1: warning: the subheadline is plain text: "
+        f"'<b>' prints as it is written, in the PDF, its metadata and the e-mail's subject"]
+    project.release(title="Five * ratings, 2 * 3 = 6, and C++ at the crossing")
+    assert warnings_of(project) == []
+
+
+def test_a_release_file_in_capitals_is_said_not_to_be_read(project):
+    (project.root / "releases" / "2024-03-06-more.YAML").write_text("title: x\n")
+    [warning] = warnings_of(project)
+    assert warning == (f"{project.root / 'releases' / '2024-03-06-more.YAML'}: warning: not "
+                       f"read: a release file's name ends in .yaml, in lower case")
+    result = run("check", project_dir=project.root)
+    assert result.exit_code == 0 and "2024-03-06-more.YAML: warning: not read" in result.stderr
+
+
+def test_a_typed_more_or_end_mark_warns(project):
+    path = project.release(body="First part.\n\n-more-\n\nSecond part.\n\n-30-\n")
+    [warning] = warnings_of(project)
+    assert warning == (f"{path}:{line_of(path, 'body:')}:1: warning: the body has '-more-' "
+                       f"typed on a line of its own: the PDF sets - more - at the foot of each "
+                       f"page but the last itself; remove it, or it prints where it stands")
+    project.release(body="Second part.\n\n- 30 -\n")
+    assert "the end mark ###" in warnings_of(project)[0]
+    project.release(body="There is more to come - more than before.\n")
+    assert warnings_of(project) == []

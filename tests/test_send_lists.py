@@ -253,3 +253,22 @@ def test_excels_separator_line_is_followed_and_lines_keep_their_numbers(project)
     project.write("media/journalists.csv", 'sep=,\nname,outlet\n')
     assert problems(project)[0].startswith("journalists.csv:2:1: the header row lacks")
 
+
+
+def test_a_misspelt_name_or_outlet_is_a_warning(project):
+    """'nmae' was kept for templates without a word, and the greeting lost the name."""
+    project.write("media/journalists.yaml", "- email: ana@example.org\n  nmae: Ana\n"
+                                            "  Outlet: Herald\n")
+    listed = medialist.load_list(load_project(project.root), "journalists")
+    assert [(r.name, r.outlet) for r in listed.recipients] == [("", "Herald")]
+    assert [str(w).split("/")[-1] for w in listed.warnings] == [
+        "journalists.yaml:2:3: warning: 'nmae' is not a field presskit reads: did you mean "
+        "'name'?"]
+    (project.root / "media" / "journalists.yaml").unlink()
+    project.write("media/journalists.csv", "email,Full Nme,comapny,beat\nbo@example.org,Bo,R,x\n")
+    listed = medialist.load_list(load_project(project.root), "journalists")
+    assert [str(w).split("/")[-1] for w in listed.warnings] == [
+        "journalists.csv:1:7: warning: 'full nme' is not a field presskit reads: did you mean "
+        "'full name'?",
+        "journalists.csv:1:16: warning: 'comapny' is not a field presskit reads: did you mean "
+        "'company'?"]

@@ -179,3 +179,12 @@ def test_the_text_part_reads_the_markdown_as_text(project):
     assert "\nWhat we offer\n\n- care\n- advice\n" in text
     assert "Photos on request (press@example.org)." in text
     assert "**" not in text and "## What" not in text and "](" not in text
+
+
+def test_the_text_part_drops_what_a_word_processor_hid_in_the_words(project):
+    """Soft hyphens and zero-width spaces pasted from Word are invisible in the PDF; a
+    plain-text reader may show them mid-word (a QA pass)."""
+    project.release(body="An extra\u00adordinary day at the cross\u200bing.\n")
+    rendered = composer(project).render(Recipient(email="ana@example.org", name="Ana"))
+    assert "An extraordinary day at the crossing." in rendered.text
+    assert "\u00ad" not in rendered.text and "\u200b" not in rendered.text

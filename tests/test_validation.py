@@ -127,6 +127,10 @@ BAD_INPUTS = [
     ("presskit.yaml", "timezone: EST5\n",
      "presskit.yaml:1:11: 'timezone' must be a time zone such as America/New_York or "
      "Europe/Paris, not 'EST5'"),
+    # A colour YAML took for a comment: the letterhead would silently keep the default.
+    ("presskit.yaml", "accent: #7a1428\n",
+     "presskit.yaml:1:8: 'accent' is empty ('#' after a space starts a comment in YAML: put "
+     "the value in quotes, as in accent: \"#7a1428\")"),
     ("presskit.yaml", "paper: legal\n",
      "presskit.yaml:1:8: 'paper' must be one of letter, a4, not 'legal'"),
     ("presskit.yaml", "email:\n  smtp: {port: twenty-five}\n",
