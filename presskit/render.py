@@ -137,18 +137,40 @@ def render_template(project: Project, name: str, context: dict,
         raise BuildError(f"{project.root / 'templates' / str(exc.name)}: no such template in the "
                          f"project or the built-in theme") from None
     except jinja2.UndefinedError as exc:
-        raise BuildError(f"{_template_location(exc, name)}: template error: {exc.message}") \
-            from None
+        frame = _template_frame(exc)
+        where = _at(frame.filename, frame.lineno) if frame else name
+        raise BuildError(f"{where}: template error: "
+                         f"{_undefined_message(exc.message or '', frame, context)}") from None
 
 
-def _template_location(exc: Exception, name: str) -> str:
-    """path:line:column of the template line that failed, from the traceback Jinja2 rewrites."""
+def _template_frame(exc: Exception):
+    """The template line that failed, from the traceback Jinja2 rewrites (or None)."""
     import traceback
 
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".html", ".txt")):
-            return _at(frame.filename, frame.lineno)
-    return name
+            return frame
+    return None
+
+
+def _undefined_message(message: str, frame, context: dict) -> str:
+    """Jinja2's "'types.SimpleNamespace object' has no attribute 'nmae'" as a template's author
+    reads it: "'organization' has no 'nmae'; did you mean 'name'?"."""
+    import difflib
+
+    missing = re.fullmatch(r"'[^']*' has no attribute '([^']+)'", message)
+    line = (frame.line or "") if frame else ""
+    owner = re.search(rf"([A-Za-z_][\w.]*)\.{re.escape(missing[1])}\b", line) if missing else None
+    if owner is None:
+        return message
+    value: object = context
+    for part in owner[1].split("."):
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+    fields = sorted(vars(value)) if hasattr(value, "__dict__") else []
+    close = difflib.get_close_matches(missing[1], fields, n=1)
+    return (f"'{owner[1]}' has no '{missing[1]}'" +
+            (f"; did you mean '{close[0]}'?" if close else
+             f"; it has {', '.join(fields)}" if fields else ""))
 
 
 def _at(path: str, line: int | None) -> str:

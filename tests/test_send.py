@@ -366,7 +366,7 @@ def test_a_template_typo_stops_the_run_before_any_message(project, smtp_server):
     result = send(project)
     assert result.exit_code == 1
     assert "templates/email/body.txt:2:1: template error: " in result.stderr
-    assert "has no attribute 'nmae'" in result.stderr
+    assert "'recipient' has no 'nmae'; did you mean 'name'?" in result.stderr
     assert smtp_server.handler.attempts == {}
 
 
