@@ -341,8 +341,6 @@ def page_context(project: Project, lang: str) -> dict:
 
 
 def _accent(value: str) -> str:
-    import re
-
     return value if re.fullmatch(r"#[0-9a-fA-F]{3,8}", value or "") else DEFAULT_ACCENT
 
 
