@@ -60,6 +60,33 @@ def _space_punctuation(state) -> None:
                 child.content = punctuation_spaces(child.content, lang)
 
 
+def _names_not_links(state) -> None:
+    """A bare domain written with a capital, and no path, is a company's name, not an address
+    to follow: "Target.com" and "Cloud.ca" print as words, "target.com", "www.Target.com" and
+    "Target.com/jobs" as links (a QA pass found sponsors' names printed as red links)."""
+    for token in state.tokens:
+        children = token.children or []
+        kept = []
+        index = 0
+        while index < len(children):
+            child = children[index]
+            if (child.type == "link_open" and child.markup == "linkify"
+                    and index + 2 < len(children) and children[index + 2].type == "link_close"
+                    and _is_a_name(children[index + 1].content)):
+                kept.append(children[index + 1])   # the text alone
+                index += 3
+                continue
+            kept.append(child)
+            index += 1
+        if len(kept) != len(children):
+            token.children = kept
+
+
+def _is_a_name(text: str) -> bool:
+    return ("://" not in text and "@" not in text and "/" not in text
+            and not text.lower().startswith("www.") and text != text.lower())
+
+
 def _cell_open(self, tokens, idx, options, env):
     """A table cell's alignment as a class, not a style attribute: the theme sets it, and a
     document without style attributes keeps its parsed stylesheet reusable (pdf.StyleSheets)."""
@@ -75,7 +102,7 @@ def _cell_open(self, tokens, idx, options, env):
 WIDE_TABLE = 8
 
 # Bare addresses become links, as on GitHub: with a scheme (https://…), www.…, e-mail
-# addresses, and names ending in these domains. Not every two-letter country domain: "file.py",
+# addresses, and names ending in these domains (but for a company's name, _names_not_links). Not every two-letter country domain: "file.py",
 # "README.md" and "Node.js" are not addresses.
 LINK_DOMAINS = ("com org net edu gov int mil info biz name pro museum aero coop asia shop "
                 "app dev io eu uk de fr ru jp il ca au ch nl it es se no dk fi be at br in cn "
@@ -126,6 +153,7 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("ordered_list_open", _ordered_list_open)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("link_close", _link_close)
+    md.core.ruler.push("names_not_links", _names_not_links)
     md.core.ruler.push("bind_dashes", _bind_dashes)
     md.core.ruler.push("space_punctuation", _space_punctuation)
     md.validateLink = _validate_link
@@ -225,6 +253,7 @@ def _inline_text(children) -> str:
             href, start = links.pop()
             shown = "".join(parts[start:])
             address = href[len("mailto:"):] if href.startswith("mailto:") else href
-            if followable(href) and not href.startswith("#") and address not in shown:
+            bare = re.sub(r"^https?://", "", address)   # "phr.org", linked as http://phr.org
+            if followable(href) and not href.startswith("#") and bare not in shown:
                 parts.append(f" ({address})")
     return "".join(parts)

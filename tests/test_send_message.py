@@ -179,6 +179,10 @@ def test_the_text_part_reads_the_markdown_as_text(project):
     assert "\nWhat we offer\n\n- care\n- advice\n" in text
     assert "Photos on request (press@example.org)." in text
     assert "**" not in text and "## What" not in text and "](" not in text
+    # A bare address is written once, not "nrha.example.org (http://nrha.example.org)".
+    project.release(body="Details at nrha.example.org.\n")
+    text = composer(project).render(Recipient(email="ana@example.org", name="Ana")).text
+    assert "Details at nrha.example.org." in text and "http://" not in text
 
 
 def test_the_text_part_drops_what_a_word_processor_hid_in_the_words(project):
