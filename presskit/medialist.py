@@ -382,10 +382,27 @@ def _misspelt(path: Path, column: str, columns: list[str], at: tuple[int, int],
              *OUTLET_COLUMNS[1:])
     if column in known or not column:
         return
-    close = difflib.get_close_matches(column, known, n=1, cutoff=0.75)
+    # A slip of a key or two ('nmae', 'comapny'), not another column that looks alike:
+    # Outlook's 'E-mail Display Name' is not a misspelt 'Display Name'.
+    close = [name for name in known if _slips(column, name) <= (1 if len(name) <= 5 else 2)]
     if close and close[0] not in columns:
         problems.append(Problem(str(path), *at, f"'{column}' is not a field presskit reads: "
                                                 f"did you mean '{close[0]}'?", warning=True))
+
+
+def _slips(a: str, b: str) -> int:
+    """How many letters typed wrong, left out, added or swapped with the next turn a into b
+    (the optimal string alignment distance)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
 
 
 def _at(node: yaml.Node) -> tuple[int, int]:

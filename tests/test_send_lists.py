@@ -272,3 +272,20 @@ def test_a_misspelt_name_or_outlet_is_a_warning(project):
         "'full name'?",
         "journalists.csv:1:16: warning: 'comapny' is not a field presskit reads: did you mean "
         "'company'?"]
+
+
+OUTLOOK_HEADER = ("Title,First Name,Middle Name,Last Name,Suffix,Company,Department,Job Title,"
+                  "Business Street,Business City,Business Phone,Mobile Phone,E-mail Address,"
+                  "E-mail Type,E-mail Display Name,E-mail 2 Address,Notes,Web Page")
+
+
+@pytest.mark.parametrize("header", [OUTLOOK_HEADER, GOOGLE_HEADER])
+def test_an_address_books_own_columns_are_not_taken_for_slips(project, header):
+    """Outlook's 'E-mail Display Name' is not a misspelt 'Display Name'."""
+    cells = header.split(",")
+    row = ["ana@example.org" if c in ("E-mail Address", "E-mail 1 - Value") else "x"
+           for c in cells]
+    project.write("media/journalists.csv", header + "\n" + ",".join(row) + "\n")
+    listed = medialist.load_list(load_project(project.root), "journalists")
+    assert [r.email for r in listed.recipients] == ["ana@example.org"]
+    assert listed.warnings == []
