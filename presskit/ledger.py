@@ -91,9 +91,12 @@ class Ledger:
             self.db.executescript(SCHEMA)
             if create:
                 _add_content_column(self.db)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(deliveries)")}
         except sqlite3.DatabaseError as exc:
             raise PresskitError(f"{path}: cannot open the send ledger: {exc}") from None
         self.db.row_factory = sqlite3.Row
+        # False for a ledger from before, opened read only (a dry run, `presskit sent`).
+        self.has_content = "content_sha256" in columns
 
     def __enter__(self) -> "Ledger":
         return self
@@ -129,6 +132,8 @@ class Ledger:
     def reached_as_another(self, slug: str, content_sha256: str) -> dict[str, str]:
         """Who got this very content as another release (a copy of the file, or the file
         renamed): the other release's slug, by lower-cased address."""
+        if not self.has_content:
+            return {}
         rows = self.db.execute(
             "SELECT address, slug FROM deliveries WHERE content_sha256 = ? AND slug != ? "
             "AND state = ? ORDER BY rowid", (content_sha256, slug, SENT)).fetchall()
@@ -165,8 +170,7 @@ def _entry(row: sqlite3.Row) -> Entry:
 
 def _add_content_column(db: sqlite3.Connection) -> None:
     """A ledger from before content_sha256 gets the column, empty in its rows."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
-    if "content_sha256" not in columns:
+    if "content_sha256" not in {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}:
         db.execute("ALTER TABLE deliveries ADD COLUMN content_sha256 TEXT NOT NULL DEFAULT ''")
 
 

@@ -12,7 +12,6 @@ import fcntl
 import hashlib
 import heapq
 import json
-import sqlite3
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -473,11 +472,7 @@ def _recorded(project: Project, slug: str, content: str = "") -> tuple[dict, dic
     if not path.exists():
         return {}, {}
     with Ledger(path, create=False) as book:
-        try:
-            copies = book.reached_as_another(slug, content) if content else {}
-        except sqlite3.OperationalError:   # a ledger from before content was recorded
-            copies = {}
-        return book.entries(slug), copies
+        return book.entries(slug), book.reached_as_another(slug, content) if content else {}
 
 
 def delivery_status(project: Project, slug: str, list_name: str | None = None) -> list[str]:

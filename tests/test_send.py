@@ -592,6 +592,8 @@ def test_a_ledger_from_before_content_digests_learns_them(project, smtp_server):
                        [[v for c, v in zip(columns, row) if c != "content_sha256"]
                         for row in rows])
     assert versions_shown(project) == ["current"] * 3      # read only: by the PDF
+    dry = send(project, "--dry-run")                        # read only too
+    assert dry.exit_code == 0 and "3 already reached" in dry.stderr, dry.stderr
     project.release(title="Mobile clinics open at the northern crossing, and a third soon")
     shown = run("sent", SLUG, project_dir=project.root)
     assert shown.stdout.splitlines()[-1] == (
