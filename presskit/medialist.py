@@ -420,7 +420,16 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
                                         f"'{column}' holds a line break; fields reach mail "
                                         f"headers, where a line break could add headers"))
                 bad = True
-        shown, raw = split_display_name(row.fields.get("email", ""))
+        cell = row.fields.get("email", "").strip()
+        if GOOGLE_JOIN in cell:
+            # One contact, several addresses: one message, not one an address.
+            given = [part.strip() for part in cell.split(GOOGLE_JOIN.strip()) if part.strip()]
+            problems.append(Problem(str(path), *row.where("email"),
+                                    f"{len(given)} addresses in one cell, as Google Contacts "
+                                    f"joins them; the message goes to the first, {given[0]}",
+                                    warning=True))
+            cell = given[0]
+        shown, raw = split_display_name(cell)
         if not raw and "email" in row.fields:
             # An address book's contact known by phone alone, say: nobody to mail, and the
             # rest of the list is not held up for it.
@@ -437,14 +446,6 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
             continue
         if bad:
             continue
-        if GOOGLE_JOIN in raw:
-            # One contact, several addresses: one message, not one an address.
-            given = [part.strip() for part in raw.split(GOOGLE_JOIN.strip()) if part.strip()]
-            problems.append(Problem(str(path), *row.where("email"),
-                                    f"{len(given)} addresses in one cell, as Google Contacts "
-                                    f"joins them; the message goes to the first, {given[0]}",
-                                    warning=True))
-            raw = given[0]
         address, error = normalize_address(raw)
         if error:
             problems.append(Problem(str(path), *row.where("email"), error))

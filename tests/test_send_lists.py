@@ -200,15 +200,18 @@ def test_a_google_contacts_export_is_a_list(project):
                   "Ana,,Ejemplo,,,Diario del Norte,Reporter,* myContacts,* Work,"
                   "ana@example.org,Mobile,+1 555 0100\n"
                   "Bo,,Sample,,,Radio Estuaire,,* myContacts,* Work ::: Home,"
-                  "bo@example.org ::: bo.home@example.org,,\n")
+                  "bo@example.org ::: bo.home@example.org,,\n"
+                  "Cy,,Sample,,,,,* myContacts,* Work ::: Home,"
+                  "Cy Sample <cy@example.org> ::: cy.home@example.org,,\n")
     listed = medialist.load_list(load_project(project.root), "journalists")
     assert [(r.name, r.outlet, r.email) for r in listed.recipients] == [
         ("Ana Ejemplo", "Diario del Norte", "ana@example.org"),
-        ("Bo Sample", "Radio Estuaire", "bo@example.org")]
+        ("Bo Sample", "Radio Estuaire", "bo@example.org"), ("Cy Sample", "", "cy@example.org")]
     column = len("Bo,,Sample,,,Radio Estuaire,,* myContacts,* Work ::: Home,") + 1
-    assert [str(w).split("/")[-1] for w in listed.warnings] == [
+    assert [str(w).split("/")[-1] for w in listed.warnings][0] == (
         f"journalists.csv:3:{column}: warning: 2 addresses in one cell, as Google Contacts "
-        f"joins them; the message goes to the first, bo@example.org"]
+        f"joins them; the message goes to the first, bo@example.org")
+    assert len(listed.warnings) == 2
 
 
 def test_addresses_as_address_books_copy_them_and_a_contact_without_one(project):
