@@ -26,8 +26,9 @@ MAX_NAME_DRIFT_DAYS = 7
 # the body renders none.
 BODY_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 # "-more-" or "(more)" and the end mark "-30-", typed on a line of their own as on a typewriter.
-TYPED_MARK_RE = re.compile(r"^[ \t]*(?:[-–—(]+[ \t]*more[ \t]*[-–—)]+|-[ \t]*30[ \t]*-)[ \t]*$",
-                           re.IGNORECASE | re.MULTILINE)
+TYPED_MARK_RE = re.compile(
+    r"^[ \t]*(?:[-–—(]+[ \t]*more[ \t]*[-–—)]+|-[ \t]*30[ \t]*-)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
 # Markdown or HTML in a headline, which is plain text: *Nature*, **new**, `code`, <b>…</b>.
 MARKUP_RE = re.compile(r"(\*\*?|`)[^*`\s][^*`]*\1|</?(b|i|em|strong|br|span)\b[^>]*>",
                        re.IGNORECASE)

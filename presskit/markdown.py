@@ -102,8 +102,8 @@ def _cell_open(self, tokens, idx, options, env):
 WIDE_TABLE = 8
 
 # Bare addresses become links, as on GitHub: with a scheme (https://…), www.…, e-mail
-# addresses, and names ending in these domains (but for a company's name, _names_not_links). Not every two-letter country domain: "file.py",
-# "README.md" and "Node.js" are not addresses.
+# addresses, and names ending in these domains (but for a company's name: _names_not_links).
+# Not every two-letter country domain: "file.py", "README.md" and "Node.js" are not addresses.
 LINK_DOMAINS = ("com org net edu gov int mil info biz name pro museum aero coop asia shop "
                 "app dev io eu uk de fr ru jp il ca au ch nl it es se no dk fi be at br in cn "
                 "za nz ie pl ua kr mx ar tr gr pt cz hu ro").split()

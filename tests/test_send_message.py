@@ -149,7 +149,8 @@ def test_the_covering_note_is_in_the_releases_language(project):
             "rédaction de Le Quotidien.") in text
     assert "Bien cordialement," in text and "Dear" not in text and "Hello" not in text
     assert "<p>Bonjour Ana Reyes,</p>" in rendered.html
-    assert rendered.subject.startswith("SOUS EMBARGO JUSQU’AU 5 mars 2024, 09:00 UTC+01:00: CORRIGÉ: ")
+    assert rendered.subject.startswith(
+        "SOUS EMBARGO JUSQU’AU 5 mars 2024, 09:00 UTC+01:00: CORRIGÉ: ")
     assert max(len(line) for line in rendered.text.split("\n\n")[1].splitlines()) <= 72
     # A language presskit has no note in yet: English.
     project.release(lang="el")
