@@ -379,7 +379,7 @@ def _misspelt(path: Path, column: str, columns: list[str], at: tuple[int, int],
     """A warning for a column or key that is all but one presskit reads ('nmae'): kept for the
     templates as it is, it leaves the greeting without the name."""
     known = ("name", "outlet", *NAME_COLUMNS[1:], *GIVEN_COLUMNS, *FAMILY_COLUMNS,
-             *OUTLET_COLUMNS[1:])
+             *OUTLET_COLUMNS[1:], OUTLOOK_DISPLAY)
     if column in known or not column:
         return
     # A slip of a key or two ('nmae', 'comapny'), not another column that looks alike:
@@ -492,4 +492,15 @@ def _first(fields: dict[str, str], columns: tuple[str, ...]) -> str:
 
 def _person(fields: dict[str, str]) -> str:
     return _first(fields, NAME_COLUMNS) or " ".join(
-        part for part in (_first(fields, GIVEN_COLUMNS), _first(fields, FAMILY_COLUMNS)) if part)
+        part for part in (_first(fields, GIVEN_COLUMNS), _first(fields, FAMILY_COLUMNS)) if part
+    ) or _display_name(fields.get(OUTLOOK_DISPLAY, ""))
+
+
+# Outlook's export names a contact it has no first or last name for only here, as
+# "Ana Reyes (ana@example.org)", or as the bare address.
+OUTLOOK_DISPLAY = "e-mail display name"
+
+
+def _display_name(value: str) -> str:
+    name = re.sub(r"\s*\([^()]*@[^()]*\)\s*$", "", value).strip()
+    return "" if "@" in name else name

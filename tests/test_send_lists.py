@@ -292,3 +292,15 @@ def test_an_address_books_own_columns_are_not_taken_for_slips(project, header):
     listed = medialist.load_list(load_project(project.root), "journalists")
     assert [r.email for r in listed.recipients] == ["ana@example.org"]
     assert listed.warnings == []
+
+
+def test_outlooks_display_name_names_a_contact_it_has_no_name_for(project):
+    project.write("media/journalists.csv",
+                  f"{OUTLOOK_HEADER}\n"
+                  ",,,,,,,,,,,,ana@example.org,SMTP,Ana Reyes (ana@example.org),,,\n"
+                  ",Bo,,Sample,,,,,,,,,bo@example.org,SMTP,Robert Sample (bo@example.org),,,\n"
+                  ",,,,,,,,,,,,cy@example.org,SMTP,cy@example.org,,,\n")
+    listed = medialist.load_list(load_project(project.root), "journalists")
+    assert [(r.name, r.email) for r in listed.recipients] == [
+        ("Ana Reyes", "ana@example.org"), ("Bo Sample", "bo@example.org"),
+        ("", "cy@example.org")]
