@@ -87,7 +87,8 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
 
     if html_only or stale or not files:
         # The workers start first, so they load WeasyPrint while this process reads the YAML.
-        results.update({r.slug: r for r in _with_renderer(len(stale), jobs, work, background)})
+        results.update({r.slug: r for r in _with_renderer(len(stale), jobs, work, background,
+                                                          root)})
     if failures:
         raise PresskitError("\n".join(failures))
     return [results[slug] for slug in selected if slug in results]
@@ -151,15 +152,16 @@ def build_releases(project, slugs: list[str] | None = None, *, write_html: bool 
     failures: list[str] = []
     results = _with_renderer(len(stale), jobs, lambda renderer: _build(
         project, selected, fresh, html_only, stale, cache, fingerprints, renderer, progress,
-        write_html, failures))
+        write_html, failures), root=project.root)
     if failures:
         raise PresskitError("\n".join(failures))
     return results
 
 
-def _with_renderer(count: int, jobs: int | None, work, background=None):
-    """Run work(renderer) with warm workers for `count` PDFs (or this process for one), and
-    stop the workers at once if it fails: a typo is reported without waiting for them.
+def _with_renderer(count: int, jobs: int | None, work, background=None, root=None):
+    """Run work(renderer) with warm workers for `count` PDFs of project `root` (or this
+    process for one), and stop the workers at once if it fails: a typo is reported without
+    waiting for them.
 
     `background` is (root, fingerprints) of a build that may hand its PDFs to the project's
     background renderer, and start one when it rendered PDFs itself.
@@ -171,7 +173,7 @@ def _with_renderer(count: int, jobs: int | None, work, background=None):
         from . import renderer as warm
 
         remote = warm.connect(background[0], background[1], jobs)
-    renderer = remote or renderer_for(count, jobs)
+    renderer = remote or renderer_for(count, jobs, root)
     try:
         result = work(renderer)
     except BaseException:

@@ -54,6 +54,12 @@ class Sheet:
     source: str
     text: str
 
+    @property
+    def inline(self):
+        """The sheet as its <style> element holds it (base.html): the same text in every
+        document and in the workers' warm-up page, whose parse they reuse (pdf.StyleSheets)."""
+        return self.text + "\n" + (f"/*# sourceURL={self.source} */\n" if self.source else "")
+
 
 def style_sheets(project_root: Path, *names: str) -> list[Sheet]:
     builtin = (builtin_root() / "styles").resolve()

@@ -33,16 +33,19 @@ WARM_UP_BODY = """<header class="letterhead"><p class="org-name">Warm-up</p></he
 <blockquote><p>Quoted text.</p></blockquote></div>"""
 
 
-def warm_up_html() -> str:
-    """A small page in the built-in release style, so that warming up loads the very fonts and
-    hyphenation dictionary a release uses, not the generic serif and sans."""
-    from .theme import builtin_root
+def warm_up_html(root: Path | None = None) -> str:
+    """A small page in the release style of project `root` (else the built-in one), so that
+    warming up loads the very fonts and hyphenation dictionary a release uses, and parses the
+    very stylesheet its releases carry, which every worker then reuses (pdf.StyleSheets)."""
+    from .theme import Sheet, builtin_root, style_sheets
 
     try:
-        style = (builtin_root() / "styles" / "release.css").read_text(encoding="utf-8")
-    except OSError:
-        style = ""
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>{style}'
+        sheets = style_sheets(root, "release.css") if root else [Sheet("", (
+            builtin_root() / "styles" / "release.css").read_text(encoding="utf-8"))]
+    except (OSError, PresskitError):
+        sheets = []
+    styles = "".join(f"<style>{sheet.inline}</style>" for sheet in sheets)
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{styles}<style>'
             f'@page {{ @bottom-right {{ content: "Page " counter(page) " of " counter(pages) }} }}'
             f'</style></head><body>{WARM_UP_BODY}</body></html>')
 
@@ -90,6 +93,8 @@ def render_job(job: Job) -> Outcome:
 
 
 _warm = False
+# The project whose builds a fork server warms up for (set in the fork, see _fork_server).
+_warm_root: Path | None = None
 
 
 def warm_worker() -> None:
@@ -101,9 +106,15 @@ def warm_worker() -> None:
     if _warm:
         return
     from .pdf import import_engine, render_pdf
+    from .theme import readable_roots
 
     import_engine()
-    render_pdf(warm_up_html(), Path.cwd(), (Path.cwd(),))
+    try:
+        if _warm_root is None:
+            raise LookupError("no project: the built-in style")
+        render_pdf(warm_up_html(_warm_root), _warm_root, readable_roots(_warm_root))
+    except (LookupError, PresskitError):   # a project's own sheet failing: its releases say so
+        render_pdf(warm_up_html(), Path.cwd(), (Path.cwd(),))
     # What is loaded now lives as long as the worker: keep the collector from scanning it again
     # and again (a few per cent of a layout), and collect less often.
     gc.freeze()
@@ -128,10 +139,10 @@ class InlineRenderer:
         pass
 
 
-def _context():
+def _context(root: Path | None = None):
     """Where workers come from: forked from this process when it has WeasyPrint warm already
-    (the background renderer), else from a fork server that warms up once, on Linux; spawned
-    elsewhere."""
+    (the background renderer), else from a fork server that warms up once (for project
+    `root`), on Linux; spawned elsewhere."""
     import multiprocessing
 
     if not sys.platform.startswith("linux"):
@@ -145,7 +156,7 @@ def _context():
     try:
         # Starts the server without waiting for it: it warms up while this process goes on.
         # Started already, it is reused: warm, since a previous build.
-        if not _fork_server():
+        if not _fork_server(root):
             forkserver.ensure_running()   # a new interpreter
     except OSError:   # no Unix socket to be had: each worker warms up by itself
         return multiprocessing.get_context("fork")
@@ -157,8 +168,9 @@ PRELOAD = "presskit.preload"
 _SERVER_MAIN = ["listener_fd", "alive_r", "preload", "main_path", "sys_path"]
 
 
-def _fork_server() -> bool:
-    """Start multiprocessing's fork server as a fork of this process, not a new interpreter.
+def _fork_server(root: Path | None = None) -> bool:
+    """Start multiprocessing's fork server as a fork of this process, not a new interpreter,
+    warming up for the builds of project `root`.
 
     ensure_running() starts a new Python that imports multiprocessing before it begins on
     WeasyPrint: about 90 ms here, all of it on the critical path of a cold build. A fork of
@@ -168,6 +180,7 @@ def _fork_server() -> bool:
     and only from a process with no other thread (a fork copies no thread, and one might hold a
     lock); otherwise False, and the caller starts the server the usual way.
     """
+    global _warm_root
     import inspect
     import socket
     import threading
@@ -202,6 +215,7 @@ def _fork_server() -> bool:
             util._flush_std_streams()
             pid = os.fork()
             if pid == 0:
+                _warm_root = root
                 try:
                     os.close(alive_w)   # the server ends when every client has closed it
                     forkserver.main(listener.fileno(), alive_r, [PRELOAD])
@@ -217,11 +231,11 @@ def _fork_server() -> bool:
 class PoolRenderer:
     """Renders on `processes` warm worker processes; outcomes come back as they finish."""
 
-    def __init__(self, processes: int, initializer=None):
+    def __init__(self, processes: int, initializer=None, root: Path | None = None):
         # Imported here: a build the background renderer serves needs no pool of its own.
         from concurrent.futures import ProcessPoolExecutor
 
-        context = _context()
+        context = _context(root)
         self.executor = ProcessPoolExecutor(processes, mp_context=context,
                                             initializer=initializer or warm_worker)
         method = context.get_start_method()
@@ -297,7 +311,9 @@ def _forget_fork_server(server) -> None:
     server._forkserver_address = None
 
 
-def renderer_for(count: int, jobs: int | None) -> InlineRenderer | PoolRenderer:
-    """A pool of min(jobs, count) warm workers, or the main process when that is one."""
+def renderer_for(count: int, jobs: int | None,
+                 root: Path | None = None) -> InlineRenderer | PoolRenderer:
+    """A pool of min(jobs, count) warm workers (for project `root`), or the main process when
+    that is one."""
     processes = min(count, jobs or default_jobs())
-    return PoolRenderer(processes) if processes > 1 else InlineRenderer()
+    return PoolRenderer(processes, root=root) if processes > 1 else InlineRenderer()

@@ -318,3 +318,23 @@ def test_what_the_build_had_buffered_on_stdout_is_written_once(project):
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("[said before the build]") == 1, done.stdout
     assert done.stdout.endswith("[after]\n")
+
+
+@pytest.mark.parametrize("own", [False, True])
+def test_the_warm_up_page_carries_the_very_stylesheet_the_releases_do(project, own):
+    """The fork server parses the stylesheet the workers then reuse for every release, not a
+    look-alike that no release carries (which each worker parsed again)."""
+    from presskit import render
+    from presskit.load import load_project
+    from presskit.pdf import StyleSheets
+    from presskit.workers import warm_up_html
+
+    if own:
+        css = (theme.builtin_root() / "styles" / "release.css").read_text(encoding="utf-8")
+        project.write("styles/release.css", css + "\nh1 { letter-spacing: 0.01em; }\n")
+    loaded = load_project(project.root)
+    release = next(iter(loaded.releases.values()))
+    _, carried = StyleSheets.split(render.release_html(loaded, release))
+    _, warmed = StyleSheets.split(warm_up_html(project.root))
+    assert carried[1] in warmed
+    assert ("sourceURL=styles/release.css" in carried[1]) is own
