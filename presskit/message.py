@@ -130,9 +130,10 @@ class Composer:
         # The headers that are the same in every message of the run, folded once.
         unsubscribe = (reply_to or sender).addr_spec
         self._fixed = {name: _fold(name, value) for name, value in (
-            ("From", sender), ("Reply-To", reply_to),
             ("List-Unsubscribe", f"<mailto:{unsubscribe}?subject=unsubscribe>"),
             ("Content-Language", view.lang)) if value}
+        self._fixed.update({name: _address(name, value) for name, value in (
+            ("From", sender), ("Reply-To", reply_to)) if value})
 
     def render(self, recipient: Recipient, *, correction: bool = False) -> Rendered:
         """The subject, text and HTML for one recipient (raises BuildError on a template error)."""
@@ -179,7 +180,7 @@ class Composer:
         local, domain = recipient.email.rsplit("@", 1)
         to = Address(display_name=recipient.name, username=local, domain=domain)
         head = [self._fixed["From"],
-                _header("To", str(to)) if _plain_phrase(recipient.name) else _fold("To", to)]
+                _header("To", str(to)) if _plain_phrase(recipient.name) else _address("To", to)]
         if self.reply_to:
             head.append(self._fixed["Reply-To"])
         head += [self._subject(rendered.subject),
@@ -199,13 +200,51 @@ class Composer:
         # Usually one subject for the whole list: folded once.
         folded = self._subjects.get(subject)
         if folded is None:
-            folded = self._subjects[subject] = _fold("Subject", subject)
+            folded = self._subjects[subject] = _header("Subject", subject) \
+                if subject.isascii() else _encoded("Subject", subject)
         return folded
+
+
+CRLF = "\r\n"
 
 
 def _fold(name: str, value) -> bytes:
     """One header as the email package writes it (parsed, RFC 2047-encoded, folded)."""
     return policy.SMTP.fold_binary(*policy.SMTP.header_store_parse(name, value))
+
+
+def _encoded(name: str, text: str) -> bytes:
+    """A header of non-ASCII text (a subject) as RFC 2047 encoded words."""
+    return f"{name}: {_encoded_words(text)}\r\n".encode("ascii")
+
+
+def _address(name: str, address: Address) -> bytes:
+    """From, Reply-To or To: a name that is not ASCII as encoded words, then the address."""
+    if address.display_name.isascii():
+        return _fold(name, address)
+    words = _encoded_words(address.display_name)
+    last = words.rsplit(CRLF, 1)[-1] if CRLF in words else f"{name}: {words}"
+    fold = CRLF if len(last) + len(address.addr_spec) + 3 > 78 else ""
+    return f"{name}: {words}{fold} <{address.addr_spec}>\r\n".encode("ascii")
+
+
+# Text a folded line's encoded word holds: 42 bytes are 56 in base64, a line under 78.
+ENCODED_WORD_BYTES = 42
+
+
+def _encoded_words(text: str) -> str:
+    """`text` as base64 UTF-8 encoded words (RFC 2047), one a line, each ending with the
+    spaces that follow its last word. The email package folds between two encoded words at a
+    space it leaves outside them, where readers drop it (RFC 2047, 6.2): an Arabic subject
+    read "ديسمبر2026", and a long Cyrillic name ran its words together."""
+    chunks = [""]
+    for word in re.findall(r"\s*\S+\s*", text) or [text]:
+        if chunks[-1] and len((chunks[-1] + word).encode("utf-8")) > ENCODED_WORD_BYTES:
+            chunks.append(word)
+        else:
+            chunks[-1] += word
+    return "\r\n ".join("=?utf-8?b?" + binascii.b2a_base64(chunk.encode("utf-8"), newline=False)
+                         .decode("ascii") + "?=" for chunk in chunks)
 
 
 def _header(name: str, value: str) -> bytes:

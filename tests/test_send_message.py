@@ -193,3 +193,23 @@ def test_the_text_part_drops_what_a_word_processor_hid_in_the_words(project):
     rendered = composer(project).render(Recipient(email="ana@example.org", name="Ana"))
     assert "An extraordinary day at the crossing." in rendered.text
     assert "\u00ad" not in rendered.text and "\u200b" not in rendered.text
+
+
+def test_a_long_subject_and_name_not_in_ascii_keep_every_space(project):
+    """The email package folded "… ديسمبر 2026، …" between two encoded words at the space,
+    which readers drop (RFC 2047, 6.2): the subject read "ديسمبر2026" (a QA pass)."""
+    from email.header import decode_header, make_header
+
+    title = "لانترنووتش: توثيق 312 حالة اختفاء قسري في عام 2024 في ديسمبر 2026، والمزيد"
+    project.release(title=title, lang="ar")
+    name = "Оксана Гнатюк-Коваленко, кореспондентка Українського радіо у Женеві та Брюсселі"
+    compose = composer(project)
+    r = Recipient(email="oksana@example.org", name=name)
+    rendered = compose.render(r)
+    data = compose.message(r, rendered, PDF, msg_id=message_id(SLUG, r.email, "example.org"))
+    head = data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    assert max(len(line) for line in head.split("\r\n")) <= 78
+    msg = parse(data)
+    assert msg["Subject"] == rendered.subject and title in msg["Subject"]
+    to = head.split("\r\nTo: ", 1)[1].split("\r\nReply-To:")[0]
+    assert str(make_header(decode_header(to))) == f"{name} <oksana@example.org>"
