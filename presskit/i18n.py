@@ -344,12 +344,18 @@ def base_language(lang: str) -> str:
     return (lang or "en").replace("_", "-").split("-")[0].lower()
 
 
+def covering_language(lang: str) -> str:
+    """The language the covering note of a release in `lang` is written in: its own, else
+    English."""
+    return lang if base_language(lang) in COVERING else "en"
+
+
 def covering_for(lang: str, **values: str) -> SimpleNamespace:
     """The covering note's sentences in the release's language, else English, filled in."""
     texts = dict(COVERING["en"])
     texts.update(COVERING.get(base_language(lang), {}))
     # Its own language and direction: English in an Arabic message still reads left to right.
-    own = lang if base_language(lang) in COVERING else "en"
+    own = covering_language(lang)
     return SimpleNamespace(lang=own, dir=direction(own),
                            **{key: text.format(**values) for key, text in texts.items()})
 

@@ -113,8 +113,11 @@ class Composer:
                                             website=org.website, location=org.location),
             "sender": SimpleNamespace(name=sender.display_name, email=sender.addr_spec),
             "embargoed": embargoed,
-            # Subjects travel best as plain ASCII: no narrow spaces or minus signs.
-            "embargo_subject": _ascii_punctuation(view.embargo_text),
+            # The subject begins EMBARGOED UNTIL, in English whatever the release's language:
+            # news desks filter on those words. Plain ASCII travels best: no narrow spaces.
+            "subject_labels": i18n.labels_for("en", project.settings.labels),
+            "embargo_subject": _ascii_punctuation(i18n.format_embargo(
+                release.embargo, "en", project.settings.timezone)) if release.embargo else "",
             # As the attached PDF has it: an embargo that has lifted is still printed there.
             "release_line": (f"{view.labels['embargoed']} {view.embargo_text}"
                              if view.embargo_text else view.labels["immediate"]).upper(),
@@ -138,10 +141,13 @@ class Composer:
     def render(self, recipient: Recipient, *, correction: bool = False) -> Rendered:
         """The subject, text and HTML for one recipient (raises BuildError on a template error)."""
         release = self.context["release"]
+        # The embargo in the note's own language: an English note of an Arabic release read
+        # "until 10 ص 11:00 ،2026 ديسمبر CET" (a QA pass).
+        when = i18n.format_embargo(release.embargo, i18n.covering_language(release.lang),
+                                   self.project.settings.timezone) if release.embargo else ""
         note = i18n.covering_for(release.lang, name=recipient.name,
                                  organization=self.context["organization"].name,
-                                 outlet=recipient.outlet, when=release.embargo_text or "",
-                                 pdf=self.pdf_name)
+                                 outlet=recipient.outlet, when=when, pdf=self.pdf_name)
         context = dict(self.context, correction=correction, note=note,
                        recipient=SimpleNamespace(**{**recipient.fields, "email": recipient.email,
                                                     "name": recipient.name,

@@ -149,13 +149,21 @@ def test_the_covering_note_is_in_the_releases_language(project):
             "rédaction de Le Quotidien.") in text
     assert "Bien cordialement," in text and "Dear" not in text and "Hello" not in text
     assert "<p>Bonjour Ana Reyes,</p>" in rendered.html
+    # The subject begins EMBARGOED UNTIL in English, as newsroom filters look for it.
     assert rendered.subject.startswith(
-        "SOUS EMBARGO JUSQU’AU 5 mars 2024, 09:00 UTC+01:00: CORRIGÉ: ")
+        "EMBARGOED UNTIL March 5, 2024, 9:00 AM UTC+01:00: CORRIGÉ: ")
     assert max(len(line) for line in rendered.text.split("\n\n")[1].splitlines()) <= 72
-    # A language presskit has no note in yet: English.
-    project.release(lang="el")
-    greek = composer(project).render(Recipient(email="ana@example.org")).text
+    # A language presskit has no note in yet: English, the embargo's date in English too
+    # (an English note of an Arabic release read "until 10 ص 11:00 ،2026 ديسمبر").
+    project.release(lang="el", embargo="2024-03-05T09:00:00+01:00")
+    loaded = load_project(project.root)
+    greek = Composer(loaded, loaded.release(SLUG),
+                     sender=parse_sender("NRHA Press Office <press@example.org>", "from", "t"),
+                     reply_to=None, pdf_name=f"{SLUG}.pdf", embargoed=True).render(
+        Recipient(email="ana@example.org")).text
     assert greek.startswith("Hello,") and "With best regards," in greek
+    assert ("This release is under embargo until March 5, 2024, 9:00 AM UTC+01:00."
+            in " ".join(greek.split()))
 
 
 def test_an_english_note_in_an_arabic_message_reads_left_to_right(project):
