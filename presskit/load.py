@@ -184,7 +184,7 @@ def load_project(root: Path | str = ".", theme_roots: tuple[Path, ...] = (),
                                     f"{display_path(seen[path.stem])}; keep one of the two"))
             continue
         seen[path.stem] = path
-        release = load_release(path, root, allowed, problems)
+        release = load_release(path, root, allowed, problems, settings.timezone)
         if release is not None:
             releases[release.slug] = release
 
@@ -259,12 +259,13 @@ def load_organization(path: Path, root: Path, allowed, problems) -> Organization
     )
 
 
-def load_release(path: Path, root: Path, allowed, problems) -> Release | None:
+def load_release(path: Path, root: Path, allowed, problems,
+                 office_zone: str = "") -> Release | None:
     slug = path.stem
     node = read_yaml(path, problems)
     if node is None:
         return None
-    checker = schema.Checker(path, root, allowed)
+    checker = schema.Checker(path, root, allowed, office_zone)
     if not SLUG_RE.match(slug):
         named = (f"a release file is named releases/<YYYY-MM-DD>-<words>.yaml (lower-case "
                  f"words joined by hyphens), not '{path.name}'")

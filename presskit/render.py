@@ -308,6 +308,7 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
                                 narrow=_narrow(img.src, width),
                                 caption_html=Markup(markdown.to_inline_html(img.caption, lang)),
                                 credit=img.credit, alt=img.alt,
+                                credit_line=credit_line(img.credit, labels, i18n.colon(lang)),
                                 # A tagged PDF needs a text for every picture: failing the
                                 # alt and the caption, the file's name (check warns of it).
                                 alt_text=img.alt or img.caption or _name_of(img.src))
@@ -315,6 +316,19 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
         contacts=contacts,
         tags=release.tags,
     )
+
+
+# How a credit that names itself begins: it gets no "Photo:" before it.
+SELF_NAMED_CREDIT = ("©", "(c)", "photo", "credit", "courtesy", "image", "picture")
+
+
+def credit_line(credit: str, labels: dict, colon: str) -> str:
+    """'Photo: Ada Example'; a credit that says what it is ('Photo by Ada Example', '© Ada
+    Example') as it is, not 'Photo: Photo by …' (a QA pass)."""
+    opening = credit.lstrip().casefold()
+    if opening.startswith((*SELF_NAMED_CREDIT, labels["photo"].casefold())):
+        return credit
+    return f"{labels['photo']}{colon} {credit}"
 
 
 def lead_with_dateline(body_html: str, dateline: str, date_text: str) -> str:

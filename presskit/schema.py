@@ -82,10 +82,12 @@ class Field:
 class Checker:
     """Walks one file's node tree against a schema, collecting problems."""
 
-    def __init__(self, path: Path, root: Path, allowed_roots: tuple[Path, ...] = ()):
+    def __init__(self, path: Path, root: Path, allowed_roots: tuple[Path, ...] = (),
+                 office_zone: str = ""):
         self.path = path
         self.root = root
         self.allowed_roots = allowed_roots or (root,)
+        self.office_zone = office_zone   # presskit.yaml's timezone, for the examples given
         self.problems: list[Problem] = []
 
     def problem(self, node: yaml.Node | None, message: str) -> None:
@@ -181,14 +183,29 @@ class Checker:
             return None
         if value.tzinfo is None:
             written = text.strip()
-            if not re.search(r"[T ]\d", written):   # a date alone: the time is missing too
+            alone = not re.search(r"[T ]\d", written)   # a date alone: the time is missing too
+            local = value.replace(hour=9) if alone else value
+            offset, utc = self._example_offset(local)
+            if alone:
                 self.problem(node, f"'{key}' needs a time and a time zone offset, such as "
-                                   f"{written}T09:00-05:00 or {written}T14:00Z")
+                                   f"{written}T09:00{offset} or {written}T{utc:%H:%M}Z")
             else:
                 self.problem(node, f"'{key}' needs a time zone offset, such as "
-                                   f"{written}-05:00 or {written}Z")
+                                   f"{written}{offset} or, the same moment in UTC, "
+                                   f"{utc:%Y-%m-%dT%H:%M}Z")
             return None
         return value
+
+    def _example_offset(self, local: dt.datetime) -> tuple[str, dt.datetime]:
+        """The offset of the press office's zone at `local` (-05:00 when none is set, or it
+        is unknown), and `local` in UTC: an example to copy that means what was meant."""
+        from .i18n import time_zone
+
+        zone = time_zone(self.office_zone) if self.office_zone else None
+        offset = local.replace(tzinfo=zone).utcoffset() if zone else dt.timedelta(hours=-5)
+        minutes = int(offset.total_seconds() // 60)
+        hours, rest = divmod(abs(minutes), 60)
+        return f"{'+' if minutes >= 0 else '-'}{hours:02d}:{rest:02d}", local - offset
 
     def _matching(self, node, key: str, pattern: re.Pattern, kind: str, described: str,
                   blank_ok: bool = False):

@@ -47,7 +47,9 @@ def built(tmp_path_factory):
     maker.release("2024-03-07-photo", images=[
         {"src": "assets/photo.jpg", "caption": "A clinic at dawn.", "credit": "Ada Example"},
         {"src": "assets/photo.jpg", "caption": "The queue.", "credit": "Sam Press",
-         "alt": "People waiting in line outside a white tent."}])
+         "alt": "People waiting in line outside a white tent."},
+        {"src": "assets/photo.jpg", "caption": "The gate.", "credit": "Photo by Lee Sample"},
+        {"src": "assets/photo.jpg", "caption": "The road.", "credit": "© Northwind"}])
     result = run("build", project_dir=maker.root)
     assert result.exit_code == 0, result.output
     maker.stderr = result.stderr
@@ -168,6 +170,10 @@ def test_photos_have_captions_credits_and_alternative_text(built):
     text = pdftotext(path)
     assert "A clinic at dawn." in text and "Photo: Ada Example" in text
     assert "The queue." in text and "Photo: Sam Press" in text
+    # A credit that says what it is gets no "Photo:" before it (a QA pass: "Photo: Photo by").
+    flat = " ".join(text.split())
+    assert "Photo by Lee Sample" in flat and "Photo: Photo" not in flat
+    assert "© Northwind" in flat and "Photo: ©" not in flat
     alts = _alts(PdfReader(path))
     # alt when given, else the caption; the logo's is the organization's name.
     assert "A clinic at dawn." in alts

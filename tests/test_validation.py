@@ -36,7 +36,7 @@ BAD_INPUTS = [
      f"{RELEASE}:1:8: 'title' must be text, not a list"),
     (RELEASE, GOOD_RELEASE + "embargo: 2024-03-05T09:00\n",
      f"{RELEASE}:5:10: 'embargo' needs a time zone offset, such as 2024-03-05T09:00-05:00 "
-     f"or 2024-03-05T09:00Z"),
+     f"or, the same moment in UTC, 2024-03-05T14:00Z"),
     (RELEASE, GOOD_RELEASE + "embargo: 2024-03-05\n",
      f"{RELEASE}:5:10: 'embargo' needs a time and a time zone offset, such as "
      f"2024-03-05T09:00-05:00 or 2024-03-05T14:00Z"),
@@ -378,3 +378,20 @@ def test_a_file_where_a_folder_must_be_is_one_line_not_a_traceback(project, monk
         assert "Traceback" not in result.stderr
         (line,) = result.stderr.splitlines()
         assert line.startswith("dist") and line.endswith(": Not a directory"), line
+
+
+def test_an_embargo_without_offset_is_shown_in_the_offices_own_zone(project):
+    """A Geneva office was told to write -05:00, which would lift its embargo at 16:00 there."""
+    project.write("presskit.yaml", "timezone: Europe/Zurich\n")
+    path = project.release(embargo="2026-12-15T10:00")
+    summer = project.release("2026-07-15-summer", embargo="2026-07-15")
+    result = run("check", project_dir=project.root)
+    assert result.exit_code == 1
+    told = [line.split(": ", 1)[1] for line in sorted(result.stderr.splitlines())]
+    assert told == [
+        "'embargo' needs a time zone offset, such as 2026-12-15T10:00+01:00 or, the same "
+        "moment in UTC, 2026-12-15T09:00Z",
+        "'embargo' needs a time and a time zone offset, such as 2026-07-15T09:00+02:00 or "
+        "2026-07-15T07:00Z"]
+    assert sorted(result.stderr.splitlines())[0].startswith(str(path))
+    assert sorted(result.stderr.splitlines())[1].startswith(str(summer))
