@@ -100,6 +100,10 @@ def _cell_open(self, tokens, idx, options, env):
 
 # A table of more columns than this is set in smaller type (release.css, table.wide).
 WIDE_TABLE = 8
+# About the characters of table text a line of the page holds (9.5 pt on Letter or A4, less
+# the columns' gaps counted as 2 each): more, in the longest word of each column, and words
+# must break (table.tight).
+TIGHT_TABLE_CHARACTERS = 80
 
 # Bare addresses become links, as on GitHub: with a scheme (https://…), www.…, e-mail
 # addresses, and names ending in these domains (but for a company's name: _names_not_links).
@@ -115,14 +119,31 @@ def _image(self, tokens, idx, options, env):
 
 
 def _table_open(self, tokens, idx, options, env):
-    """A table of more than WIDE_TABLE columns is set smaller, so that it fits the page."""
+    """A table of more than WIDE_TABLE columns is set smaller, so that it fits the page; one
+    whose longest words could not all stand side by side ("tight") may break a word anywhere,
+    which otherwise stays whole ("Releas/ed" was broken in a table of five columns)."""
     columns = 0
     for token in tokens[idx + 1:]:
         if token.type == "tr_close":
             break
         columns += token.type in ("th_open", "td_open")
-    if columns > WIDE_TABLE:
-        tokens[idx].attrSet("class", "wide")
+    longest: dict[int, int] = {}
+    column = -1
+    for token in tokens[idx + 1:]:
+        if token.type == "table_close":
+            break
+        if token.type == "tr_open":
+            column = -1
+        elif token.type in ("th_open", "td_open"):
+            column += 1
+        elif token.type == "inline":
+            words = [len(word) for word in token.content.split()] or [0]
+            longest[column] = max(longest.get(column, 0), max(words))
+    classes = ["wide"] if columns > WIDE_TABLE else []
+    if sum(longest.values()) + 2 * columns > TIGHT_TABLE_CHARACTERS:
+        classes.append("tight")
+    if classes:
+        tokens[idx].attrSet("class", " ".join(classes))
     return self.renderToken(tokens, idx, options, env)
 
 
