@@ -241,8 +241,10 @@ def test_french_punctuation_never_begins_or_ends_a_line_away_from_its_word(proje
 
 
 def test_every_language_has_every_label():
-    for lang in ("en", "fr", "es", "de", "ru", "ar", "el", "it", "he", "ja"):
+    for lang in ("en", "fr", "es", "de", "ru", "uk", "ar", "el", "it", "he", "ja"):
         assert set(i18n.LABELS[lang]) == set(i18n.LABEL_KEYS), lang
+    for lang, texts in i18n.COVERING.items():   # every covering note says everything
+        assert set(texts) == set(i18n.COVERING["en"]), lang
     assert i18n.labels_for("xx")["immediate"] == "For immediate release"
     assert i18n.labels_for("fr-CA")["immediate"] == "Pour diffusion immédiate"
     assert i18n.direction("ar") == "rtl" and i18n.direction("ar-EG") == "rtl"
@@ -391,3 +393,14 @@ def test_a_brace_written_twice_in_the_page_label_prints_once():
     from presskit.render import css_page_label
 
     assert css_page_label("{page}/{pages} {{x}}") == 'counter(page) "/" counter(pages) " {x}"'
+
+
+def test_ukrainian_has_its_labels_and_no_wrong_hyphens(project):
+    """Pyphen's Ukrainian patterns break "мобільні" as "мобі-льні": not hyphenated at all."""
+    project.release(lang="uk", title="Мобільні бібліотеки відкриваються", dateline="Одеса",
+                    body=" ".join(["Сьогодні мережа відкрила дві мобільні бібліотеки для "
+                                   "висококваліфікованих працівників."] * 12))
+    assert run("build", project_dir=project.root).exit_code == 0
+    text = pdftotext(pdf(project, "2024-03-05-clinics-open"))
+    assert "ДЛЯ НЕГАЙНОГО ОПРИЛЮДНЕННЯ" in text and "Сторінка 1 з 1" in text
+    assert "\u2010" not in text

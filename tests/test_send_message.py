@@ -166,15 +166,25 @@ def test_the_covering_note_is_in_the_releases_language(project):
             in " ".join(greek.split()))
 
 
-def test_an_english_note_in_an_arabic_message_reads_left_to_right(project):
-    # The note falls back to English for Arabic; inside <html dir="rtl"> it read ",Hello", and
+def test_an_english_note_in_a_hebrew_message_reads_left_to_right(project):
+    # The note falls back to English for Hebrew; inside <html dir="rtl"> it read ",Hello", and
     # the contact's phone "+1 555 0142" as "0142 555 1+".
-    project.release(lang="ar", title="عيادات متنقلة", contacts=[
+    project.release(lang="he", title="מרפאות ניידות", contacts=[
         {"name": "Ada Example", "phone": "+1 555 0142", "email": "ada@example.org"}])
     html = composer(project).render(Recipient(email="ana@example.org", name="Ana")).html
-    assert '<html lang="ar" dir="rtl">' in html
+    assert '<html lang="he" dir="rtl">' in html
     assert '<div lang="en" dir="ltr">\n<p>Dear Ana,</p>' in html
     assert '<span dir="ltr">+1 555 0142</span>' in html
+
+
+def test_an_arabic_or_ukrainian_release_has_its_own_covering_note(project):
+    """They fell back to English, with the embargo's date in Arabic inside (a QA pass)."""
+    project.release(lang="ar", title="عيادات متنقلة")
+    html = composer(project).render(Recipient(email="ana@example.org", name="سارة")).html
+    assert '<div lang="ar" dir="rtl">\n<p>مرحبًا سارة،</p>' in html
+    project.release(lang="uk", title="Мобільні клініки")
+    text = composer(project).render(Recipient(email="ana@example.org", name="Оксана")).text
+    assert text.startswith("Доброго дня, Оксана!") and "З повагою," in text
 
 
 def test_the_text_part_reads_the_markdown_as_text(project):
