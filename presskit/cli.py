@@ -129,9 +129,9 @@ def check(obj: Context, strict: bool) -> None:
     """Validate every file of the project."""
     from .check import check_project
 
-    # Warnings go where errors and the summary go, as a compiler's do: stderr.
-    summary = check_project(obj.project_dir, strict=strict,
-                            echo=lambda line: click.echo(line, err=True))
+    # Warnings go where errors and the summary go, as a compiler's do: stderr; with -q, only
+    # errors are printed (with --strict, warnings are errors).
+    summary = check_project(obj.project_dir, strict=strict, echo=obj.say)
     obj.say(summary)
 
 

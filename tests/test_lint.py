@@ -226,3 +226,10 @@ def test_a_typed_more_or_end_mark_warns(project):
     assert "the end mark ###" in warnings_of(project)[0]
     project.release(body="There is more to come - more than before.\n")
     assert warnings_of(project) == []
+
+
+def test_quiet_check_prints_no_warning(project):
+    project.release(title="Mobile clinics " + "open at the northern crossing " * 4)
+    assert run("-q", "check", project_dir=project.root).stderr == ""
+    strict = run("-q", "check", "--strict", project_dir=project.root)
+    assert strict.exit_code == 1 and "warning: the headline has" in strict.stderr
