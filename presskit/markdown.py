@@ -8,6 +8,7 @@ schemes a reader can follow on paper or screen.
 from __future__ import annotations
 
 import re
+import textwrap
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -205,11 +206,20 @@ def to_inline_html(text: str, lang: str = "") -> str:
     return _parser().renderInline(text or "", {"lang": lang})
 
 
-def to_text(text: str) -> str:
+def to_text(text: str, width: int | None = None, lead: str = "") -> str:
     """Markdown as a plain-text e-mail shows it: no markup left, a link as 'text (address)',
-    list items as '- ' or '1. ', a quote as '> ', and a table as it was written."""
+    list items as '- ' or '1. ', a quote as '> ', and a table as it was written.
+
+    With `width`, a paragraph, item or quote is filled to lines of that many characters at
+    most (a longer word stays whole), as the covering note is: not broken where the YAML
+    happened to break, nor one line of 400. `lead` (the dateline) begins the first paragraph,
+    or stands on its own before a text that begins otherwise.
+    """
     source = (text or "").splitlines()
     blocks: list[str] = []
+    if lead and not _begins_with_paragraph(text):
+        blocks.append(lead.rstrip(" —"))
+        lead = ""
     items: set[int] = set()   # the blocks that are list items: one a line, no blank between
     lists: list[list] = []    # for each open list: [ordered, next number]
     quote = 0
@@ -235,18 +245,20 @@ def to_text(text: str) -> str:
         elif kind == "hr":
             blocks.append("* * *")
         elif kind == "inline":
-            line = _inline_text(token.children or [])
+            line = lead + _inline_text(token.children or [], soft=" " if width else "\n")
+            lead = ""
+            first = rest = "> " * quote
             if lists and tokens[index - 2].type == "list_item_open":
                 ordered, number = lists[-1]
                 mark = f"{number}. " if ordered else "- "
                 lists[-1][1] += 1
-                line = "  " * (len(lists) - 1) + mark + line.replace("\n", "\n" + " " * (
-                    2 * (len(lists) - 1) + len(mark)))
+                first += "  " * (len(lists) - 1) + mark
+                rest += " " * (2 * (len(lists) - 1) + len(mark))
                 items.add(len(blocks))
-            if quote:
-                line = "\n".join("> " * quote + part for part in line.split("\n"))
-            blocks.append(line)
+            blocks.append(_fill(line, width, first, rest))
         index += 1
+    if lead:
+        blocks.append(lead.rstrip(" —"))
     out = ""
     for number, block in enumerate(blocks):
         if number:
@@ -260,13 +272,32 @@ def to_text(text: str) -> str:
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
 
 
-def _inline_text(children) -> str:
+def _fill(text: str, width: int | None, first: str, rest: str) -> str:
+    """`text` after `first` on its first line and `rest` on the others, each of its own lines
+    (a hard break) filled to `width` when given. No-break spaces bind, as in the PDF."""
+    lines = text.split("\n")
+    if width is None:
+        return "\n".join((first if n == 0 else rest) + line for n, line in enumerate(lines))
+    return "\n".join(textwrap.fill(line, width, initial_indent=first if n == 0 else rest,
+                                    subsequent_indent=rest, break_long_words=False,
+                                    break_on_hyphens=False) or (first if n == 0 else rest)
+                      for n, line in enumerate(lines))
+
+
+def _begins_with_paragraph(text: str) -> bool:
+    tokens = _parser().parse(text or "")
+    return bool(tokens) and tokens[0].type == "paragraph_open"
+
+
+def _inline_text(children, soft: str = "\n") -> str:
     parts: list[str] = []
     links: list[tuple[str, int]] = []    # (href, where its text starts in parts)
     for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type == "softbreak":
+            parts.append(soft)
+        elif child.type == "hardbreak":
             parts.append("\n")
         elif child.type == "link_open":
             links.append((child.attrGet("href") or "", len(parts)))

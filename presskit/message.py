@@ -33,6 +33,8 @@ from .medialist import Recipient, normalize_address
 from .model import Release
 
 TEMPLATES = ("email/subject.txt", "email/body.txt", "email/body.html")
+# The plain-text part's lines, as the covering note's (wordwrap(72) in body.txt).
+TEXT_WIDTH = 72
 # RFC 2045: encoded lines of at most 76 characters (the email package writes 78).
 QP_LINE = 76
 
@@ -123,10 +125,10 @@ class Composer:
                              if view.embargo_text else view.labels["immediate"]).upper(),
             "embargo_lifted": bool(view.embargo_text) and not embargoed,
             # The Markdown read as text: no ** or ## in a text-only reader's mail.
-            "body_text": _lead(markdown.to_text(release.body), release.dateline,
-                               view.date_text),
-            "notes_text": markdown.to_text(release.notes),
-            "boilerplate_text": markdown.to_text(boilerplate),
+            "body_text": markdown.to_text(release.body, TEXT_WIDTH,
+                                          lead=f"{release.dateline} — {view.date_text} — "),
+            "notes_text": markdown.to_text(release.notes, TEXT_WIDTH),
+            "boilerplate_text": markdown.to_text(boilerplate, TEXT_WIDTH),
             "about": view.labels["about"].format(name=org.name),
             "pdf_name": pdf_name,
         }
@@ -318,11 +320,6 @@ def quoted_printable(text: str) -> bytes:
 def _chomp(data: bytes) -> bytes:
     """A part without its last line end, which belongs to the boundary after it (RFC 2046)."""
     return data[:-2] if data.endswith(b"\r\n") else data
-
-
-def _lead(body: str, dateline: str, date_text: str) -> str:
-    """The plain-text body with 'DATELINE — Date — ' leading its first paragraph."""
-    return f"{dateline} — {date_text} — {body}"
 
 
 def _ascii_punctuation(text: str) -> str:

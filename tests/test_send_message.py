@@ -231,3 +231,20 @@ def test_a_long_subject_and_name_not_in_ascii_keep_every_space(project):
     assert msg["Subject"] == rendered.subject and title in msg["Subject"]
     to = head.split("\r\nTo: ", 1)[1].split("\r\nReply-To:")[0]
     assert str(make_header(decode_header(to))) == f"{name} <oksana@example.org>"
+
+
+def test_the_text_part_fills_its_paragraphs_to_72_characters(project):
+    """Body paragraphs ran to 419 characters on a line, or broke where the YAML broke, while
+    the covering note was filled to 72 (two QA passes)."""
+    long = "The Alliance opened two clinics at the crossing, where families wait for days. " * 5
+    project.release(body=f"{long}\nA second line of the same paragraph in the YAML.\n\n"
+                         f"- {long}\n\n| Region | Clinics |\n|---|---:|\n| North | 2 |\n")
+    text = composer(project).render(Recipient(email="ana@example.org", name="Ana")).text
+    body = text.split("Mobile clinics open at the northern crossing\n\n", 1)[1]
+    lines = body.split("\n\nAbout ")[0].splitlines()
+    assert lines[0].startswith("Portland, ME — March 5, 2024 — The Alliance opened")
+    assert max(len(line) for line in lines) <= 72, lines
+    assert "\nA second line" not in body and " A second line of the same paragraph" in \
+        " ".join(body.split("\n"))
+    assert "- The Alliance opened" in body and "\n  " in body   # an item's lines hang
+    assert "| Region | Clinics |\n|---|---:|\n| North | 2 |" in body   # a table as written
