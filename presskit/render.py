@@ -71,11 +71,12 @@ def css_page_label(label: str) -> Markup:
     return Markup(" ".join(parts))
 
 
-def email_breaks(address: str) -> Markup:
-    """An e-mail address kept whole on its line when it fits any (a kit's contact column is
-    about 30 characters); a longer one may break before a dot or the @, and nowhere else:
-    broken at its own hyphen it would read, and copy out of the PDF, as another address."""
-    if len(address) <= WHOLE_EMAIL:
+def email_breaks(address: str, whole: int = WHOLE_EMAIL) -> Markup:
+    """An e-mail address kept whole on its line when it fits any (`whole` characters: a kit's
+    contact column holds about 30, a release's contact line about 100); a longer one may break
+    before a dot or the @, and nowhere else: broken at its own hyphen it would read, and copy
+    out of the PDF, as another address."""
+    if len(address) <= whole:
         return Markup('<span class="unbroken">{}</span>').format(address)
     pieces = re.split(r"(?=[.@])", address)
     return Markup("<wbr>").join(Markup('<span class="unbroken">{}</span>').format(piece)

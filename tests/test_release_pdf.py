@@ -266,6 +266,13 @@ def test_a_short_address_is_never_broken_in_a_contact_line(project):
          "Sciences", "email": "snibhriain@example.org", "phone": "+1 555 0100"}])
     text = pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf")
     assert "snibhriain@example.org" in text.split()
+    # A release's contact line holds 60 characters of an address: one of 30 is not split at
+    # the line's end (press@lanternwatch / .example.org, found by an NGO's QA pass).
+    project.release(contacts=[
+        {"name": "Amélie Duchêne", "title": "Head of media, Geneva office (CET)",
+         "email": "press@lanternwatch.example.org", "phone": "+41 22 555 01 42"}])
+    text = pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf")
+    assert "press@lanternwatch.example.org" in text.split()
 
 
 def test_an_email_address_breaks_only_before_a_dot_or_its_at(project):
