@@ -8,6 +8,8 @@ where the field at fault starts.
 
 A list is named by its stem in media/ (``--to journalists``), or by its file's name there
 (``--to journalists.csv``); never by a path, so that ``--to`` cannot read a file elsewhere.
+What address books put in a list (their column names, names, joined addresses) is
+address_book.py's to know.
 """
 from __future__ import annotations
 
@@ -17,12 +19,13 @@ import difflib
 import io
 import re
 from dataclasses import dataclass, field
-from email.utils import parseaddr
 from pathlib import Path
 
 import yaml
 from email_validator import EmailNotValidError, validate_email
 
+from .address_book import (GIVEN_COLUMNS, NAME_COLUMNS, column_name, joined_addresses,
+                           meant_column, outlet, person, split_display_name)
 from .errors import PresskitError, Problem, ProjectError, display_path
 from .load import Project, read_text, read_yaml
 
@@ -141,19 +144,6 @@ def normalize_address(value: str) -> tuple[str, str]:
     except EmailNotValidError as exc:
         return "", f"'{value}' is not a valid e-mail address: {exc}"
     return result.ascii_email or result.normalized, ""
-
-
-def split_display_name(value: str) -> tuple[str, str]:
-    """'Ana Reyes <ana@example.org>', as address books and mail clients copy an address, as
-    ('Ana Reyes', 'ana@example.org'); anything else as ('', value) unchanged."""
-    value = value.strip()
-    if value.endswith(">") and "<" in value and value.count("@") == 1:
-        name, address = parseaddr(value)
-        if address and "@" in address:
-            return name.strip(), address
-    if len(value) > 2 and value[0] == value[-1] and value[0] in "\"'":
-        return "", value[1:-1].strip()   # '"ana@example.org"', quoted by a spreadsheet
-    return "", value
 
 
 def _split_name(project: Project, name: str) -> tuple[str, str | None]:
@@ -293,18 +283,6 @@ def _csv_rows(path: Path, text: str, problems) -> list[_Row]:
     return rows
 
 
-# Column names as address books and mailing services export them.
-EMAIL_ALIASES = {"email", "e-mail", "email address", "e-mail address", "emailaddress", "mail",
-                 "e mail", "e-mail-adresse", "courriel", "correo", "correo electrónico",
-                 "e-mail 1 - value"}   # Google Contacts' export
-
-
-def column_name(cell: str) -> str:
-    """A header cell as presskit names the column: 'E-mail Address' is 'email'."""
-    name = " ".join(cell.strip().strip('"').lower().replace("_", " ").split())
-    return "email" if name in EMAIL_ALIASES else name
-
-
 def _delimiter(header: str) -> str:
     """The comma, or the semicolon or tab that spreadsheets in many countries save "CSV" with:
     whichever splits the header row into cells one of which is 'email'."""
@@ -376,33 +354,12 @@ def _yaml_rows(path: Path, problems) -> list[_Row]:
 
 def _misspelt(path: Path, column: str, columns: list[str], at: tuple[int, int],
               problems: list[Problem]) -> None:
-    """A warning for a column or key that is all but one presskit reads ('nmae'): kept for the
-    templates as it is, it leaves the greeting without the name."""
-    known = ("name", "outlet", *NAME_COLUMNS[1:], *GIVEN_COLUMNS, *FAMILY_COLUMNS,
-             *OUTLET_COLUMNS[1:], OUTLOOK_DISPLAY)
-    if column in known or not column:
-        return
-    # A slip of a key or two ('nmae', 'comapny'), not another column that looks alike:
-    # Outlook's 'E-mail Display Name' is not a misspelt 'Display Name'.
-    close = [name for name in known if _slips(column, name) <= (1 if len(name) <= 5 else 2)]
-    if close and close[0] not in columns:
+    """A warning for a column or key that is a slip away from one presskit reads ('nmae'):
+    kept for the templates as it is, it leaves the greeting without the name."""
+    meant = meant_column(column, columns)
+    if meant:
         problems.append(Problem(str(path), *at, f"'{column}' is not a field presskit reads: "
-                                                f"did you mean '{close[0]}'?", warning=True))
-
-
-def _slips(a: str, b: str) -> int:
-    """How many letters typed wrong, left out, added or swapped with the next turn a into b
-    (the optimal string alignment distance)."""
-    if abs(len(a) - len(b)) > 2:
-        return 3
-    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-    return d[len(a)][len(b)]
+                                                f"did you mean '{meant}'?", warning=True))
 
 
 def _at(node: yaml.Node) -> tuple[int, int]:
@@ -421,9 +378,9 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
                                         f"headers, where a line break could add headers"))
                 bad = True
         cell = row.fields.get("email", "").strip()
-        if GOOGLE_JOIN in cell:
+        given = joined_addresses(cell)
+        if len(given) > 1:
             # One contact, several addresses: one message, not one an address.
-            given = [part.strip() for part in cell.split(GOOGLE_JOIN.strip()) if part.strip()]
             problems.append(Problem(str(path), *row.where("email"),
                                     f"{len(given)} addresses in one cell, as Google Contacts "
                                     f"joins them; the message goes to the first, {given[0]}",
@@ -461,7 +418,7 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
         first_line[key] = row.line
         fields = {k: v.strip() for k, v in row.fields.items()}
         fields["email"] = address
-        name = _person(fields) or shown
+        name = person(fields) or shown
         if len(name) > MAX_NAME:
             # It goes in the To: header, whose lines a server refuses past 998 characters.
             column = next((c for c in NAME_COLUMNS + GIVEN_COLUMNS if fields.get(c)), "email")
@@ -470,37 +427,10 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
                                     f"it; shorten it to {MAX_NAME} at most"))
             continue
         recipients.append(Recipient(email=address, name=name,
-                                    outlet=_first(fields, OUTLET_COLUMNS), fields=fields,
+                                    outlet=outlet(fields), fields=fields,
                                     line=row.line))
     return recipients
 
 
+# A name in the To: header, whose lines a server refuses past 998 characters.
 MAX_NAME = 200
-GOOGLE_JOIN = " ::: "   # between the addresses of one contact in Google's export
-# The columns address books (Outlook, Google, Apple) and media databases export a contact's
-# name and employer in, after presskit's own 'name' and 'outlet'.
-NAME_COLUMNS = ("name", "full name", "display name")
-GIVEN_COLUMNS = ("first name", "given name")
-FAMILY_COLUMNS = ("last name", "family name", "surname")
-OUTLET_COLUMNS = ("outlet", "company", "organization", "organisation", "publication",
-                  "media outlet", "company name", "organization name", "organization 1 - name")
-
-
-def _first(fields: dict[str, str], columns: tuple[str, ...]) -> str:
-    return next((fields[c] for c in columns if fields.get(c)), "")
-
-
-def _person(fields: dict[str, str]) -> str:
-    return _first(fields, NAME_COLUMNS) or " ".join(
-        part for part in (_first(fields, GIVEN_COLUMNS), _first(fields, FAMILY_COLUMNS)) if part
-    ) or _display_name(fields.get(OUTLOOK_DISPLAY, ""))
-
-
-# Outlook's export names a contact it has no first or last name for only here, as
-# "Ana Reyes (ana@example.org)", or as the bare address.
-OUTLOOK_DISPLAY = "e-mail display name"
-
-
-def _display_name(value: str) -> str:
-    name = re.sub(r"\s*\([^()]*@[^()]*\)\s*$", "", value).strip()
-    return "" if "@" in name else name
