@@ -248,3 +248,14 @@ def test_the_text_part_fills_its_paragraphs_to_72_characters(project):
         " ".join(body.split("\n"))
     assert "- The Alliance opened" in body and "\n  " in body   # an item's lines hang
     assert "| Region | Clinics |\n|---|---:|\n| North | 2 |" in body   # a table as written
+
+
+def test_a_file_name_is_not_broken_at_its_hyphens_and_an_english_about_reads_left_to_right(
+        project):
+    """The covering note broke "2024-03-05-clinics-\nopen.pdf"; in an Arabic message the
+    organization's English "About" text ran right to left, its full stops at the start."""
+    project.release(lang="ar", title="عيادات متنقلة")
+    rendered = composer(project).render(
+        Recipient(email="ana@example.org", name="Ana", outlet="The Coastal Herald Weekly"))
+    assert f"({SLUG}.pdf)" in rendered.text
+    assert '<div lang="en" dir="ltr">' in rendered.html.split("###")[0].split("<h2")[-1]
