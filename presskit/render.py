@@ -54,6 +54,18 @@ def text_direction(text: str, default: str = "ltr") -> str:
     return default
 
 
+def comma(text: str) -> str:
+    """The comma of the script `text` is written in: Arabic's "،" when its first strong
+    character is Arabic (bidi class AL), else ",": "سارة المصري، مسؤولة", not ", مسؤولة"."""
+    import unicodedata
+
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("L", "R", "AL"):
+            return "\u060c" if kind == "AL" else ","
+    return ","
+
+
 def css_page_label(label: str) -> Markup:
     """'Page {page} of {pages}' as CSS content: "Page " counter(page) " of " counter(pages)."""
     parts = []
@@ -97,6 +109,7 @@ def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["css_page_label"] = css_page_label
     env.filters["text_direction"] = text_direction
+    env.filters["comma"] = comma
     env.filters["email_breaks"] = email_breaks
     return env
 

@@ -404,3 +404,14 @@ def test_ukrainian_has_its_labels_and_no_wrong_hyphens(project):
     text = pdftotext(pdf(project, "2024-03-05-clinics-open"))
     assert "ДЛЯ НЕГАЙНОГО ОПРИЛЮДНЕННЯ" in text and "Сторінка 1 з 1" in text
     assert "\u2010" not in text
+
+
+def test_an_arabic_contact_line_uses_the_arabic_comma(project):
+    """"سارة المصري, مسؤولة" had a Latin comma; an English contact keeps its own."""
+    project.release(lang="ar", title="عيادات متنقلة", dateline="عمّان", body="نص البيان.",
+                    contacts=[{"name": "سارة المصري", "title": "مسؤولة الإعلام"},
+                              {"name": "Ada Example", "title": "Press officer"}])
+    assert run("build", "--html", project_dir=project.root).exit_code == 0
+    html = pdf(project, "2024-03-05-clinics-open").with_suffix(".html").read_text("utf-8")
+    assert 'سارة المصري</bdi>\u060c <bdi class="contact-title">' in html
+    assert 'Ada Example</bdi>, <bdi class="contact-title">' in html
