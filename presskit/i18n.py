@@ -529,9 +529,12 @@ def zone_abbreviation(moment: dt.datetime, office_zone: str) -> str:
 def utc_offset(moment: dt.datetime) -> str:
     """The zone as written in the YAML, as an offset: UTC, UTC+01:00, UTC-05:00."""
     offset = moment.utcoffset() or dt.timedelta(0)
-    if not offset:
-        return "UTC"
+    return f"UTC{offset_text(offset)}" if offset else "UTC"
+
+
+def offset_text(offset: dt.timedelta) -> str:
+    """An offset as ISO 8601 writes it: +01:00, -05:00, +00:00."""
     minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes > 0 else "-"   # as the e-mail's subject has it, and every font
+    sign = "+" if minutes >= 0 else "-"   # as the e-mail's subject has it, and every font
     hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+    return f"{sign}{hours:02d}:{minutes:02d}"

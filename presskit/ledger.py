@@ -89,9 +89,12 @@ class Ledger:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
-            if create:
-                _add_content_column(self.db)
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(deliveries)")}
+            if create and "content_sha256" not in columns:
+                # A ledger from before content_sha256 gets the column, empty in its rows.
+                self.db.execute("ALTER TABLE deliveries ADD COLUMN content_sha256 TEXT "
+                                "NOT NULL DEFAULT ''")
+                columns.add("content_sha256")
         except sqlite3.DatabaseError as exc:
             raise PresskitError(f"{path}: cannot open the send ledger: {exc}") from None
         self.db.row_factory = sqlite3.Row
@@ -167,11 +170,6 @@ def _entry(row: sqlite3.Row) -> Entry:
                  # Read, not added, by the read-only paths (a dry run, `presskit sent`).
                  content_sha256=row["content_sha256"] if "content_sha256" in row.keys() else "")
 
-
-def _add_content_column(db: sqlite3.Connection) -> None:
-    """A ledger from before content_sha256 gets the column, empty in its rows."""
-    if "content_sha256" not in {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}:
-        db.execute("ALTER TABLE deliveries ADD COLUMN content_sha256 TEXT NOT NULL DEFAULT ''")
 
 
 def ledger_path(project_state: Path) -> Path:

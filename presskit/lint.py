@@ -111,9 +111,7 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
                             f"not {zone}'s on {release.embargo.date().isoformat()} "
                             f"({meant[3:]}): summer time? The PDF reads "
                             f"{i18n.utc_offset(release.embargo)}, not the zone's name")
-    contacts = release.contacts if release.contacts is not None \
-        else project.organization.contacts
-    if not contacts:
+    if not project.release_contacts(release):
         warn("contacts" if release.contacts is not None else None,
              "no media contact: give 'contacts' in the release or in organization.yaml")
     lines = _image_lines(release.path) if release.images else []

@@ -53,10 +53,19 @@ class Project:
     def release_lang(self, release: Release) -> str:
         return release.lang or self.organization.lang or "en"
 
+    def release_contacts(self, release: Release) -> list[Contact]:
+        """The media contacts a release prints: its own, else the organization's."""
+        return release.contacts if release.contacts is not None else self.organization.contacts
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
+    def release_boilerplate(self, release: Release) -> str:
+        """The "About" text a release prints: its own, else the organization's."""
+        return release.boilerplate or self.organization.boilerplate
+
+
+def read_text(path: Path, problems: list[Problem],
+              how: str = "save the file as UTF-8") -> str | None:
     """A project file's text, or None with a problem: unreadable, or not UTF-8 (pointing at
-    the first bad byte, by line and column)."""
+    the first bad byte, by line and column, and saying `how` to mend it)."""
     try:
         raw = path.read_bytes()
         return raw.decode("utf-8")
@@ -64,7 +73,7 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         problems.append(Problem(str(path), line, column,
-                                f"not UTF-8 text ({exc.reason}); save the file as UTF-8"))
+                                f"not UTF-8 text ({exc.reason}); {how}"))
     except OSError as exc:
         problems.append(Problem(str(path), None, None, f"cannot read: {exc.strerror}"))
     return None

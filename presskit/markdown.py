@@ -123,12 +123,7 @@ def _table_open(self, tokens, idx, options, env):
     """A table of more than WIDE_TABLE columns is set smaller, so that it fits the page; one
     whose longest words could not all stand side by side ("tight") may break a word anywhere,
     which otherwise stays whole ("Releas/ed" was broken in a table of five columns)."""
-    columns = 0
-    for token in tokens[idx + 1:]:
-        if token.type == "tr_close":
-            break
-        columns += token.type in ("th_open", "td_open")
-    longest: dict[int, int] = {}
+    longest: dict[int, int] = {}   # by column, the length of its longest word
     column = -1
     for token in tokens[idx + 1:]:
         if token.type == "table_close":
@@ -137,9 +132,11 @@ def _table_open(self, tokens, idx, options, env):
             column = -1
         elif token.type in ("th_open", "td_open"):
             column += 1
+            longest.setdefault(column, 0)
         elif token.type == "inline":
             words = [len(word) for word in token.content.split()] or [0]
-            longest[column] = max(longest.get(column, 0), max(words))
+            longest[column] = max(longest[column], max(words))
+    columns = len(longest)
     classes = ["wide"] if columns > WIDE_TABLE else []
     if sum(longest.values()) + 2 * columns > TIGHT_TABLE_CHARACTERS:
         classes.append("tight")

@@ -200,12 +200,7 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
                                                         f"though its first bytes say it is"))
             return None
     # load.read_text, as for every project file: a byte that is not UTF-8 is pointed at.
-    found = len(problems)
-    text = read_text(path, problems)
-    if text is None and len(problems) > found and "not UTF-8" in problems[-1].message:
-        bad = problems.pop()
-        problems.append(Problem(bad.path, bad.line, bad.column,
-                                f"{bad.message} (in Excel: Save As, CSV UTF-8)"))
+    text = read_text(path, problems, "save the file as UTF-8 (in Excel: Save As, CSV UTF-8)")
     return text[1:] if text and text.startswith(BOM) else text
 
 

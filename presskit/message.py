@@ -107,7 +107,7 @@ class Composer:
         self.env.filters["mail_tables"] = mail_tables
         view = render.release_view(project, release)
         org = project.organization
-        boilerplate = release.boilerplate or org.boilerplate
+        boilerplate = project.release_boilerplate(release)
         self.context = {
             "release": view,
             "labels": view.labels,

@@ -291,8 +291,8 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
     labels = i18n.labels_for(lang, project.settings.labels)
     width = content_width_in(project)
     date_text = i18n.format_date(release.date, lang)
-    contacts = release.contacts if release.contacts is not None else project.organization.contacts
-    boilerplate = release.boilerplate or project.organization.boilerplate
+    contacts = project.release_contacts(release)
+    boilerplate = project.release_boilerplate(release)
     boilerplate_lang = lang if release.boilerplate else project.organization.lang
     title = i18n.punctuation_spaces(release.title, lang)
     return SimpleNamespace(

@@ -199,13 +199,11 @@ class Checker:
     def _example_offset(self, local: dt.datetime) -> tuple[str, dt.datetime]:
         """The offset of the press office's zone at `local` (-05:00 when none is set, or it
         is unknown), and `local` in UTC: an example to copy that means what was meant."""
-        from .i18n import time_zone
+        from .i18n import offset_text, time_zone
 
         zone = time_zone(self.office_zone) if self.office_zone else None
         offset = local.replace(tzinfo=zone).utcoffset() if zone else dt.timedelta(hours=-5)
-        minutes = int(offset.total_seconds() // 60)
-        hours, rest = divmod(abs(minutes), 60)
-        return f"{'+' if minutes >= 0 else '-'}{hours:02d}:{rest:02d}", local - offset
+        return offset_text(offset), local - offset
 
     def _matching(self, node, key: str, pattern: re.Pattern, kind: str, described: str,
                   blank_ok: bool = False):

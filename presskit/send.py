@@ -93,17 +93,15 @@ def release_version(project: Project, release: Release) -> str:
     Not the PDF's bytes: a new presskit, WeasyPrint or template changes those, and whoever got
     the release does not have an older version of it for that. Nor its tags or language.
     """
-    org = project.organization
-    contacts = release.contacts if release.contacts is not None else org.contacts
     content = {
-        "organization": org.name,
+        "organization": project.organization.name,
         "title": release.title, "subtitle": release.subtitle,
         "date": release.date.isoformat(), "dateline": release.dateline, "body": release.body,
         "embargo": release.embargo.isoformat() if release.embargo else None,
         "images": [[hashlib.sha256(Path(i.src).read_bytes()).hexdigest(), i.caption, i.credit,
                     i.alt] for i in release.images],
-        "contacts": [dataclasses.astuple(c) for c in contacts],
-        "boilerplate": release.boilerplate or org.boilerplate, "notes": release.notes,
+        "contacts": [dataclasses.astuple(c) for c in project.release_contacts(release)],
+        "boilerplate": project.release_boilerplate(release), "notes": release.notes,
     }
     text = json.dumps(content, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -109,11 +109,14 @@ def warm_worker() -> None:
     from .theme import readable_roots
 
     import_engine()
-    try:
-        if _warm_root is None:
-            raise LookupError("no project: the built-in style")
-        render_pdf(warm_up_html(_warm_root), _warm_root, readable_roots(_warm_root))
-    except (LookupError, PresskitError):   # a project's own sheet failing: its releases say so
+    warmed = False
+    if _warm_root is not None:
+        try:
+            warmed = bool(render_pdf(warm_up_html(_warm_root), _warm_root,
+                                     readable_roots(_warm_root)))
+        except PresskitError:   # a project's own sheet failing: its releases will say so
+            pass
+    if not warmed:
         render_pdf(warm_up_html(), Path.cwd(), (Path.cwd(),))
     # What is loaded now lives as long as the worker: keep the collector from scanning it again
     # and again (a few per cent of a layout), and collect less often.
