@@ -31,6 +31,7 @@ demo: setup
 	@echo "Done. Open the PDFs in dist/releases/ and dist/kits/, the messages in dist/outbox/."
 
 test: setup
+	$(BIN)/ruff check presskit tests bench
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -18,7 +18,8 @@ measures, in one run so the ratios compare like with like on a shared machine:
 
 Every command runs as its own process, as a user would run it. Best of five, alternated, for the
 cold builds of 24 and their floors, best of two for 100 (this machine's speed swings by a third
-from minute to minute, and one core can be a third slower than the other for a while); best of five for the rebuilds compared with the cold build, with their
+from minute to minute, and one core can be a third slower than the other for a while); best of
+five for the rebuilds compared with the cold build, with their
 medians beside; median of nine for the start-up figures. The project's background renderer is
 stopped before every measurement that must be cold (the cold builds, the floors, the kit).
 """

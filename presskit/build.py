@@ -166,7 +166,7 @@ def _with_renderer(count: int, jobs: int | None, work, background=None, root=Non
     `background` is (root, fingerprints) of a build that may hand its PDFs to the project's
     background renderer, and start one when it rendered PDFs itself.
     """
-    from .workers import renderer_for
+    from .jobs import renderer_for
 
     remote = None
     if background and count:
@@ -262,7 +262,7 @@ def read_releases(project, slugs: list[str]) -> tuple[dict, dict[str, str]]:
 
 def pdf_jobs(project, htmls: dict[str, str], slugs: list[str]) -> list:
     """The rendering jobs of `slugs`, longest first so that the workers finish together."""
-    from .workers import Job
+    from .jobs import Job
 
     roots = theme.readable_roots(project.root)
     return sorted((Job(slug, htmls[slug], project.root, roots) for slug in slugs),
@@ -274,7 +274,7 @@ def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
            write_html: bool, failures: list[str]) -> list[BuildResult]:
     """Read the project, render the HTML of `html_only` and `stale`, then the PDFs of `stale`
     with `renderer`; per-release rendering errors go to `failures`."""
-    from .pdf import write_atomic
+    from .files import write_atomic
 
     root = project.root
     results = {slug: _report_fresh(root, slug, progress) for slug in fresh}
@@ -310,7 +310,8 @@ def _store(root: Path, outcome, html: str | None, inputs: list[str], cache: Buil
            failures: list[str]) -> BuildResult | None:
     """Write a rendered release (its PDF, and its HTML when given) and its cache entry; or
     add its error to `failures`."""
-    from .pdf import warning_line, write_atomic
+    from .files import write_atomic
+    from .pdf import warning_line
 
     slug = outcome.job.slug
     for warning in outcome.warnings or []:

@@ -169,7 +169,7 @@ class BuildCache:
         return cls(path, entries)
 
     def save(self) -> None:
-        from .pdf import write_atomic
+        from .files import write_atomic
 
         data = {"format": FORMAT,
                 "releases": {slug: self.entries[slug].to_json() for slug in sorted(self.entries)}}

@@ -9,7 +9,7 @@ from .build import read_releases
 from .errors import ProjectError
 from .lint import lint_project
 from .load import load_project
-from .medialist import check_lists
+from .mail.medialist import check_lists
 
 
 def check_project(root: Path, *, strict: bool = False,

@@ -78,7 +78,7 @@ def reports_errors(command):
 
 def os_error_line(exc: OSError) -> str:
     """`path: reason` for an error from the file system, as presskit reports problems."""
-    from .errors import display_path
+    from .files import display_path
 
     reason = exc.strerror or str(exc)
     if exc.filename is None:
@@ -190,7 +190,7 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
 @reports_errors
 def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
     """Build a press kit: cover, contents, fact sheet, history, people, releases, contacts."""
-    from .errors import display_path
+    from .files import display_path
     from .i18n import embargo_when
     from .kit import Selection, build_kit
     from .pdf import warning_line
@@ -234,7 +234,7 @@ def init(obj: Context, directory: Path) -> None:
 @reports_errors
 def serve(obj: Context, port: int, host: str) -> None:
     """A live preview: PDFs rebuilt as you edit, the browser reloading by itself."""
-    from .serve import serve_project
+    from .preview.server import serve_project
 
     serve_project(obj.project_dir, host=host, port=port, say=obj.say)
 
@@ -261,7 +261,7 @@ def serve(obj: Context, port: int, host: str) -> None:
 def send(obj: Context, slug, list_name, dry_run, under_embargo, correction, resend_unknown,
          smtp_host, smtp_port, smtp_security) -> None:
     """Email release SLUG to a media list, one message a recipient, each recipient once."""
-    from .send import send_release
+    from .mail.send import send_release
 
     report = send_release(obj.project(only=[slug]), slug, list_name, dry_run=dry_run,
                           under_embargo=under_embargo, correction=correction,
@@ -285,7 +285,7 @@ def send(obj: Context, slug, list_name, dry_run, under_embargo, correction, rese
 @reports_errors
 def sent(obj: Context, slug, list_name) -> None:
     """Show who got release SLUG, when and which version, and who did not."""
-    from .send import delivery_status
+    from .mail.send import delivery_status
 
     lines = delivery_status(obj.project(only=[slug]), slug, list_name)
     for line in lines:

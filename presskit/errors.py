@@ -5,18 +5,9 @@ editors and terminals can jump to it, and the CLI prints it as one line.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
-
-def display_path(path: os.PathLike | str) -> str:
-    """The path as a user would type it: relative to the current folder when inside it."""
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
+from .files import display_path
 
 
 @dataclass(frozen=True, order=True)

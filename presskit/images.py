@@ -14,7 +14,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import BuildError, display_path
+from .errors import BuildError
+from .files import display_path
 
 MAX_DPI = 300
 # Modes WeasyPrint embeds as they are; others (16-bit grey) are converted first.
@@ -42,7 +43,7 @@ def data_uri(path: Path, max_width_in: float, max_height_in: float = 0,
         pass
     uri = _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in, crop)
     try:
-        from .pdf import write_atomic
+        from .files import write_atomic
 
         write_atomic(cached, uri.encode("ascii"))
     except OSError:
@@ -70,7 +71,7 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
     try:
         image = Image.open(io.BytesIO(raw))
         image.load()
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError):
         raise BuildError(f"{display_path(path)}: not an image presskit can read (damaged, or "
                          f"of a kind Pillow does not know)") from None
     finally:

@@ -14,7 +14,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from . import i18n, render, theme
-from .errors import PresskitError, display_path
+from .errors import PresskitError
+from .files import display_path
 from .load import Project
 from .model import Contact, Release
 
@@ -245,7 +246,8 @@ def check_output(target: Path) -> None:
 def build_kit(project: Project, selection: Selection, output: Path | None = None, *,
               variant: str | None = None) -> KitResult:
     """Select the releases, render the kit and write its PDF atomically."""
-    from .pdf import render_pdf, write_atomic
+    from .files import write_atomic
+    from .pdf import render_pdf
 
     target = Path(output) if output is not None else default_output(project, selection)
     check_output(target)

@@ -12,9 +12,9 @@ from pathlib import Path
 import yaml
 
 from . import i18n
-from .markdown import followable, link_targets
 from .errors import Problem
 from .load import Project, node_at
+from .markdown import followable, link_targets
 from .model import Release
 
 MAX_HEADLINE = 100

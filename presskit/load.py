@@ -13,10 +13,23 @@ from typing import Iterable
 import yaml
 
 from . import schema
-from .errors import Problem, ProjectError, display_path
+from .errors import Problem, ProjectError
+from .files import display_path, relative_to_cwd
+from .model import (
+    Contact,
+    EmailSettings,
+    Fact,
+    HistoryEntry,
+    Image,
+    Organization,
+    Person,
+    Release,
+    Settings,
+    SmtpSettings,
+    enclosing_project,
+    release_paths,
+)
 from .yaml_advice import advice
-from .model import (enclosing_project, relative_to_cwd, Contact, EmailSettings, Fact, HistoryEntry, Image, Organization, Person,
-                    Release, Settings, SmtpSettings, release_paths)
 
 SLUG_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*$")
 

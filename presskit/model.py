@@ -5,7 +5,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 # The folders a project keeps its parts in (CONTRACT.md): never a project's own folder.
 PROJECT_FOLDERS = ("releases", "media", "assets", "templates", "styles", "dist", ".presskit")
 
@@ -19,16 +18,6 @@ def enclosing_project(folder: Path) -> tuple[Path, str] | None:
             part = folder.relative_to(above).parts[0]
             return (above, part) if part in PROJECT_FOLDERS else None
     return None
-
-
-def relative_to_cwd(path: Path) -> str:
-    """`path` as the user would type it from here: '..' rather than /home/.../project."""
-    import os
-
-    try:
-        return os.path.relpath(path)
-    except ValueError:   # another drive, on Windows
-        return str(path)
 
 
 def release_paths(root: Path) -> list[Path]:

@@ -13,15 +13,15 @@ import logging
 import os
 import re
 import sys
-import tempfile
-from contextlib import contextmanager
 from collections import OrderedDict
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import c_declarations, deferred_imports, line_breaks
-from .errors import BuildError, display_path
+from .engine import c_declarations, deferred_imports, line_breaks
+from .errors import BuildError
+from .files import display_path
 
 NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)"')
 # An inlined image in a warning: its head says which; the rest would be a line of 200 kB.
@@ -302,7 +302,7 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
     import_engine()
     from weasyprint import HTML
 
-    from .hyphenation import prepare_html
+    from .engine.hyphenation import prepare_html
 
     prepare_html(html)
     sink: list[str] = [] if warnings is None else warnings
@@ -328,16 +328,3 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
         finally:
             c_declarations.save()   # the C types the first page named, for the next process
 
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

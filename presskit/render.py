@@ -14,7 +14,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import i18n, markdown, theme
-from .errors import BuildError, display_path
+from .errors import BuildError
+from .files import display_path
 from .load import Project
 from .model import Release
 
@@ -118,7 +119,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept in the user's cache folder: each build is a new process, and
     compiling the theme's templates costs more than rendering them. Jinja2 names each by the
     template's path and checks it against the source, so projects share only what they share."""
-    from .user_cache import cache_folder
+    from .files import cache_folder
 
     folder = cache_folder() / "templates"
     try:
@@ -351,7 +352,7 @@ def lead_with_dateline(body_html: str, dateline: str, date_text: str) -> str:
             f'<span class="dateline-date">{Markup.escape(date_text)}</span> — ')
     if body_html.startswith("<p>"):
         return "<p>" + lead + body_html[3:]
-    return f'<p class="dateline-alone">{lead.rstrip(" — ")}</p>\n' + body_html
+    return f'<p class="dateline-alone">{lead.rstrip(" —")}</p>\n' + body_html
 
 
 def page_context(project: Project, lang: str) -> dict:

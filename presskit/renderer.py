@@ -42,7 +42,7 @@ from typing import Iterable, Iterator
 
 from . import __version__, theme
 from .errors import BuildError, PresskitError
-from .workers import Job, Outcome, PoolRenderer, default_jobs, renderer_for
+from .jobs import Job, Outcome, PoolRenderer, default_jobs, renderer_for
 
 SOCKET = "renderer.sock"
 LOCK = "renderer.lock"
@@ -465,7 +465,7 @@ class Server:
 
     def _renderer(self, count: int, processes: int):
         """This process for one job; a pool of warm workers, kept for the next build, for more."""
-        from .workers import InlineRenderer
+        from .jobs import InlineRenderer
 
         size = min(count, processes, default_jobs())
         if size <= 1:
@@ -498,7 +498,7 @@ def _pool_worker() -> None:
     """A pool worker's initializer: die with the renderer, let go of its socket and lock."""
     import ctypes
 
-    from .workers import warm_worker
+    from .jobs import warm_worker
 
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
@@ -546,7 +546,7 @@ def _warm_reader(root: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m presskit.renderer ROOT`: the background renderer of the project at ROOT."""
-    from .workers import warm_worker
+    from .jobs import warm_worker
 
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0]).resolve()

@@ -11,7 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 from .errors import PresskitError
-from .model import enclosing_project, relative_to_cwd
+from .files import relative_to_cwd
+from .model import enclosing_project
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 RELEASE_WORDS = "mobile-library-opens"

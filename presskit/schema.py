@@ -41,7 +41,7 @@ def is_image(path: Path) -> bool:
         return True
     if b"<svg" in head.lower() or (path.suffix.lower() == ".svg" and b"<" in head):
         return True
-    from PIL import Image, UnidentifiedImageError   # a rarer format Pillow may know
+    from PIL import Image, UnidentifiedImageError  # a rarer format Pillow may know
 
     try:
         with Image.open(path):

@@ -19,6 +19,9 @@ from click.testing import CliRunner
 
 from presskit.cli import main
 
+# The real SMTP server's fixtures (smtp_server, certificate), for every test module.
+pytest_plugins = ["smtp_server"]
+
 # No warm background renderer (presskit/renderer.py) outlives a test: it is off for the whole
 # suite, in this process and in the processes tests start; tests/test_renderer.py turns it on.
 os.environ["PRESSKIT_RENDERER"] = "off"

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from conftest import run
-
 from presskit.build import build_project
+
+from conftest import run
 
 A, B, C = "2024-03-05-clinics-open", "2024-04-10-second-clinic", "2024-05-20-winter-appeal"
 

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from presskit import c_declarations
+from presskit.engine import c_declarations
 
 HTML = ('<!DOCTYPE html><html lang="en"><head><style>@page { size: A6; margin: 10mm;'
         ' @bottom-right { content: counter(page) " of " counter(pages) } }'
@@ -25,7 +25,7 @@ SCRIPT = """
 import os, sys
 from pathlib import Path
 import pycparser
-from presskit import c_declarations
+from presskit.engine import c_declarations
 if os.environ["PARSER"] == "none":
     def refuse(*args, **kwargs):
         raise AssertionError("pycparser asked to parse: " + args[1][-200:])

@@ -9,9 +9,10 @@ import re
 import pytest
 import yaml
 
-from conftest import pdf_pages, pdftotext, run
 from presskit.i18n import labels_for
 from presskit.render import short_title
+
+from conftest import pdf_pages, pdftotext, run
 from corpus import corpus_files, to_project
 
 pytestmark = pytest.mark.skipif(not corpus_files(), reason="../shared/corpus is not here")

@@ -8,7 +8,7 @@ import sys
 import pyphen
 import pytest
 
-from presskit import hyphenation
+from presskit.engine import hyphenation
 from presskit.pdf import render_pdf
 
 WORDS = ("internationalization characteristically incomprehensibilities "

@@ -7,9 +7,10 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import pdfinfo, pdftotext, run
 
 from presskit.scaffold import init_project
+
+from conftest import pdfinfo, pdftotext, run
 
 
 def test_init_writes_a_project_that_checks_strictly_and_builds(tmp_path):

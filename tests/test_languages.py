@@ -7,10 +7,11 @@ import io
 import subprocess
 
 import pytest
-from conftest import ProjectMaker, pdffonts, pdfinfo, pdftotext, run
 from pypdf import PdfReader
 
 from presskit import i18n
+
+from conftest import ProjectMaker, pdffonts, pdfinfo, pdftotext, run
 
 LANGS = ("fr", "es", "de", "ru", "ar", "el")
 BODIES = {
@@ -146,7 +147,8 @@ def test_russian_greek_and_accented_latin_have_every_glyph(built):
 
 
 @pytest.mark.parametrize("pattern, fields, scripts, package", [
-    (":lang=ja", {"title": "東京で新しい診療所が開く", "body": "ひらがなと漢字の本文。", "lang": "ja"},
+    (":lang=ja",
+     {"title": "東京で新しい診療所が開く", "body": "ひらがなと漢字の本文。", "lang": "ja"},
      ("Chinese/Japanese (Han)", "Japanese (kana)"), "fonts-noto-cjk"),
     (":charset=1f9e0", {"body": "The clinic treats head injuries \U0001F9E0."}, ("Emoji",),
      "fonts-noto-color-emoji"),

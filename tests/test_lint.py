@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import run
-
 from presskit.lint import lint_project
 from presskit.load import load_project
+
+from conftest import run
 
 TODAY = dt.date(2024, 6, 1)
 

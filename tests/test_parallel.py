@@ -6,10 +6,10 @@ import re
 import pytest
 import yaml
 
-from conftest import run
-
 from presskit import theme
 from presskit.progress import Progress, progress
+
+from conftest import run
 
 SLUGS = ["2024-03-05-clinics-open", "2024-04-10-second-clinic", "2024-05-20-winter-appeal",
          "2024-06-02-summer-report"]
@@ -43,7 +43,8 @@ def test_parallel_output_is_byte_identical_to_one_process(project, tmp_path):
 
 def test_a_warning_about_the_projects_stylesheet_names_its_line_once(project, monkeypatch):
     make(project)
-    project.write("styles/release.css", "h1 { color: #123456; }\n\nh1 {  colour-of-the-day: red; }\n")
+    project.write("styles/release.css", "h1 { color: #123456; }\n\n"
+                  "h1 {  colour-of-the-day: red; }\n")
     project.write("styles/kit.css", "\n.kit-cover { colur: blue }\n")
     monkeypatch.chdir(project.root)
     result = run("build", "--jobs", "2")
@@ -111,7 +112,8 @@ def test_reusing_stylesheets_and_images_gives_the_same_bytes_as_weasyprint_alone
                     body="افتتحت المنظمة اليوم عيادتين متنقلتين.\n\n- الأولى\n- الثانية\n")
     project.write("assets/logo.png", _png())
     project.write("organization.yaml", {**yaml.safe_load(
-        (project.root / "organization.yaml").read_text(encoding="utf-8")), "logo": "assets/logo.png"})
+        (project.root / "organization.yaml").read_text(encoding="utf-8")),
+        "logo": "assets/logo.png"})
     for root in (project.root, sample, scaffold):
         loaded, htmls = _release_htmls(root)
         roots = theme.readable_roots(loaded.root)
@@ -258,7 +260,7 @@ def test_jobs_must_be_a_positive_number(project, jobs):
     assert result.exit_code == 2
 
 
-def _in_a_new_python(code: str, project_root) -> "subprocess.CompletedProcess":
+def _in_a_new_python(code: str, project_root) :
     import subprocess
     import sys
 
@@ -266,7 +268,7 @@ def _in_a_new_python(code: str, project_root) -> "subprocess.CompletedProcess":
 
     preamble = ("import json, os, sys\n"
                 "from multiprocessing import forkserver\n"
-                "from presskit import workers\n"
+                "from presskit import jobs as workers\n"
                 "from presskit.build import build_project\n"
                 f"root = {str(project_root)!r}\n")
     return subprocess.run([sys.executable, "-c", preamble + code], capture_output=True,
@@ -325,9 +327,9 @@ def test_the_warm_up_page_carries_the_very_stylesheet_the_releases_do(project, o
     """The fork server parses the stylesheet the workers then reuse for every release, not a
     look-alike that no release carries (which each worker parsed again)."""
     from presskit import render
+    from presskit.jobs import warm_up_html
     from presskit.load import load_project
     from presskit.pdf import StyleSheets
-    from presskit.workers import warm_up_html
 
     if own:
         css = (theme.builtin_root() / "styles" / "release.css").read_text(encoding="utf-8")

@@ -403,7 +403,8 @@ def test_project_stylesheet_cannot_reach_outside_files(project, tmp_path):
     Image.new("RGB", (50, 50), "red").save(outside)
     (project.root / "styles").mkdir()
     builtin = (REPO / "styles" / "release.css").read_text()
-    project.write("styles/release.css", builtin + f"\nbody {{ background: url('file://{outside}') }}"
+    project.write("styles/release.css", builtin
+                  + f"\nbody {{ background: url('file://{outside}') }}"
                   "\nh1::before { content: url('https://example.org/x.png') }\n")
     result = run("build", project_dir=project.root)
     assert result.exit_code == 0

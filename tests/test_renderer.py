@@ -17,7 +17,7 @@ import pytest
 from presskit import renderer
 from presskit.build import build_project
 from presskit.cache import Fingerprints
-from presskit.workers import Job
+from presskit.jobs import Job
 
 from conftest import run
 

@@ -8,12 +8,12 @@ import subprocess
 
 import pytest
 
-from conftest import ProjectMaker, pdftotext, run
 from presskit.errors import DeliveryError
 from presskit.load import load_project
-from presskit.send import send_release
-from smtp_server import (Handler, Server, certificate, free_port,  # noqa: F401
-                         server_tls_context, smtp_server)
+from presskit.mail.send import send_release
+
+from conftest import ProjectMaker, pdftotext, run
+from smtp_server import Handler, Server, free_port, server_tls_context
 
 SLUG = "2024-03-05-clinics-open"
 JOURNALISTS = """\

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO, run
-from presskit import medialist
 from presskit.errors import PresskitError, ProjectError
 from presskit.load import load_project
+from presskit.mail import medialist
+from presskit.mail.send import _smtp_settings
+from presskit.mail.smtp import RateLimit, check_settings, credentials, is_loopback
 from presskit.model import SmtpSettings
-from presskit.send import _smtp_settings
-from presskit.smtp import RateLimit, check_settings, credentials, is_loopback
+
+from conftest import REPO, run
 
 
 def problems(project, name="journalists"):

@@ -13,9 +13,16 @@ from email.parser import BytesParser
 import pytest
 
 from presskit.load import load_project
-from presskit.medialist import Recipient
-from presskit.message import (Composer, _fold, _header, _plain_phrase, message_id, parse_sender,
-                              quoted_printable)
+from presskit.mail.medialist import Recipient
+from presskit.mail.message import (
+    Composer,
+    _fold,
+    _header,
+    _plain_phrase,
+    message_id,
+    parse_sender,
+    quoted_printable,
+)
 
 SLUG = "2024-03-05-clinics-open"
 # Not a PDF, but the attachment is opaque bytes: every byte value, to see each come back.

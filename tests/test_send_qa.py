@@ -20,14 +20,14 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.smtp import SMTP
 
-from conftest import run
 from presskit.errors import DeliveryError
 from presskit.load import load_project
-from presskit.medialist import cell_starts
-from presskit.send import send_release
-from presskit.smtp import is_loopback
-from smtp_server import (Handler, Server, certificate, free_port,  # noqa: F401
-                         server_tls_context, smtp_server)
+from presskit.mail.medialist import cell_starts
+from presskit.mail.send import send_release
+from presskit.mail.smtp import is_loopback
+
+from conftest import run
+from smtp_server import Handler, Server, free_port, server_tls_context
 from test_send import ADDRESSES, FAST, SLUG, configure, ledger_rows, send
 
 LISTS = "(lists: journalists)"

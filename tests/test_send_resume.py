@@ -13,9 +13,9 @@ from collections import Counter
 
 import pytest
 
+from presskit.mail.message import message_id
+
 from conftest import REPO, run
-from presskit.message import message_id
-from smtp_server import smtp_server  # noqa: F401
 from test_send import SLUG, configure
 
 FIVE = ["ana.reyes@example.org", "ben.okoro@example.org", "chloe.martin@example.org",

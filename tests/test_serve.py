@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from conftest import pdftotext
 
 SLUG = "2024-03-05-clinics-open"
@@ -240,7 +241,7 @@ def test_titles_are_shown_as_text_not_markup(server, project):
 
 def test_a_current_release_is_served_at_once_while_a_kit_builds(project):
     # A kit takes seconds to build; a release already current must not wait behind it.
-    from presskit.preview import Preview
+    from presskit.preview.state import Preview
 
     preview = Preview(project.root)
     key = f"releases/{SLUG}"

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, buffered_env
 
 
@@ -61,7 +62,7 @@ def test_fonttools_subsetter_and_instancer_are_put_off_until_used():
     # Imported by WeasyPrint at start but unused with HarfBuzz: 0.05 s of every engine start.
     script = (
         "import sys\n"
-        "from presskit.workers import warm_worker\n"
+        "from presskit.jobs import warm_worker\n"
         "warm_worker()\n"
         "assert 'fontTools.varLib' not in sys.modules, 'instancer imported'\n"
         "assert 'fontTools.subset.cff' not in sys.modules, 'subsetter imported'\n"

@@ -293,7 +293,8 @@ def test_check_writes_nothing_in_the_project(project):
 
 
 def test_windows_files_with_bom_and_crlf_load(project, monkeypatch):
-    project.write(RELEASE, b"\xef\xbb\xbftitle: T\r\ndate: 2024-03-05\r\ndateline: X\r\nbody: B\r\n")
+    project.write(RELEASE, b"\xef\xbb\xbftitle: T\r\ndate: 2024-03-05\r\n"
+                  b"dateline: X\r\nbody: B\r\n")
     assert run("check", project_dir=project.root).exit_code == 0
 
 
@@ -352,7 +353,8 @@ def test_a_photo_cut_short_is_told_at_its_src_line(project, monkeypatch):
     out = io.BytesIO()
     Image.new("RGB", (800, 600), (20, 120, 200)).save(out, "JPEG")
     project.write("assets/photo.jpg", out.getvalue()[:len(out.getvalue()) // 3])
-    project.write(RELEASE, GOOD_RELEASE + "images:\n  - caption: Wells\n    src: assets/photo.jpg\n")
+    project.write(RELEASE, GOOD_RELEASE
+                  + "images:\n  - caption: Wells\n    src: assets/photo.jpg\n")
     monkeypatch.chdir(project.root)
     refused_by_check_and_build([f"{RELEASE}:7:10: 'src': 'assets/photo.jpg' is not an image "
                                 f"presskit can read (damaged, or of a kind Pillow does not know)"])

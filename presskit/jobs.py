@@ -166,7 +166,7 @@ def _context(root: Path | None = None):
     return context
 
 
-PRELOAD = "presskit.preload"
+PRELOAD = "presskit.engine.preload"
 # forkserver.main's parameters where the server takes no authentication key (3.11 to 3.13).
 _SERVER_MAIN = ["listener_fd", "alive_r", "preload", "main_path", "sys_path"]
 

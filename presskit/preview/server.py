@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from .errors import PresskitError, display_path
-from .preview import Preview
-from .preview_pages import index_page, item_page, page
+from ..errors import PresskitError
+from ..files import display_path
+from .pages import index_page, item_page, page
+from .state import Preview
 
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
 PAGE_IMAGE_RE = re.compile(r"^/((?:releases|kits)/[^/]+)/page-(\d+)\.png$")

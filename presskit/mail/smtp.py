@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from .errors import PresskitError
-from .model import SmtpSettings
+from ..errors import PresskitError
+from ..model import SmtpSettings
 
 USER_ENV = "PRESSKIT_SMTP_USER"
 PASSWORD_ENV = "PRESSKIT_SMTP_PASSWORD"

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import render
-from .build import orphaned_outputs, release_pdf_path, remove_deleted
-from .errors import PresskitError, Problem, ProjectError
-from .load import Project, load_project
-from .progress import Progress
+from .. import render
+from ..build import orphaned_outputs, release_pdf_path, remove_deleted
+from ..errors import PresskitError, Problem, ProjectError
+from ..load import Project, load_project
+from ..progress import Progress
 
 POLL_SECONDS = 0.4
 HASH_LIMIT = 256 * 1024          # files this small are hashed, so same-second edits show too
@@ -322,7 +322,7 @@ def _project_items(project: Project):
 def _kit_module():
     """presskit.kit, when this installation has it (the preview lists kits only then)."""
     try:
-        from . import kit
+        from .. import kit
     except ImportError:
         return None
     return kit if hasattr(kit, "build_kit") and hasattr(kit, "Selection") else None
@@ -335,7 +335,7 @@ def build_item(project: Project, key: str) -> list[str]:
         kit = _kit_module()
         result = kit.build_kit(project, kit.Selection(year=int(name)))
         return list(result.warnings)
-    from .build import build_releases
+    from ..build import build_releases
 
     return [w for result in build_releases(project, [name]) for w in result.warnings]
 

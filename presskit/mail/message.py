@@ -26,11 +26,11 @@ from types import SimpleNamespace
 import jinja2
 from markupsafe import Markup
 
-from . import i18n, markdown, render
-from .errors import BuildError, Problem, ProjectError
-from .load import Project
+from .. import i18n, markdown, render
+from ..errors import BuildError, Problem, ProjectError
+from ..load import Project
+from ..model import Release
 from .medialist import Recipient, normalize_address
-from .model import Release
 
 TEMPLATES = ("email/subject.txt", "email/body.txt", "email/body.html")
 # The plain-text part's lines, as the covering note's (wordwrap(72) in body.txt).

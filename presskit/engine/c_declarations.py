@@ -67,7 +67,7 @@ class CachedParser:
         if not self.added or self.trees is None:
             return
         self.added = False
-        from .pdf import write_atomic
+        from ..files import write_atomic
 
         try:
             write_atomic(self.path, marshal.dumps(self.trees))
@@ -79,7 +79,7 @@ def cache_path() -> Path:
     import cffi
     import pycparser
 
-    from .user_cache import cache_folder
+    from ..files import cache_folder
 
     return cache_folder() / (f"c-declarations-cffi{cffi.__version__}"
                              f"-pycparser{pycparser.__version__}"

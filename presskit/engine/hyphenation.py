@@ -18,7 +18,7 @@ import re
 import sys
 from pathlib import Path
 
-from .user_cache import cache_folder
+from ..files import cache_folder
 
 LANG_RE = re.compile(r"""\slang\s*=\s*["']?([A-Za-z0-9-]+)""")
 
@@ -99,7 +99,7 @@ def _read(path: Path) -> dict | None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    from .pdf import write_atomic
+    from ..files import write_atomic
 
     try:
         write_atomic(path, data)

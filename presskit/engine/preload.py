@@ -3,7 +3,7 @@
 multiprocessing's fork server imports this once; every build worker is then forked from a
 process that has WeasyPrint imported, fonts loaded and a page laid out, and starts warm.
 """
-from .workers import warm_worker
+from ..jobs import warm_worker
 
 try:
     warm_worker()

@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PresskitError
+from ..errors import PresskitError
 
 PENDING, SENDING, SENT, DEFERRED, FAILED = "pending", "sending", "sent", "deferred", "failed"
 # A row found in 'sending' when a run starts: the last run stopped while the server held the

@@ -24,10 +24,19 @@ from pathlib import Path
 import yaml
 from email_validator import EmailNotValidError, validate_email
 
-from .address_book import (GIVEN_COLUMNS, NAME_COLUMNS, column_name, joined_addresses,
-                           meant_column, outlet, person, split_display_name)
-from .errors import PresskitError, Problem, ProjectError, display_path
-from .load import Project, read_text, read_yaml
+from ..errors import PresskitError, Problem, ProjectError
+from ..files import display_path
+from ..load import Project, read_text, read_yaml
+from .address_book import (
+    GIVEN_COLUMNS,
+    NAME_COLUMNS,
+    column_name,
+    joined_addresses,
+    meant_column,
+    outlet,
+    person,
+    split_display_name,
+)
 
 SUPPRESSED = "suppressed.txt"
 SUFFIXES = (".csv", ".yaml", ".yml")

@@ -19,15 +19,16 @@ from email.headerregistry import Address
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from ..errors import DeliveryError, PresskitError, Problem, ProjectError
+from ..files import display_path
+from ..i18n import embargo_when
+from ..load import Project, node_at
+from ..model import Release, SmtpSettings
 from . import ledger as ledger_mod
 from . import medialist, smtp
-from .errors import DeliveryError, PresskitError, Problem, ProjectError, display_path
-from .i18n import embargo_when
 from .ledger import DEFERRED, FAILED, PENDING, SENDING, SENT, UNKNOWN, Ledger
-from .load import Project, node_at
 from .medialist import Recipient
 from .message import Composer, Rendered, message_id, parse_sender
-from .model import Release, SmtpSettings
 
 # Pauses before the 2nd, 3rd and 4th try of a message the server deferred (4xx).
 RETRY_DELAYS = (1.0, 2.0, 4.0)
@@ -161,7 +162,7 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
     report = SendReport(slug, list_name, suppressed=[r.email for r in media.suppressed],
                         dry_run=dry_run)
 
-    from .build import build_releases
+    from ..build import build_releases
 
     pdf_path = build_releases(project, [slug])[0].pdf
     pdf = pdf_path.read_bytes()
@@ -359,8 +360,9 @@ def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, compos
                    correction=job.correction)
         data = composer.message(r, job.rendered, pdf, msg_id=job.msg_id,
                                 references=job.references)
-        outcome = connection.transact(sender, r.email, data,
-                                      before_dot=lambda: book.mark(slug, r.email, SENDING))
+        outcome = connection.transact(
+            sender, r.email, data,
+            before_dot=lambda email=r.email: book.mark(slug, email, SENDING))
         if outcome.status == smtp.DELIVERED:
             book.mark(slug, r.email, SENT, outcome.response)
             report.sent.append(r.email)
@@ -517,7 +519,7 @@ def delivery_status(project: Project, slug: str, list_name: str | None = None) -
 
 
 def _built_from_current_inputs(project: Project, slug: str, pdf: Path) -> bool:
-    from .cache import BuildCache, Fingerprints
+    from ..cache import BuildCache, Fingerprints
 
     return BuildCache.load(project.state).is_current(slug, pdf, Fingerprints(project.root))
 

@@ -9,14 +9,15 @@ import datetime as dt
 import json
 from html import escape
 
+from ..errors import Problem
+from .state import Item
+
 
 def text(value: str) -> str:
     """Escaped for an element's content: quotes stay as typed, so messages read (and grep) as
     the terminal shows them."""
     return escape(value, quote=False)
 
-from .errors import Problem
-from .preview import Item
 
 STYLE = """
 body { font: 15px/1.45 "Noto Sans", system-ui, sans-serif; margin: 0; color: #1a1a1a;
