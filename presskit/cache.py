@@ -23,11 +23,10 @@ from . import __version__, theme
 FORMAT = 1
 CACHE_FILE = "build-cache.json"
 LISTING = "listing:"
-# presskit's modules whose code shapes a release PDF: editing one rebuilds every release, as a
-# version change would (a release of presskit always changes __version__; a checkout may not).
-RENDER_MODULES = ("render.py", "pdf.py", "markdown.py", "i18n.py", "images.py", "theme.py",
-                  "load.py", "model.py", "schema.py", "hyphenation.py",
-                  "line_breaks.py")
+# presskit's own code shapes a release PDF, all but these parts of it: editing any other
+# module rebuilds every release, as a version change would (a release of presskit always
+# changes __version__; a checkout may not). A module added or renamed counts by itself.
+NOT_RENDERING = ("mail", "preview", "cli.py", "__main__.py")
 ABSENT = "absent"
 
 
@@ -75,16 +74,11 @@ class Fingerprints:
         return self._names[key]
 
     def theme_names(self) -> list[str]:
-        """The names of the templates and styles every release depends on, and of their
-        folders' listings (listed once a build: every release shares them)."""
+        """The listings of the template and style folders (the same for every release)."""
         if self._theme is None:
-            from .render import theme_sources
-
-            names = {self.name(p) for p in theme_sources(self.root)}
-            for folder in theme.search_path(self.root, "templates") + \
-                    theme.search_path(self.root, "styles"):
-                names.add(LISTING + self.name(folder))
-            self._theme = sorted(names)
+            folders = theme.search_path(self.root, "templates") + \
+                theme.search_path(self.root, "styles")
+            self._theme = sorted(LISTING + self.name(folder) for folder in folders)
         return self._theme
 
     def digest(self, name: str) -> str:
@@ -110,8 +104,9 @@ class Fingerprints:
         if self._engine is None:
             h = hashlib.sha256(f"presskit {__version__}\n".encode())
             package = Path(__file__).resolve().parent
-            for module in RENDER_MODULES:
-                h.update(module.encode() + b"\0" + self.digest(str(package / module)).encode())
+            for module in rendering_modules(package):
+                name = module.relative_to(package).as_posix()
+                h.update(name.encode() + b"\0" + self.digest(str(module)).encode())
             h.update(b"weasyprint\0" + _weasyprint_stamp().encode())
             self._engine = h.hexdigest()
         return self._engine
@@ -122,6 +117,12 @@ class Fingerprints:
         for name in sorted(inputs):
             h.update(f"\n{name}\0{self.digest(name)}".encode("utf-8"))
         return h.hexdigest()
+
+
+def rendering_modules(package: Path) -> list[Path]:
+    """The source files of `package` (presskit) whose code may shape a release PDF."""
+    return sorted(path for path in package.rglob("*.py")
+                  if path.relative_to(package).parts[0] not in NOT_RENDERING)
 
 
 def _weasyprint_stamp() -> str:
@@ -138,13 +139,12 @@ def _weasyprint_stamp() -> str:
 
 
 def release_inputs(project, release, fingerprints: Fingerprints) -> list[str]:
-    """The names of everything a release's PDF is made from (see the module docstring)."""
-    from .render import own_sources
+    """The names of everything a release's PDF is made from (render.release_sources), and the
+    listings of the template and style folders, so that a new override file counts."""
+    from .render import release_sources
 
-    root = project.root
-    files = [release.path, root / "organization.yaml", root / "presskit.yaml"]
-    files += own_sources(project, release)
-    return sorted({fingerprints.name(p) for p in files}.union(fingerprints.theme_names()))
+    names = {fingerprints.name(p) for p in release_sources(project, release)}
+    return sorted(names.union(fingerprints.theme_names()))
 
 
 @dataclass

@@ -111,16 +111,6 @@ def main(ctx: click.Context, project_dir: Path, debug: bool, quiet: bool) -> Non
     ctx.obj = Context(project_dir, debug, quiet)
 
 
-# Set by a command whose every file is written and closed when it returns, and that leaves
-# nothing to finish but the interpreter's tear-down, which the presskit command then skips
-# (__main__.end_now). Only `build`: others hold a database, sockets or threads.
-_ends_at_once = False
-
-
-def ends_at_once() -> bool:
-    return _ends_at_once
-
-
 @main.command()
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.pass_obj
@@ -141,13 +131,11 @@ def check(obj: Context, strict: bool) -> None:
               help="Worker processes (default: the number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
 @click.option("--html", "write_html", is_flag=True, help="Also write the HTML beside each PDF.")
-@click.option("--no-renderer", is_flag=True,
-              help="Neither use nor start the warm background renderer for this build.")
 @quiet_option
 @click.pass_obj
 @reports_errors
 def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
-          write_html: bool, no_renderer: bool) -> None:
+          write_html: bool) -> None:
     """Build one PDF per release into dist/releases/ (all when no SLUG is given).
 
     Only releases whose inputs changed since the last build are rendered, on --jobs warm
@@ -158,12 +146,9 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
 
     with progress(label="building", quiet=obj.quiet) as bar:
         results = build_project(obj.project_dir, list(slugs) or None, jobs=jobs, force=force,
-                                write_html=write_html, progress=bar,
-                                warm_renderer=not no_renderer)
+                                write_html=write_html, progress=bar)
     built = sum(r.built for r in results)
     obj.say(f"{built} built, {len(results) - built} up to date")
-    global _ends_at_once
-    _ends_at_once = True
 
 
 @main.command(short_help="Build the annual press kit (or one for a period or tag).")

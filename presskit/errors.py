@@ -69,3 +69,17 @@ class DeliveryError(PresskitError):
 
     def lines(self) -> list[str]:
         return list(self.failures)
+
+
+class SelectionError(PresskitError):
+    """A kit's options do not say which releases to take (wrong usage: exit status 2)."""
+
+    exit_code = 2
+
+
+class Unreachable(PresskitError):
+    """The SMTP server could not be reached: connection refused, no such host, a timeout, a
+    TLS handshake that failed, or a greeting that says "try later" (4xx). Nothing was
+    delivered and nothing about the messages is wrong, so a later run may well succeed; a
+    login or a session the server refuses is a plain PresskitError instead (the user must fix
+    it)."""

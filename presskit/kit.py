@@ -14,16 +14,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from . import i18n, render, theme
-from .errors import PresskitError
+from .errors import PresskitError, SelectionError
 from .files import display_path
 from .load import Project
 from .model import Contact, Release
-
-
-class SelectionError(PresskitError):
-    """The options do not say which releases to take (wrong usage: exit status 2)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -400,16 +400,16 @@ def stylesheets(project: Project, *names: str) -> dict:
 
 
 def release_sources(project: Project, release: Release) -> list[Path]:
-    """Files besides the release whose content a release PDF depends on (for the cache)."""
-    return own_sources(project, release) + theme_sources(project.root)
-
-
-def own_sources(project: Project, release: Release) -> list[Path]:
-    """The project's files a release PDF depends on, but for templates and styles."""
-    files = [p for p in (project.organization.path, project.settings.path) if p]
-    org = project.organization
-    files += [org.logo] if org.logo else []
-    return files + [img.src for img in release.images]
+    """Every file a release's PDF is made from: the release, organization.yaml and
+    presskit.yaml (even while it does not exist: one added may change the PDF), the logo and
+    the release's images, and every template and stylesheet it may use. The one answer for the
+    build cache and the preview."""
+    root = project.root
+    files = [release.path, root / "organization.yaml", root / "presskit.yaml"]
+    files += [p for p in (project.organization.path, project.settings.path) if p]
+    files += [project.organization.logo] if project.organization.logo else []
+    files += [image.src for image in release.images]
+    return files + theme_sources(root)
 
 
 def theme_sources(root: Path) -> list[Path]:
