@@ -253,6 +253,6 @@ def build_kit(project: Project, selection: Selection, output: Path | None = None
         html = flatten_transparency(html)
     warnings: list[str] = []
     data = render_pdf(html, project.root, theme.readable_roots(project.root),
-                      variant=variant, warnings=warnings)
+                      variant=variant, warnings=warnings, show_outline=True)
     write_atomic(target, data)
     return KitResult(target, releases, warnings)

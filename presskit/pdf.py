@@ -223,9 +223,10 @@ IMAGES = ImageCache()
 
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str | None = None,
                tagged: bool = True, warnings: list[str] | None = None,
-               reuse: bool = True) -> bytes:
+               reuse: bool = True, show_outline: bool = False) -> bytes:
     """Lay out `html` and return the PDF bytes. With `reuse`, what a previous document
-    left is used again: parsed stylesheets (StyleSheets) and decoded images (ImageCache)."""
+    left is used again: parsed stylesheets (StyleSheets) and decoded images (ImageCache).
+    With `show_outline`, a reader opens the PDF with its bookmarks shown (a kit)."""
     import_engine()
     from weasyprint import HTML
 
@@ -236,6 +237,8 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
                "cache": IMAGES if reuse else None}
     if variant:
         options["pdf_variant"] = variant
+    if show_outline:
+        options["finisher"] = _open_with_outline
     split = StyleSheets.split(html) if reuse else None
     with weasyprint_warnings(sink):
         try:
@@ -252,3 +255,7 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
         finally:
             engine_rendered()
 
+
+def _open_with_outline(document, pdf) -> None:
+    """WeasyPrint's finisher: the document opens with its bookmarks panel (PDF PageMode)."""
+    pdf.catalog["PageMode"] = "/UseOutlines"
