@@ -22,6 +22,7 @@ from pathlib import Path
 from . import theme
 from .cache import BuildCache, Entry, Fingerprints, file_stamp, release_inputs
 from .errors import PresskitError
+from .files import confine_outputs
 from .model import release_paths
 from .progress import Progress
 
@@ -53,6 +54,7 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
     warm background renderer when one is up, and a build that rendered PDFs itself starts one.
     """
     root = Path(root).resolve()
+    confine_outputs(root, "dist/releases", ".presskit")
     progress = progress or Progress(quiet=True)
     files = _release_files(root)
     cache = BuildCache.load(root / ".presskit")
@@ -198,6 +200,7 @@ def remove_deleted(root: Path | str, progress: Progress) -> None:
     """Remove what was built of releases whose file is gone, as every build does first (for
     `serve`, which may see a release deleted and build nothing after it)."""
     root = Path(root).resolve()
+    confine_outputs(root, "dist/releases", ".presskit")
     cache = BuildCache.load(root / ".presskit")
     if _remove_deleted(root, _release_files(root), cache, progress):
         cache.save()
