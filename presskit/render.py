@@ -289,7 +289,7 @@ def _narrow(path: Path, width_in: float) -> bool:
     try:
         with Image.open(path) as image:   # the header alone
             return image.width < 0.6 * width_in * 96
-    except OSError:
+    except (OSError, Image.DecompressionBombError):
         return False
 
 
@@ -307,8 +307,9 @@ def _photo_uri(project: Project, release: Release, index: int, width_in: float) 
             raise exc from None
         where = f"{display_path(release.path)}:{src.start_mark.line + 1}:" \
                 f"{src.start_mark.column + 1}"
-        raise BuildError(f"{where}: 'src': '{src.value}' is not an image presskit can read "
-                         f"(damaged, or of a kind Pillow does not know)") from None
+        reason = getattr(exc, "reason", "") or "is not an image presskit can read (damaged, " \
+            "or of a kind Pillow does not know)"
+        raise BuildError(f"{where}: 'src': '{src.value}' {reason}") from None
 
 
 def short_title(title: str, limit: int = 60) -> str:

@@ -26,7 +26,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from ..errors import PresskitError, Problem, ProjectError
 from ..files import display_path
-from ..load import Project, decode_utf8, read_raw, read_yaml
+from ..load import CONTROL_NAMES, Project, decode_utf8, read_raw, read_yaml
 from .address_book import (
     GIVEN_COLUMNS,
     NAME_COLUMNS,
@@ -384,6 +384,20 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
                                         f"'{column}' holds a line break; fields reach mail "
                                         f"headers, where a line break could add headers"))
                 bad = True
+            elif control := CONTROL_RE.search(value):
+                char = ord(control[0])
+                what = CONTROL_NAMES.get(char, "a control character")
+                problems.append(Problem(str(path), *row.where(column),
+                                        f"'{column}' holds U+{char:04X} ({what}); fields reach "
+                                        f"mail headers and terminals, which it would garble: "
+                                        f"delete it"))
+                bad = True
+            elif ENCODED_WORD_RE.search(value):
+                problems.append(Problem(str(path), *row.where(column),
+                                        f"'{column}' holds what mail encodes a header with "
+                                        f"('{ENCODED_WORD_RE.search(value)[0][:40]}'); it is "
+                                        f"sent as these very characters, never decoded: write "
+                                        f"it as it should read", warning=True))
         cell = row.fields.get("email", "").strip()
         given = joined_addresses(cell)
         if len(given) > 1:
@@ -441,3 +455,8 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
 
 # A name in the To: header, whose lines a server refuses past 998 characters.
 MAX_NAME = 200
+# Control characters but tab, CR and LF (told apart above): VT, FF, ESC, NUL, DEL, C1.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# An RFC 2047 encoded word, as a name from an address book may hold one undecoded, or a list
+# made to add a recipient to the To: header of a reader that decodes it.
+ENCODED_WORD_RE = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
