@@ -219,3 +219,57 @@ def test_a_send_lock_linked_inside_is_refused_too(project, smtp_server):
     assert result.exit_code == 1
     assert ".presskit/send.lock: a link; presskit locks only a file of its own" in result.stderr
     assert (project.root / "organization.yaml").read_bytes() == before
+
+
+# -- the preview answers only for this machine ------------------------------------------------
+
+def _serve(root: Path, host: str):
+    """`presskit serve --host HOST --port 0` in a subprocess: (process, port, what it said)."""
+    import re
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "presskit", "--project", str(root),
+                                "serve", "--port", "0", "--host", host],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    said = []
+    for line in process.stderr:   # up to the line with the address
+        said.append(line)
+        match = re.search(r"http://\S+:(\d+)/", line)
+        if match:
+            return process, int(match[1]), said
+    process.wait(10)
+    pytest.skip(f"cannot listen on {host} here: {said}")
+
+
+def _status(address: str, port: int, host_header: str) -> int:
+    import http.client
+
+    connection = http.client.HTTPConnection(address, port, timeout=60)
+    try:
+        connection.request("GET", "/version.json", headers={"Host": host_header})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("bind, connect", [("127.0.0.1", "127.0.0.1"), ("127.0.0.2", "127.0.0.2"),
+                                           ("0.0.0.0", "127.0.0.1"), ("::", "::1")])
+def test_the_preview_refuses_a_foreign_host_on_every_bind_address(project, bind, connect):
+    import socket
+
+    process, port, said = _serve(project.root, bind)
+    try:
+        assert _status(connect, port, "evil.example") == 403
+        assert _status(connect, port, f"evil.example:{port}") == 403
+        assert _status(connect, port, f"localhost:{port}") == 200
+        shown = f"[{connect}]" if ":" in connect else connect
+        assert _status(connect, port, f"{shown}:{port}") == 200
+        if bind in ("0.0.0.0", "::"):   # this machine by its own name, as a colleague asks
+            assert _status(connect, port, f"{socket.gethostname()}:{port}") == 200
+    finally:
+        process.terminate()
+        process.wait(10)
+        said += process.stderr.read().splitlines()
+    warned = any("warning: listening on" in line for line in said)
+    assert warned == (bind in ("0.0.0.0", "::")), said
