@@ -20,6 +20,20 @@ def printable(text: str) -> str:
     return _CONTROL_RE.sub(lambda m: repr(m[0])[1:-1], text)
 
 
+# A message quotes a short excerpt of a file, never a whole one: a value quoted in a problem
+# ('date' must be ..., not '<50 KB of text>') is cut to its first EXCERPT characters.
+EXCERPT = 60
+_LONG_QUOTE_RE = re.compile(r"'([^'\n]{%d,})'" % (EXCERPT + 20))
+
+
+def excerpt(message: str) -> str:
+    """`message` with each long quoted value cut short. Only a long message is touched, so an
+    apostrophe in a short one is never taken for a quote."""
+    if len(message) <= 4 * EXCERPT + 100:
+        return message
+    return _LONG_QUOTE_RE.sub(lambda m: f"'{m[1][:EXCERPT]}…'", message)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong in one file, at one place."""
@@ -39,7 +53,7 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         prefix = "warning: " if self.warning else ""
-        return printable(f"{where}: {prefix}{self.message}")
+        return printable(f"{where}: {prefix}{excerpt(self.message)}")
 
 
 class PresskitError(Exception):

@@ -273,3 +273,13 @@ def test_the_preview_refuses_a_foreign_host_on_every_bind_address(project, bind,
         said += process.stderr.read().splitlines()
     warned = any("warning: listening on" in line for line in said)
     assert warned == (bind in ("0.0.0.0", "::")), said
+
+
+def test_the_build_cache_reads_no_file_outside_the_project(project, outside):
+    from presskit.cache import OUTSIDE, Fingerprints
+
+    link(project, "templates/unused.html", outside / "secret.txt")
+    fingerprints = Fingerprints(project.root.resolve())
+    linked = [n for n in fingerprints.theme_names() if n.endswith("secret.txt")]
+    assert linked and fingerprints.digest(linked[0]) == OUTSIDE
+    assert run("build", project_dir=project.root).exit_code == 0

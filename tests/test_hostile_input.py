@@ -144,3 +144,9 @@ def test_a_media_list_of_11_mb_is_refused_at_once(project):
     mailing(project, "email\n" + "ana@example.org\n" * 700_000)
     one_line(dry_run(project), "journalists.csv",
              "11.2 MB, more than presskit reads in a file of this kind (10.0 MB)")
+
+
+def test_a_problem_quotes_a_short_excerpt_of_a_value_not_all_of_it(project):
+    project.release(date="2024-03-05 " + "and more " * 5000)
+    line = one_line(run("check", project_dir=project.root), "'date' must be")
+    assert "and more and more" in line and len(line) < 400, len(line)
