@@ -283,3 +283,9 @@ def test_the_build_cache_reads_no_file_outside_the_project(project, outside):
     linked = [n for n in fingerprints.theme_names() if n.endswith("secret.txt")]
     assert linked and fingerprints.digest(linked[0]) == OUTSIDE
     assert run("build", project_dir=project.root).exit_code == 0
+
+
+def test_kit_refuses_a_state_folder_linked_out(project, outside):
+    link(project, ".presskit", outside)
+    refused(run("kit", "--year", "2024", project_dir=project.root), ".presskit", "writes")
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
