@@ -97,12 +97,6 @@ def write_atomic(path: Path, data: bytes, root: os.PathLike | str | None = None)
         raise
 
 
-def unlink_inside(root: os.PathLike | str, path: Path, missing_ok: bool = True) -> None:
-    """Remove `path` (a file, or a link itself), if its folder lies inside `root`."""
-    inside(root, path.parent, writing=True)
-    path.unlink(missing_ok=missing_ok)
-
-
 def mkdir_inside(root: os.PathLike | str, folder: Path) -> Path:
     """Make `folder` (and its parents) inside `root`; one that is a link leading out is
     refused, before and after (a link could appear among the parents)."""
