@@ -20,6 +20,7 @@ from pathlib import Path
 from . import theme
 from .cache import BuildCache, Entry, Fingerprints, file_stamp, release_inputs
 from .errors import PresskitError
+from .files import confine_outputs
 from .model import release_paths
 from .progress import Progress
 
@@ -74,6 +75,7 @@ def _build(root: Path, slugs: list[str] | None, get_project, *, jobs: int | None
     """Plan, then (when anything is stale) start the runner, read the project and render."""
     from .jobs import runner_for
 
+    confine_outputs(root, "dist/releases", ".presskit")
     progress = progress or Progress(quiet=True)
     # The files on disk, not the releases loaded: a project loaded for one release (send) has
     # the others too, and their PDFs are not to be removed as if they were deleted.
@@ -119,6 +121,7 @@ def remove_deleted(root: Path | str, progress: Progress) -> None:
     """Remove what was built of releases whose file is gone, as every build does first (for
     `serve`, which may see a release deleted and build nothing after it)."""
     root = Path(root).resolve()
+    confine_outputs(root, "dist/releases", ".presskit")
     cache = BuildCache.load(root / ".presskit")
     if _remove_deleted(root, _release_files(root), cache, progress):
         cache.save()

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, theme
+from .errors import OutsideProject
+from .files import inside
 
 FORMAT = 1
 CACHE_FILE = "build-cache.json"
@@ -28,6 +30,7 @@ LISTING = "listing:"
 # changes __version__; a checkout may not). A module added or renamed counts by itself.
 NOT_RENDERING = ("mail", "preview", "cli.py", "__main__.py")
 ABSENT = "absent"
+OUTSIDE = "outside the project"
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Fingerprints:
         self._names: dict[str, str] = {}
         self._theme: list[str] | None = None
         self._engine: str | None = None
+        self._roots: tuple[Path, ...] | None = None
 
     def name(self, path: Path) -> str:
         """How a file is recorded: relative to the project when inside it, else absolute."""
@@ -95,9 +99,21 @@ class Fingerprints:
                            if p.is_file())
             return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
         try:
-            return hashlib.sha256((self.root / name).read_bytes()).hexdigest()
+            # Only what a build may read: a template linked to /dev/zero or a file elsewhere
+            # is never read here (the render refuses it, naming the link).
+            path = inside(self._readable(), self.root / name)
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OutsideProject:
+            return OUTSIDE
         except OSError:
             return ABSENT
+
+    def _readable(self) -> tuple[Path, ...]:
+        """The project, the built-in theme's folders and presskit's own code."""
+        if self._roots is None:
+            self._roots = tuple(r.resolve() for r in theme.readable_roots(self.root)) + \
+                (Path(__file__).resolve().parent,)
+        return self._roots
 
     def engine(self) -> str:
         """presskit's version and rendering code, and WeasyPrint's version, as one digest."""

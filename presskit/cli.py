@@ -11,7 +11,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import PresskitError
+from .errors import PresskitError, printable
+
+
+def echo(message: str = "", err: bool = False) -> None:
+    """click.echo of a line that may quote the user's files: its control characters escaped
+    (a YAML string "\\e]0;PWNED\\a" must not retitle or drive the terminal)."""
+    click.echo(printable(str(message)), err=err)
 
 
 class Context:
@@ -27,7 +33,7 @@ class Context:
 
     def say(self, message: str) -> None:
         if not self.quiet:
-            click.echo(message, err=True)
+            echo(message, err=True)
 
 
 def _slug(value: str) -> str:
@@ -56,10 +62,10 @@ def reports_errors(command):
             if ctx and ctx.debug:
                 traceback.print_exc()
             for line in exc.lines():
-                click.echo(line, err=True)
+                echo(line, err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            echo("interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:
             # `presskit sent SLUG | head`: the reader has what it wanted. Quiet, as cat is; the
@@ -71,7 +77,7 @@ def reports_errors(command):
             # disk): that names a path, not a bug, so it is reported like bad input.
             if ctx and ctx.debug:
                 traceback.print_exc()
-            click.echo(os_error_line(exc), err=True)
+            echo(os_error_line(exc), err=True)
             sys.exit(1)
     return wrapper
 
@@ -253,10 +259,10 @@ def send(obj: Context, slug, list_name, dry_run, under_embargo, correction, rese
                           resend_unknown=resend_unknown, smtp_host=smtp_host,
                           smtp_port=smtp_port, smtp_security=smtp_security, echo=obj.say)
     for other, count in Counter(report.copies.values()).items():
-        click.echo(f"note: {count} on the list got this very release as {other} (its file "
+        echo(f"note: {count} on the list got this very release as {other} (its file "
                    f"copied or renamed); not sent again", err=True)
     for address in report.changed:
-        click.echo(f"{address}: got an older version of {slug}; not resent (add --correction "
+        echo(f"{address}: got an older version of {slug}; not resent (add --correction "
                    f"to send the new one, marked CORRECTED)", err=True)
     obj.say(report.summary())
     report.raise_for_problems()
@@ -274,6 +280,6 @@ def sent(obj: Context, slug, list_name) -> None:
 
     lines = delivery_status(obj.project(only=[slug]), slug, list_name)
     for line in lines:
-        click.echo(line)
+        echo(line)
     if not lines:
         obj.say(f"{slug}: not sent to anyone yet")

@@ -240,10 +240,13 @@ def check_output(target: Path) -> None:
 def build_kit(project: Project, selection: Selection, output: Path | None = None, *,
               variant: str | None = None) -> KitResult:
     """Select the releases, render the kit and write its PDF atomically."""
-    from .files import write_atomic
+    from .files import confine_outputs, inside, write_atomic
     from .pdf import render_pdf
 
     target = Path(output) if output is not None else default_output(project, selection)
+    if output is None:   # dist/kits a link out of the project: refused, not written through
+        inside(project.root, target.parent, writing=True)
+    confine_outputs(project.root, ".presskit")   # scaled pictures are kept there
     check_output(target)
     releases = select_releases(project, selection)
     html = kit_html(project, selection, releases)
