@@ -269,7 +269,7 @@ def test_the_preview_refuses_a_foreign_host_on_every_bind_address(project, bind,
             assert _status(connect, port, f"{socket.gethostname()}:{port}") == 200
     finally:
         process.terminate()
-        process.wait(10)
+        process.wait(60)
         said += process.stderr.read().splitlines()
     warned = any("warning: listening on" in line for line in said)
     assert warned == (bind in ("0.0.0.0", "::")), said
