@@ -35,11 +35,51 @@ def _validate_link(url: str) -> bool:
 def _link_open(self, tokens, idx, options, env):
     kept = followable(tokens[idx].attrGet("href") or "")
     env.setdefault("links", []).append(kept)
+    # The text of a bare address is the address: it breaks only where address_html says.
+    env["address"] = tokens[idx].markup in ("linkify", "autolink")
     return self.renderToken(tokens, idx, options, env) if kept else ""
 
 
 def _link_close(self, tokens, idx, options, env):
+    env["address"] = False
     return self.renderToken(tokens, idx, options, env) if env["links"].pop() else ""
+
+
+def _text(self, tokens, idx, options, env):
+    content = tokens[idx].content
+    return address_html(content) if env.get("address") else compounds_html(content)
+
+
+COMPOUND_RE = re.compile(r"\w+(?:-\w+)+")
+
+
+def compounds_html(text: str) -> str:
+    """`text` as HTML, each word joined by hyphens (Calderón-Whitfield, community-driven) kept
+    on one line: broken at its hyphen it copies out of the PDF as another word (pdftotext
+    joins the halves and drops the hyphen, "CalderónWhitfield"). One too long for a narrow
+    line may break."""
+    return COMPOUND_RE.sub(lambda m: f'<span class="unbroken">{m[0]}</span>'
+                           if len(m[0]) <= LONGEST_PIECE else m[0], escapeHtml(text))
+
+
+# An address this short moves whole to the next line rather than break.
+WHOLE_ADDRESS = 28
+# A piece of an address longer than this may break anywhere, as a long word does, rather than
+# run past the margin (a line of the narrowest column holds about 30 characters).
+LONGEST_PIECE = 30
+ADDRESS_BREAK_RE = re.compile(r"(?<=/)(?!/)|(?=[.@?&#])")
+
+
+def address_html(address: str, whole: int = WHOLE_ADDRESS) -> str:
+    """A web or e-mail address as HTML that breaks only after a / or before a dot, an @ or a
+    query, never at its own hyphens: broken there it reads, and copies out of the PDF, as
+    another address (pdftotext joins a line ending in a hyphen to the next one, hyphen
+    dropped). One of `whole` characters or fewer never breaks."""
+    if len(address) <= whole:
+        return f'<span class="unbroken">{escapeHtml(address)}</span>'
+    return "<wbr>".join(f'<span class="unbroken">{escapeHtml(piece)}</span>'
+                        if len(piece) <= LONGEST_PIECE else escapeHtml(piece)
+                        for piece in ADDRESS_BREAK_RE.split(address) if piece)
 
 
 def _bind_dashes(state) -> None:
@@ -163,6 +203,7 @@ def _parser() -> MarkdownIt:
     md.linkify.tlds(LINK_DOMAINS, False)
     # Images inside the body would bypass the images list (captions, credits, size limits):
     # one prints as its description (lint.py says so).
+    md.add_render_rule("text", _text)
     md.add_render_rule("image", _image)
     # Figures in a table (casualties by region, say) are common in releases.
     md.enable("table")

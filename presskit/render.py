@@ -84,15 +84,11 @@ def css_page_label(label: str) -> Markup:
 
 
 def email_breaks(address: str, whole: int = WHOLE_EMAIL) -> Markup:
-    """An e-mail address kept whole on its line when it fits any (`whole` characters: a kit's
-    contact column holds about 30, a release's contact line about 100); a longer one may break
-    before a dot or the @, and nowhere else: broken at its own hyphen it would read, and copy
-    out of the PDF, as another address."""
-    if len(address) <= whole:
-        return Markup('<span class="unbroken">{}</span>').format(address)
-    pieces = re.split(r"(?=[.@])", address)
-    return Markup("<wbr>").join(Markup('<span class="unbroken">{}</span>').format(piece)
-                                for piece in pieces if piece)
+    """An e-mail or web address kept whole on its line when it fits any (`whole` characters: a
+    kit's contact column holds about 30, a release's contact line about 100); a longer one may
+    break after a / or before a dot or the @, and nowhere else: broken at its own hyphen it
+    would read, and copy out of the PDF, as another address."""
+    return Markup(markdown.address_html(address, whole))
 
 
 def _unbrace(text: str) -> str:
@@ -111,6 +107,7 @@ def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
     env.filters["text_direction"] = text_direction
     env.filters["comma"] = comma
     env.filters["email_breaks"] = email_breaks
+    env.filters["compounds"] = lambda text: Markup(markdown.compounds_html(str(text)))
     return env
 
 

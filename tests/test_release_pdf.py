@@ -444,22 +444,6 @@ def test_python_dash_m_and_version():
     assert re.fullmatch(r"presskit, version \d+\.\d+\.\d+\n", out)
 
 
-def test_hyphenation_follows_the_release_language(project):
-    import pyphen
-
-    word = "Rechtsschutzversicherungsgesellschaften"
-    found = {}
-    for lang, dictionary in (("de", "de"), ("en", "en")):
-        project.release(lang=lang, dateline="Berlin", body=" ".join([word] * 60))
-        text = pdftotext(build(project.root) / "2024-03-05-clinics-open.pdf")
-        found[lang] = {line.split()[-1][:-1] for line in text.splitlines()
-                       if line.endswith("\u2010")}
-        allowed = {word[:i] for i in pyphen.Pyphen(lang=dictionary).positions(word)}
-        assert found[lang], f"a page of long words must hyphenate ({lang})"
-        assert found[lang] <= allowed, lang
-    assert found["de"] != found["en"]
-
-
 def test_a_headline_takes_its_direction_from_its_first_strong_character():
     from presskit.render import text_direction
 

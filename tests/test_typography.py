@@ -1,0 +1,116 @@
+"""Text copied out of a PDF is the text written: no hyphen nobody wrote, no word broken at a
+hyphen it has, addresses whole; and quotes, apostrophes and dashes printed in each language's
+own style, whatever was typed. Read back from real PDFs (pdftotext and pypdf)."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from conftest import pdfinfo, pdftotext, run
+from corpus import corpus_files, to_project
+from presskit.i18n import labels_for
+
+SLUG = "2024-03-05-clinics-open"
+LONG_WORDS = ("Rechtsschutzversicherungsgesellschaften internationalization "
+              "characteristically incomprehensibilities telecommunications "
+              "Calderón-Whitfield community-driven state-of-the-art OpenOffice.org ")
+
+
+def build(root, *args) -> object:
+    result = run("build", *args, project_dir=root)
+    assert result.exit_code == 0, result.stderr
+    return root / "dist" / "releases" / f"{SLUG}.pdf"
+
+
+def pypdf_text(pdf) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+
+
+def broken_at_hyphens(text: str, more: str = "- more -") -> list[tuple[str, str]]:
+    """The words split by a hyphen at a line's end: (the line's last word, the next's first).
+    The foot's "- more -" is no word."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return [(a.split()[-1], b.split()[0]) for a, b in zip(lines, lines[1:])
+            if re.search(r"\w[-\u2010\u00ad]$", a) and letters(a.split()[-1]) != letters(more)]
+
+
+def letters(text: str) -> str:
+    return re.sub(r"[\W_]", "", text)
+
+
+def squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "ru"])
+def test_no_language_is_hyphenated_and_no_word_is_broken_at_its_own_hyphen(project, lang):
+    body = (LONG_WORDS * 12) if lang != "ru" else "Государственнообязательные " * 80
+    project.release(lang=lang, body=body,
+                    title="Calderón-Whitfield opens the Department of Labor’s clinics")
+    pdf = build(project.root)
+    for text in (pdftotext(pdf), pypdf_text(pdf)):
+        assert "\u2010" not in text and "\u00ad" not in text
+        assert broken_at_hyphens(text) == []
+    words = set(pdftotext(pdf).split()) | set(pypdf_text(pdf).split())
+    assert set(body.split()) <= words      # every word copies out whole
+
+
+def test_a_long_address_breaks_only_after_a_slash_or_before_a_dot_and_stays_in_the_margin(
+        project):
+    url = ("https://northernwater-resources.example.org/reports/2024/wells-survey/"
+           "summary-of-findings/annex-three")
+    email = "communications.department-of-labor@northernwater-resources.example.org"
+    project.release(body=f"The report is at {url} and questions go to {email} today.\n")
+    pdf = build(project.root)
+    for text in (pdftotext(pdf, "-raw"), pypdf_text(pdf)):
+        assert url in squeezed(text) and email in squeezed(text)
+        assert broken_at_hyphens(text) == []
+        lines = text.splitlines()
+        for number, line in enumerate(lines[:-1]):
+            if any(piece in line for piece in ("northernwater", "reports/", "communications")):
+                # A line that ends inside an address ends after a / or before a dot or @.
+                following = lines[number + 1].lstrip()
+                assert line.endswith("/") or following.startswith((".", "@")) \
+                    or not following[:1].isalnum() or line.endswith((" ", url, email)) \
+                    or following.split()[0] not in (url + email), (line, following)
+    width = float(pdfinfo(pdf)["Page size"].split()[0])
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
+    assert max(right) < width - 50        # nothing runs into the right margin
+
+
+def test_the_kit_cover_and_letterhead_are_not_hyphenated(project):
+    name = ("Northwind Refugee Health Alliance Department of Labor and Intergovernmental "
+            "Telecommunications")
+    project.organization(name=name)
+    result = run("kit", "--year", "2024", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    pdf = project.root / "dist" / "kits" / "press-kit-2024.pdf"
+    for text in (pdftotext(pdf), pypdf_text(pdf)):
+        assert "\u2010" not in text and broken_at_hyphens(text) == []
+        assert set(name.split()) <= set(text.split())
+
+
+# --- real releases ------------------------------------------------------------------------
+
+# Languages whose quotation marks are not the straight ones typed on a keyboard: all of those
+# presskit prints (CLDR gives every language typographic marks).
+@pytest.mark.skipif(not corpus_files(), reason="../shared/corpus is not here")
+@pytest.mark.parametrize("source", corpus_files(), ids=lambda p: p.stem)
+def test_a_real_release_copies_out_as_written(source, tmp_path):
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    slug = to_project(source, tmp_path)
+    result = run("build", project_dir=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    pdf = tmp_path / "dist" / "releases" / f"{slug}.pdf"
+    written = squeezed(" ".join(str(value) for value in data.values() if value))
+    more = labels_for(data.get("lang") or "en")["more"]
+    for text in (pdftotext(pdf), pypdf_text(pdf)):
+        assert "\u2010" not in text
+        for before, after in broken_at_hyphens(text, more):
+            assert squeezed(before + after) in written, (before, after)
