@@ -436,6 +436,46 @@ def punctuation_spaces(text: str, lang: str) -> str:
     return _FRENCH_AFTER.sub("\u202f", _FRENCH_BEFORE.sub("\u202f", text))
 
 
+# The quotation marks each language prints for a typed " and ' (opening, closing, then the
+# inner pair), from CLDR 47's <delimiters>: Babel does not carry them. A language not listed
+# quotes as English does; Swiss French and German set guillemets without spaces.
+QUOTES: dict[str, str] = {
+    **dict.fromkeys("en es pt zh ko tr id vi hi da cy ga gl ms ta th sw".split(), "“”‘’"),
+    **dict.fromkeys("fr hy".split(), "«»«»"),
+    "fr-ca": "«»”“",
+    **dict.fromkeys("fr-ch de-ch de-li gsw fa am".split(), "«»‹›"),
+    **dict.fromkeys("de cs sk sl hr et is lb mk dsb hsb".split(), "„“‚‘"),
+    **dict.fromkeys("bg lt".split(), "„“„“"),
+    **dict.fromkeys("ru uk be ky kk-cyrl".split(), "«»„“"),
+    **dict.fromkeys("it el ca eu sq br ast pt-pt kk".split(), "«»“”"),
+    **dict.fromkeys("ar ur".split(), "”“’‘"),
+    **dict.fromkeys("he fi sv".split(), "””’’"),
+    "hu": "„”»«",
+    **dict.fromkeys("ja zh-hant zh-tw zh-hk zh-mo yue".split(), "「」『』"),
+    "ka": "„“«»",
+    "nl": "‘’‘’",
+    **dict.fromkeys("pl ro".split(), "„”«»"),
+    **dict.fromkeys("no nb nn".split(), "«»‘’"),
+    "sr": "„”’’",
+    "bs": "„”‘’",
+    "uz": "“”’‘",
+}
+
+
+def quotes(lang: str) -> tuple[str, str, str, str]:
+    """The language's quotation marks (opening, closing, inner opening, inner closing), as
+    markdown-it's typographer takes them: “…” ‘…’ in English, „…“ in German, «…» in
+    Russian, 「…」 in Japanese; French guillemets hold a narrow no-break space, as
+    punctuation_spaces sets one typed there."""
+    tag = (lang or "en").replace("_", "-").lower()
+    parts = tag.split("-")
+    marks = next((QUOTES[key] for key in ("-".join(parts[:2]), "-".join(parts[:3:2]),
+                                          parts[0]) if key in QUOTES), QUOTES["en"])
+    spaced = parts[0] == "fr" and "ch" not in parts[1:]
+    return tuple(f"{mark}\u202f" if spaced and mark == "«" else
+                 f"\u202f{mark}" if spaced and mark == "»" else mark for mark in marks)
+
+
 def colon(lang: str) -> str:
     """':' as the language writes it after a label: French puts a narrow no-break space
     before it ("Contact presse :")."""

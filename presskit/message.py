@@ -125,10 +125,13 @@ class Composer:
                              if view.embargo_text else view.labels["immediate"]).upper(),
             "embargo_lifted": bool(view.embargo_text) and not embargoed,
             # The Markdown read as text: no ** or ## in a text-only reader's mail.
+            # With the PDF's typography: its quotation marks, apostrophes and dashes.
             "body_text": markdown.to_text(release.body, TEXT_WIDTH,
-                                          lead=f"{release.dateline} — {view.date_text} — "),
-            "notes_text": markdown.to_text(release.notes, TEXT_WIDTH),
-            "boilerplate_text": markdown.to_text(boilerplate, TEXT_WIDTH),
+                                          lead=f"{view.dateline} — {view.date_text} — ",
+                                          lang=view.lang),
+            "notes_text": markdown.to_text(release.notes, TEXT_WIDTH, lang=view.lang),
+            "boilerplate_text": markdown.to_text(boilerplate, TEXT_WIDTH,
+                                                 lang=view.boilerplate_lang),
             "about": view.labels["about"].format(name=org.name),
             "pdf_name": pdf_name,
         }

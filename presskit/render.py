@@ -16,7 +16,7 @@ from markupsafe import Markup
 from . import i18n, markdown, theme
 from .errors import BuildError, display_path
 from .load import Project
-from .model import Release
+from .model import Contact, Release
 
 PAPER = {"letter": ("letter", 8.5, 11.0), "a4": ("A4", 8.27, 11.69)}
 MARGIN_IN = 2 * 3.7 / 2.54  # left and right page margins together, in inches (see release.css)
@@ -218,13 +218,13 @@ def _organization_view(project: Project) -> SimpleNamespace:
         facts=[SimpleNamespace(label=f.label,
                                value_html=Markup(markdown.to_inline_html(f.value, lang)))
                for f in org.facts],
-        people=[SimpleNamespace(name=p.name, title=p.title,
+        people=[SimpleNamespace(name=p.name, title=markdown.typeset(p.title, lang),
                                 bio_html=Markup(markdown.to_html(p.bio, lang=lang))
                                 if p.bio else "",
                                 photo_uri=_image_uri(project, p.photo, *PORTRAIT_IN, crop=True)
                                 if p.photo else "")
                 for p in org.people],
-        contacts=org.contacts,
+        contacts=contact_views(org.contacts, lang),
         lang=org.lang,
         content_width=width,
     )
@@ -291,15 +291,15 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
     contacts = project.release_contacts(release)
     boilerplate = project.release_boilerplate(release)
     boilerplate_lang = lang if release.boilerplate else project.organization.lang
-    title = i18n.punctuation_spaces(release.title, lang)
+    title = markdown.typeset(release.title, lang)
     return SimpleNamespace(
         slug=release.slug,
         title=title,
         short_title=short_title(title),
-        subtitle=i18n.punctuation_spaces(release.subtitle, lang),
+        subtitle=markdown.typeset(release.subtitle, lang),
         date=release.date,
         date_text=date_text,
-        dateline=release.dateline,
+        dateline=markdown.typeset(release.dateline, lang),
         embargo=release.embargo,
         embargo_text=i18n.format_embargo(release.embargo, lang, project.settings.timezone)
         if release.embargo else "",
@@ -319,14 +319,22 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
                                 narrow=_narrow(img.src, width),
                                 caption_html=Markup(markdown.to_inline_html(img.caption, lang)),
                                 credit=img.credit, alt=img.alt,
-                                credit_line=credit_line(img.credit, labels, i18n.colon(lang)),
+                                credit_line=credit_line(markdown.typeset(img.credit, lang),
+                                                        labels, i18n.colon(lang)),
                                 # A tagged PDF needs a text for every picture: failing the
                                 # alt and the caption, the file's name (check warns of it).
                                 alt_text=img.alt or img.caption or _name_of(img.src))
                 for n, img in enumerate(release.images)],
-        contacts=contacts,
+        contacts=contact_views(contacts, lang),
         tags=release.tags,
     )
+
+
+def contact_views(contacts: list[Contact], lang: str) -> list[SimpleNamespace]:
+    """Media contacts as printed: a name and title typeset, the address and phone as written."""
+    return [SimpleNamespace(name=markdown.typeset(c.name, lang),
+                            title=markdown.typeset(c.title, lang), email=c.email, phone=c.phone)
+            for c in contacts]
 
 
 # How a credit that names itself begins: it gets no "Photo:" before it.

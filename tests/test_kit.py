@@ -53,7 +53,8 @@ def release_starts(pages: list[str], title: str) -> int:
     """1-based number of the page where a release begins (release line and headline)."""
     for number, text in enumerate(pages, start=1):
         flat = norm(text)
-        if norm(title) in flat and re.search(r"FOR IMMEDIATE RELEASE|EMBARGOED UNTIL", flat):
+        # The headline as printed: an apostrophe typed ' prints ’.
+        if norm(title.replace("'", "\u2019")) in flat and re.search(r"FOR IMMEDIATE RELEASE|EMBARGOED UNTIL", flat):
             return number
     raise AssertionError(f"no page starts the release {title!r}")
 

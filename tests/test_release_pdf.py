@@ -394,8 +394,9 @@ def test_a_headline_that_closes_the_stylesheet_stays_text(project):
     out = project.root / "dist" / "releases"
     assert "</style><i>" not in (out / "2024-03-05-clinics-open.html").read_text("utf-8")
     pages = pdf_pages(out / "2024-03-05-clinics-open.pdf")
-    assert len(pages) >= 2 and title in " ".join(pages[0].split())
-    assert title in pages[1] and "Page 2 of" in pages[1]   # the running head, the page count
+    printed = title.replace('"quoted"', "“quoted”")   # with its typographic quotes
+    assert len(pages) >= 2 and printed in " ".join(pages[0].split())
+    assert printed in pages[1] and "Page 2 of" in pages[1]   # the running head, the page count
 
 
 def test_project_stylesheet_cannot_reach_outside_files(project, tmp_path):

@@ -96,6 +96,90 @@ def test_the_kit_cover_and_letterhead_are_not_hyphenated(project):
         assert set(name.split()) <= set(text.split())
 
 
+# --- quotes, apostrophes and dashes ---------------------------------------------------------
+
+QUOTED = ('"Every person deserves care," said Ada Example, the Alliance\'s director. '
+          '"We won\'t stop -- not now."')
+
+
+@pytest.mark.parametrize("lang, printed", [
+    ("en", "“Every person deserves care,” said Ada Example, the Alliance’s director. "
+           "“We won’t stop – not now.”"),
+    ("fr", "«\u202fEvery person deserves care,\u202f» said Ada Example, the Alliance’s "
+           "director. «\u202fWe won’t stop – not now.\u202f»"),
+    ("de", "„Every person deserves care,“ said Ada Example, the Alliance’s director. "
+           "„We won’t stop – not now.“"),
+    ("ru", "«Every person deserves care,» said Ada Example, the Alliance’s director. "
+           "«We won’t stop – not now.»"),
+    ("ja", "「Every person deserves care,」 said Ada Example, the Alliance’s director. "
+           "「We won’t stop – not now.」"),
+    ("he", "”Every person deserves care,” said Ada Example, the Alliance’s director. "
+           "”We won’t stop – not now.”"),
+])
+def test_quotes_apostrophes_and_dashes_print_in_the_language_s_style(project, lang, printed):
+    project.release(lang=lang, body=f"{QUOTED}\n")
+    pdf = build(project.root)
+    text = " ".join(pypdf_text(pdf).split())
+    if lang not in ("he",):   # right to left: pypdf gives the line in visual order
+        assert " ".join(printed.split()) in text.replace("\u00a0", " ")
+    assert '"' not in pdftotext(pdf) and "'" not in pdftotext(pdf)
+
+
+def test_every_text_that_prints_gets_its_quotes_but_code_and_addresses_stay_as_typed(project):
+    project.organization(boilerplate='The "Alliance" runs clinics; it\'s a 501(c)(3) charity.')
+    project.release(
+        title='Clinics "open" at the crossing', subtitle="Two clinics, 'at last'",
+        dateline="Portland, ME",
+        body='Run `presskit build --force "now"` or see https://example.org/a--b"c.\n\n'
+             '"The first paragraph of a quotation runs on without a closing mark.\n\n'
+             '"And the second closes it," she said.\n',
+        notes='Photos "on request".',
+        contacts=[{"name": "Sam O'Press", "title": 'Press officer, "North"',
+                   "email": "press@example.org"}])
+    text = pdftotext(build(project.root))
+    flat = " ".join(text.split())
+    assert "Clinics “open” at the crossing" in flat
+    assert "Two clinics, ‘at last’" in flat
+    assert '--force "now"' in flat                      # a code span as typed
+    assert "https://example.org/a--b" in flat           # an address as typed
+    assert "“The first paragraph of a quotation runs on" in flat
+    assert "“And the second closes it,” she said." in flat
+    assert "The “Alliance” runs clinics; it’s a 501(c)(3) charity." in flat
+    assert "Photos “on request”." in flat
+    assert "Sam O’Press, Press officer, “North”" in flat
+    assert flat.count('"') == 2                          # those of the code span
+
+
+def test_the_email_parts_have_the_pdf_s_typography(project):
+    from presskit.load import load_project
+    from presskit.medialist import Recipient
+    from presskit.message import Composer, parse_sender
+
+    project.release(title='Clinics "open"', body=f"{QUOTED}\n")
+    loaded = load_project(project.root)
+    composer = Composer(loaded, loaded.release(SLUG),
+                        sender=parse_sender("NRHA <press@example.org>", "from", "t"),
+                        reply_to=None, pdf_name=f"{SLUG}.pdf", embargoed=False)
+    rendered = composer.render(Recipient(email="ana@example.org", name="Ana"))
+    for part in (rendered.text, rendered.html):
+        assert "“Every person deserves care,” said Ada Example, the Alliance’s director." \
+            in " ".join(part.split())
+    assert rendered.subject == "Clinics “open”"
+
+
+def test_typeset_keeps_what_is_not_a_quotation():
+    from presskit.markdown import typeset
+
+    assert typeset("501(c)(3), (r) and (tm) -- as typed", "en") == \
+        "501(c)(3), (r) and (tm) – as typed"
+    assert typeset("the '90s and a 12\" screen", "en") == "the ’90s and a 12″ screen"
+    assert typeset('צה"ל ו-ג\'ורג\'', "he").startswith("צה״ל ו-ג׳ורג")
+    assert typeset('He said "China, " says', "en") == "He said “China, ” says"
+    assert typeset("“China, “ says X", "en") == "“China, ” says X"
+    assert typeset('Il a dit "oui" !', "fr") == "Il a dit «\u202foui\u202f»\u202f!"
+    assert typeset('Er sagte "ja"', "de-CH") == "Er sagte «ja»"
+
+
 # --- real releases ------------------------------------------------------------------------
 
 # Languages whose quotation marks are not the straight ones typed on a keyboard: all of those
@@ -114,3 +198,5 @@ def test_a_real_release_copies_out_as_written(source, tmp_path):
         assert "\u2010" not in text
         for before, after in broken_at_hyphens(text, more):
             assert squeezed(before + after) in written, (before, after)
+        outside_addresses = re.sub(r"\S*(?:https?://|www\.|@)\S*", "", text)
+        assert '"' not in outside_addresses
