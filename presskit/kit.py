@@ -137,7 +137,8 @@ def all_contacts(project: Project, releases: list[Release]) -> list[Contact]:
     contacts: list[Contact] = []
     for contact in list(project.organization.contacts) + [
             c for r in releases for c in (r.contacts or [])]:
-        key = (contact.name.casefold(), contact.email.casefold())
+        # The same person or desk twice; two desks known only by their phones are two.
+        key = (contact.name.casefold(), contact.email.casefold() or contact.phone)
         if key not in seen:
             seen.add(key)
             contacts.append(contact)

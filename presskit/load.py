@@ -238,8 +238,8 @@ def load_settings(root: Path, problems: list[Problem]) -> Settings:
 
 
 def _contacts(records) -> list[Contact]:
-    return [Contact(name=r["name"], title=r.get("title", ""), email=r.get("email", ""),
-                    phone=r.get("phone", "")) for r in records if "name" in r]
+    return [Contact(name=r.get("name", ""), title=r.get("title", ""), email=r.get("email", ""),
+                    phone=r.get("phone", "")) for r in records]
 
 
 def load_organization(path: Path, root: Path, allowed, problems) -> Organization | None:

@@ -43,7 +43,10 @@ def release_paths(root: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class Contact:
-    name: str
+    """A media contact: a person or a desk, or only an address; an email or a phone at least
+    (schema.CONTACTS)."""
+
+    name: str = ""
     title: str = ""
     email: str = ""
     phone: str = ""

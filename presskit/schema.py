@@ -77,6 +77,8 @@ class Field:
     schema: dict[str, "Field"] | None = None
     choices: tuple[str, ...] = ()
     help: str = ""
+    # For records: each entry must give at least one of these fields, not blank.
+    needs_one_of: tuple[str, ...] = ()
 
 
 class Checker:
@@ -354,7 +356,15 @@ class Checker:
             return None
         out = []
         for item in node.value:
+            before = len(self.problems)
             record = self.mapping(item, spec.schema or {}, f"each entry of '{key}'")
+            # Told only of an entry that is otherwise right: 'emial' is one problem, not two.
+            if (spec.needs_one_of and len(self.problems) == before
+                    and not any(str(record.get(name) or "").strip()
+                                for name in spec.needs_one_of)):
+                fields = " or ".join(f"'{name}'" for name in spec.needs_one_of)
+                self.problem(item, f"each entry of '{key}' needs {fields}: a way to reach it "
+                                   f"(a name alone, of a person or a desk, is not one)")
             if record is not None:
                 record["__node__"] = item
                 out.append(record)
@@ -467,12 +477,15 @@ def _comment_hint(path: Path, key_node: yaml.Node, key: str) -> str:
 
 
 # -- the schemas ----------------------------------------------------------------------------
+# A media contact is a person or a desk ("National Archives Public Affairs"), or no more than
+# an address (press@postgresql.org): name and title are optional, a way to reach it is not.
 CONTACT = {
-    "name": Field("text", required=True),
+    "name": Field("text"),
     "title": Field("text"),
     "email": Field("email"),
     "phone": Field("text"),
 }
+CONTACTS = Field("records", schema=CONTACT, needs_one_of=("email", "phone"))
 
 IMAGE = {
     "src": Field("image", required=True),
@@ -496,7 +509,7 @@ ORGANIZATION = {
                                        "title": Field("text"),
                                        "bio": Field("text"),
                                        "photo": Field("image")}),
-    "contacts": Field("records", schema=CONTACT),
+    "contacts": CONTACTS,
     "lang": Field("lang"),
 }
 
@@ -509,7 +522,7 @@ RELEASE = {
     "lang": Field("lang"),
     "body": Field("text", required=True),
     "images": Field("records", schema=IMAGE),
-    "contacts": Field("records", schema=CONTACT),
+    "contacts": CONTACTS,
     "notes": Field("text"),
     "boilerplate": Field("text"),
     "tags": Field("texts"),
