@@ -476,6 +476,29 @@ def quotes(lang: str) -> tuple[str, str, str, str]:
                  f"\u202f{mark}" if spaced and mark == "»" else mark for mark in marks)
 
 
+# How an "About" heading begins (or, in Japanese, ends) in the languages presskit has labels
+# for, and in Chinese: a boilerplate whose first line is one brings its own heading.
+ABOUT_OPENINGS = tuple(sorted({label["about"].split("{name}")[0].strip()
+                               for label in LABELS.values()
+                               if not label["about"].startswith("{name}")}
+                              | {"Об", "A propos de", "关于", "關於"}))
+ABOUT_ENDINGS = ("について", "简介", "簡介")
+
+
+def is_about_heading(line: str) -> bool:
+    """Whether `line` reads as an "About" heading: "ABOUT THE TOR PROJECT", "Über den
+    OpenOffice.org Deutschland e.V.", "关于…", "PostgreSQLについて"; short, one line, not a
+    sentence."""
+    line = line.strip().rstrip(":：")
+    if not line or "\n" in line or len(line) > 100 or line.endswith((".", "!", "?", "。")) \
+            and not line.endswith(("e.V.", "Inc.", "Ltd.", "Co.", "S.A.")):
+        return False
+    folded = line.casefold()
+    return any(folded == word.casefold() or folded.startswith(word.casefold() + " ")
+               or word in ("关于", "關於") and line.startswith(word)
+               for word in ABOUT_OPENINGS) or line.endswith(ABOUT_ENDINGS)
+
+
 def colon(lang: str) -> str:
     """':' as the language writes it after a label: French puts a narrow no-break space
     before it ("Contact presse :")."""

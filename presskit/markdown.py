@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core.replacements import replace_rare
 
-from .i18n import punctuation_spaces, quotes
+from .i18n import is_about_heading, punctuation_spaces, quotes
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 SPACED_DASH_RE = re.compile(r" ([\u2013\u2014])(?= )")
@@ -271,6 +271,21 @@ def _table_open(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env)
 
 
+# A paragraph of at most this many characters ending with a colon leads in to what follows
+# ("For more information about Ingenuity:", "Participants are expected to include:").
+LEAD_IN_CHARACTERS = 200
+
+
+def _paragraph_open(self, tokens, idx, options, env):
+    """A lead-in gets class lead-in, which the theme keeps on a page with what follows."""
+    inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
+    if (inline is not None and inline.type == "inline" and not tokens[idx].hidden
+            and len(inline.content) <= LEAD_IN_CHARACTERS
+            and inline.content.rstrip().endswith((":", "：", "\u202f:"))):
+        tokens[idx].attrSet("class", "lead-in")
+    return self.renderToken(tokens, idx, options, env)
+
+
 def _ordered_list_open(self, tokens, idx, options, env):
     """A numbered list that starts past 1 counts from there: WeasyPrint ignores the start
     attribute, so the list's counter is set too (the one style attribute a body may hold; a
@@ -309,6 +324,7 @@ def _parser(marks: tuple[str, ...] = quotes("en")) -> MarkdownIt:
     md.add_render_rule("th_open", _cell_open)
     md.add_render_rule("td_open", _cell_open)
     md.add_render_rule("ordered_list_open", _ordered_list_open)
+    md.add_render_rule("paragraph_open", _paragraph_open)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("link_close", _link_close)
     md.core.ruler.push("names_not_links", _names_not_links)
@@ -351,6 +367,53 @@ def typeset(text: str, lang: str = "") -> str:
     tokens = parser.parse(text, env)
     return "".join(child.content for token in tokens for child in token.children or ()
                    if child.type == "text")
+
+
+def split_about(text: str) -> tuple[str, str]:
+    """A boilerplate that opens with its own heading ("ABOUT THE TOR PROJECT", "## Über uns",
+    "关于…"): (that heading, the rest), so that it is printed instead of presskit's "About …"
+    rather than under it. Each later "About …" line of the rest (a second organization's, as
+    in a joint release) becomes a heading too. ("", text) for one that does not."""
+    lines = (text or "").splitlines(keepends=True)
+    heading = ""
+    for token, inline in _blocks(text):
+        about = token.type == "heading_open" or (
+            token.type == "paragraph_open" and token.level == 0
+            and token.map[1] - token.map[0] == 1 and is_about_heading(inline.content))
+        if not heading and token.map[0] == _first_block_line(text):
+            first = inline.content.split("\n", 1)[0]
+            if about:
+                heading = inline.content.strip()
+                lines[token.map[0]:token.map[1]] = [""] * (token.map[1] - token.map[0])
+            elif (token.type == "paragraph_open" and is_about_heading(first)
+                  and _title_like(first)):
+                # "ABOUT THE TOR PROJECT" on the line above the text, with no blank line.
+                heading = first.strip()
+                lines[token.map[0]] = ""
+            else:
+                return "", text
+        elif about and token.type == "paragraph_open":
+            lines[token.map[0]] = "# " + lines[token.map[0]]
+    return heading, "".join(lines)
+
+
+def _title_like(line: str) -> bool:
+    """A line set as a title, not the start of a sentence wrapped in the YAML ("About 300
+    clinics serve"): capitals or title case, or a script without capitals."""
+    words = [word for word in line.split() if len(word) > 3 and word[0].isalpha()]
+    return all(word[0].isupper() or not word[0].islower() for word in words)
+
+
+def _blocks(text: str):
+    """(block opening token, its inline token) for each paragraph and heading of `text`."""
+    tokens = _parser().parse(text or "")
+    return [(token, tokens[n + 1]) for n, token in enumerate(tokens)
+            if token.type in ("paragraph_open", "heading_open") and token.map]
+
+
+def _first_block_line(text: str) -> int:
+    tokens = _parser().parse(text or "")
+    return tokens[0].map[0] if tokens and tokens[0].map else -1
 
 
 def link_targets(text: str) -> list[str]:

@@ -107,7 +107,6 @@ class Composer:
         self.env.filters["mail_tables"] = mail_tables
         view = render.release_view(project, release)
         org = project.organization
-        boilerplate = project.release_boilerplate(release)
         self.context = {
             "release": view,
             "labels": view.labels,
@@ -130,9 +129,9 @@ class Composer:
                                           lead=f"{view.dateline} — {view.date_text} — ",
                                           lang=view.lang),
             "notes_text": markdown.to_text(release.notes, TEXT_WIDTH, lang=view.lang),
-            "boilerplate_text": markdown.to_text(boilerplate, TEXT_WIDTH,
+            "boilerplate_text": markdown.to_text(view.boilerplate_text, TEXT_WIDTH,
                                                  lang=view.boilerplate_lang),
-            "about": view.labels["about"].format(name=org.name),
+            "about": view.about_heading,
             "pdf_name": pdf_name,
         }
         # The headers that are the same in every message of the run, folded once.

@@ -211,7 +211,7 @@ def _organization_view(project: Project) -> SimpleNamespace:
     return SimpleNamespace(
         name=org.name, short_name=org.short_name, location=org.location, website=org.website,
         logo_uri=_image_uri(project, org.logo, 2.2, 0.7) if org.logo else "",
-        boilerplate_html=Markup(markdown.to_html(org.boilerplate, lang=lang)),
+        **_about(org.boilerplate, org.name, lang, i18n.labels_for(lang, project.settings.labels)),
         history=[SimpleNamespace(year=h.year,
                                  text_html=Markup(markdown.to_inline_html(h.text, lang)))
                  for h in org.history],
@@ -311,7 +311,7 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
                                             release.dateline, date_text)),
         notes_html=Markup(markdown.to_html(release.notes, lang=lang))
         if release.notes.strip() else "",
-        boilerplate_html=Markup(markdown.to_html(boilerplate, lang=boilerplate_lang)),
+        **_about(boilerplate, project.organization.name, boilerplate_lang, labels),
         # The organization's own boilerplate is in its language, which may run the other way.
         boilerplate_lang=boilerplate_lang,
         boilerplate_dir=i18n.direction(boilerplate_lang),
@@ -328,6 +328,18 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
         contacts=contact_views(contacts, lang),
         tags=release.tags,
     )
+
+
+def _about(boilerplate: str, name: str, lang: str, labels: dict) -> dict:
+    """The About section's heading and text: the boilerplate's own heading when it opens with
+    one ("ABOUT THE TOR PROJECT"), else "About <name>" (twice, one under the other, on real
+    releases); `boilerplate_text` is the Markdown under it, for the e-mail."""
+    heading, text = markdown.split_about(boilerplate)
+    return {"about_heading": markdown.typeset(heading, lang) if heading
+            else labels["about"].format(name=name),
+            "about_heading_own": bool(heading),   # in the boilerplate's language, not a label's
+            "boilerplate_text": text,
+            "boilerplate_html": Markup(markdown.to_html(text, lang=lang))}
 
 
 def contact_views(contacts: list[Contact], lang: str) -> list[SimpleNamespace]:
@@ -354,8 +366,9 @@ def lead_with_dateline(body_html: str, dateline: str, date_text: str) -> str:
     """Put 'DATELINE — Date — ' at the head of the first paragraph, as wire copy does."""
     lead = (f'<span class="dateline">{Markup.escape(dateline)}</span> — '
             f'<span class="dateline-date">{Markup.escape(date_text)}</span> — ')
-    if body_html.startswith("<p>"):
-        return "<p>" + lead + body_html[3:]
+    first = re.match(r'<p(?: class="[^"]*")?>', body_html)
+    if first:
+        return first[0] + lead + body_html[first.end():]
     return f'<p class="dateline-alone">{lead.rstrip(" — ")}</p>\n' + body_html
 
 

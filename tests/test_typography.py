@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import pdfinfo, pdftotext, run
+from conftest import pdf_pages, pdfinfo, pdftotext, run
 from corpus import corpus_files, to_project
 from presskit.i18n import labels_for
 
@@ -178,6 +178,52 @@ def test_typeset_keeps_what_is_not_a_quotation():
     assert typeset("“China, “ says X", "en") == "“China, ” says X"
     assert typeset('Il a dit "oui" !', "fr") == "Il a dit «\u202foui\u202f»\u202f!"
     assert typeset('Er sagte "ja"', "de-CH") == "Er sagte «ja»"
+
+
+# --- headings and lead-ins ------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang, boilerplate, heading", [
+    ("en", "ABOUT THE NORTHWIND ALLIANCE\nThe Alliance runs mobile clinics.", "ABOUT THE "
+     "NORTHWIND ALLIANCE"),
+    ("en", "About the Northwind Alliance\n\nThe Alliance runs mobile clinics.",
+     "About the Northwind Alliance"),
+    ("de", "## Über die Northwind Allianz e.V.\n\nDie Allianz betreibt mobile Kliniken.",
+     "Über die Northwind Allianz e.V."),
+    ("ja", "Northwind Allianceについて\n\nNorthwind Alliance は移動診療所を運営しています。",
+     "Northwind Allianceについて"),
+])
+def test_a_boilerplate_with_its_own_heading_is_not_headed_twice(project, lang, boilerplate,
+                                                                heading):
+    project.release(lang=lang, boilerplate=boilerplate)
+    text = pdftotext(build(project.root))
+    assert text.count(heading) == 1
+    assert "Northwind Refugee Health Alliance" not in text.split("###")[0].split(heading)[1]
+    labels = labels_for(lang)
+    assert labels["about"].format(name="Northwind Refugee Health Alliance") not in text
+
+
+def test_a_second_organization_s_about_line_is_a_heading_and_names_keep_their_case(project):
+    project.organization(name="PostgreSQL Example Group")
+    project.release(boilerplate="About CloudExample\n\nCloudExample sells clouds.\n\n"
+                                "About the PostgreSQL Example Group\n\nThe Group writes code.")
+    html = build(project.root, "--html").with_suffix(".html").read_text("utf-8")
+    about = html.split('<section class="about">')[1]
+    assert re.search(r"<h2[^>]*>About CloudExample</h2>", about)
+    assert "<h2>About the PostgreSQL Example Group</h2>" in about
+    project.release(lang="ja")                # presskit's own heading, as the name is spelt
+    text = pdftotext(build(project.root))
+    assert "PostgreSQL Example Groupについて" in text and "POSTGRESQL" not in text
+
+
+def test_a_lead_in_stays_on_the_page_of_what_it_leads_in_to(project):
+    long = ("The clinics are open every day of the week, and the staff who run them speak "
+            "the languages of the people who come. ") * 6
+    for count in range(10, 24):   # the lead-in at every place near the foot of page 1
+        project.release(body="\n\n".join(f"Short paragraph {n}." for n in range(count))
+                        + f"\n\nFor more information about the clinics:\n\n{long}\n\n{long}\n")
+        pages = pdf_pages(build(project.root))
+        lead = next(n for n, page in enumerate(pages) if "For more information" in page)
+        assert "The clinics are open" in pages[lead], count
 
 
 # --- real releases ------------------------------------------------------------------------
