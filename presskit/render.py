@@ -210,6 +210,7 @@ def _organization_view(project: Project) -> SimpleNamespace:
     lang = org.lang
     return SimpleNamespace(
         name=org.name, short_name=org.short_name, location=org.location, website=org.website,
+        running_name=running_heads(project.settings.paper, _head_name(project), "")[0],
         logo_uri=_image_uri(project, org.logo, 2.2, 0.7) if org.logo else "",
         **_about(org.boilerplate, org.name, lang, i18n.labels_for(lang, project.settings.labels)),
         history=[SimpleNamespace(year=h.year,
@@ -275,11 +276,68 @@ def _photo_uri(project: Project, release: Release, index: int, width_in: float) 
                          f"(damaged, or of a kind Pillow does not know)") from None
 
 
-def short_title(title: str, limit: int = 60) -> str:
-    if len(title) <= limit:
-        return title
-    cut = title[:limit].rsplit(" ", 1)[0]
+# The running heads (release.css, @top-left and @top-right): 8 pt Noto Sans, side by side in
+# the width the page's side margins leave, a gap of 3 em between them.
+HEAD_PT = 8
+HEAD_GAP_EM = 3
+# The organization's share of the line at most; the headline has the rest.
+HEAD_NAME_SHARE = 0.4
+
+
+def head_width_em(paper: str) -> float:
+    """How many em of running head a line of the paper holds, with 8 % to spare: the widths
+    below are estimates, and a head one em too long would wrap onto a second line."""
+    return (PAPER[paper][1] - MARGIN_IN) * 72 / HEAD_PT * 0.92 - HEAD_GAP_EM
+
+
+def text_width_em(text: str) -> float:
+    """The width of `text` in Noto Sans, in em, estimated generously by kind of character
+    (its advance widths: i 0.26, a 0.56, W 0.9; CJK a full em)."""
+    import unicodedata
+
+    width = 0.0
+    for char in text:
+        if unicodedata.east_asian_width(char) in ("W", "F"):
+            width += 1.0
+        elif char in "MWmw@%—…":
+            width += 0.92
+        elif char.isupper():
+            width += 0.72
+        elif char.isspace() or char in ".,:;'’|!ijlft()[]":
+            width += 0.32
+        else:
+            width += 0.6
+    return width
+
+
+def fit(text: str, width_em: float) -> str:
+    """`text`, cut at a word's end with an ellipsis when it is wider than `width_em`; a text
+    with no space near its end (Chinese, Japanese) is cut between two characters."""
+    if text_width_em(text) <= width_em:
+        return text
+    cut = ""
+    for char in text:
+        if text_width_em(cut + char + "…") > width_em:
+            break
+        cut += char
+    word_end = cut.rstrip().rfind(" ")
+    if word_end > len(cut) * 0.6:
+        cut = cut[:word_end]
     return cut.rstrip(",;:—-– ") + "…"
+
+
+def running_heads(paper: str, name: str, title: str) -> tuple[str, str]:
+    """The organization's name and the headline as the running heads print them, each on one
+    line: the name (its short form when it has one) in at most HEAD_NAME_SHARE of the line,
+    the headline in the rest (a two-line head crowded the page, on real releases)."""
+    line = head_width_em(paper)
+    name = fit(name, line * HEAD_NAME_SHARE)
+    return name, fit(title, line - text_width_em(name))
+
+
+def _head_name(project: Project) -> str:
+    org = project.organization
+    return markdown.typeset(org.short_name or org.name, org.lang)
 
 
 def release_view(project: Project, release: Release) -> SimpleNamespace:
@@ -295,7 +353,7 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
     return SimpleNamespace(
         slug=release.slug,
         title=title,
-        short_title=short_title(title),
+        short_title=running_heads(project.settings.paper, _head_name(project), title)[1],
         subtitle=markdown.typeset(release.subtitle, lang),
         date=release.date,
         date_text=date_text,

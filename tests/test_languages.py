@@ -291,7 +291,7 @@ def test_a_headline_in_the_other_direction_keeps_its_punctuation_and_the_pages_a
     # Right to left, the frame is mirrored: the title at the left, the organization right,
     # and the page number bottom left.
     assert running_head[:2] == ["Clinics", "Open!"], running_head
-    assert running_head[-1] == "Alliance", running_head
+    assert running_head[-1] == "NRHA", running_head     # the short name
     footer = [w for w in sorted(_words(path, page=2)) if w[1] > 700]
     assert footer[0][4] == "3" and footer[0][0] < 150, footer      # "עמוד 2 מתוך 3"
     assert "https://nrha.example.org/" in pages[0] and "/https://" not in pages[0]
@@ -309,7 +309,7 @@ def test_a_right_to_left_kit_mirrors_its_frame(project):
     words = sorted(_words(path, page=3))            # the fact sheet: a section page
     head = [w for w in words if w[1] < 60]
     foot = [w for w in words if w[1] > 700]
-    assert head[-1][4] == "Alliance" and head[-1][2] > 450, head      # organization, right
+    assert head[-1][4] == "NRHA" and head[-1][2] > 450, head          # organization, right
     assert foot and foot[0][2] < 200, foot                            # page number, left
 
 

@@ -226,6 +226,51 @@ def test_a_lead_in_stays_on_the_page_of_what_it_leads_in_to(project):
         assert "The clinics are open" in pages[lead], count
 
 
+# --- running heads --------------------------------------------------------------------------
+
+def head_words(pdf, page: int) -> list[tuple[float, float, float, str]]:
+    """(xMin, yMin, xMax, word) of the words above the text on a page."""
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf),
+                            "-"], check=True, capture_output=True, text=True).stdout
+    words = [(float(a), float(b), float(c), w) for a, b, c, d, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        boxes)]
+    return sorted(w for w in words if w[1] < 60)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("name, title", [
+    (None, ("Mobile clinics open at the northern crossing, where families wait for days in the "
+            "cold with their children and the elderly, as the Alliance's report of this winter "
+            "shows in detail for every district ") * 2),
+    ("Northwind Refugee Health Alliance of the Northern, Eastern and Western Border Districts "
+     "and Crossings", "WWW " * 50),
+    (None, "北部の国境検問所で移動診療所が開設され、家族連れや高齢者を含む多くの人々が数日間待つ冬の間、"
+           "地区ごとの詳細な報告書が公開されました。" * 3),
+])
+def test_a_running_head_is_one_line_with_the_headline_cut_at_a_word(project, paper, name, title):
+    title = title[:200]
+    project.write("presskit.yaml", {"paper": paper})
+    if name:
+        project.organization(name=name, short_name=None)
+    project.release(title=title, body=("The Alliance opened two clinics today. " * 20 + "\n\n")
+                    * 12)
+    pdf = build(project.root)
+    head = head_words(pdf, 2)
+    assert head and max(w[1] for w in head) - min(w[1] for w in head) < 2, head   # one line
+    gaps = [head[n + 1][0] - head[n][2] for n in range(len(head) - 1)]
+    split = gaps.index(max(gaps)) + 1           # between the organization and the headline
+    left, right = head[:split], head[split:]
+    assert max(gaps) > 10, head                                                 # not overlaid
+    assert head[-1][3].endswith("…")
+    printed = " ".join(w[3] for w in head)
+    assert printed.startswith(name[:20] if name else "NRHA ")
+    cut = " ".join(w[3] for w in right)[:-1]
+    assert title.replace("'", "’").startswith(cut)
+    if " " in title:
+        assert title.replace("'", "’")[len(cut)] == " "                          # a word's end
+
+
 # --- real releases ------------------------------------------------------------------------
 
 # Languages whose quotation marks are not the straight ones typed on a keyboard: all of those
