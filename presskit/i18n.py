@@ -543,9 +543,9 @@ def format_date(date: dt.date, lang: str) -> str:
 
 def format_embargo(moment: dt.datetime, lang: str, office_zone: str = "") -> str:
     """Date, time and zone of an embargo, e.g. 'January 5, 2013, 9:00 AM EST' when the press
-    office's zone (presskit.yaml's timezone) is America/New_York, else '... 9:00 AM UTC-05:00'."""
+    office's zone (presskit.yaml's timezone) is America/New_York, else '... 9:00 AM UTC-5'."""
     locale = _locale(lang)
-    zone = embargo_zone(moment, office_zone)
+    zone = zone_abbreviation(moment, office_zone) or readable_offset(moment)
     # The language's own way of joining a date and a time ("{1}, {0}"; Arabic uses "،").
     pattern = str(get_datetime_format("long", locale=locale))
     when = pattern.replace("{1}", _babel_date(moment.date(), format="long", locale=locale)) \
@@ -593,6 +593,17 @@ def utc_offset(moment: dt.datetime) -> str:
     """The zone as written in the YAML, as an offset: UTC, UTC+01:00, UTC-05:00."""
     offset = moment.utcoffset() or dt.timedelta(0)
     return f"UTC{offset_text(offset)}" if offset else "UTC"
+
+
+def readable_offset(moment: dt.datetime) -> str:
+    """The embargo's offset as a reader reads it beside a time: UTC-5, UTC+5:30, UTC. Not
+    UTC-05:00, which reads as a range or a code; nor a zone's name guessed from it: -05:00 is
+    New York's in winter, Chicago's in summer and Lima's all year."""
+    minutes = int((moment.utcoffset() or dt.timedelta(0)).total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes > 0 else '-'}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def offset_text(offset: dt.timedelta) -> str:

@@ -259,6 +259,7 @@ def load_organization(path: Path, root: Path, allowed, problems) -> Organization
         location=v.get("location", ""),
         website=v.get("website", ""),
         logo=v.get("logo"),
+        logo_has_name=v.get("logo_has_name", False),
         history=[HistoryEntry(str(r["year"]), r["text"]) for r in v.get("history", [])],
         facts=[Fact(r["label"], r["value"]) for r in v.get("facts", [])],
         people=[Person(name=r["name"], title=r.get("title", ""), bio=r.get("bio", ""),

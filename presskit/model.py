@@ -89,6 +89,7 @@ class Organization:
     location: str = ""
     website: str = ""
     logo: Path | None = None
+    logo_has_name: bool = False   # a wordmark: the name is not printed beside it again
     history: list[HistoryEntry] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)

@@ -210,6 +210,9 @@ def _organization_view(project: Project) -> SimpleNamespace:
     lang = org.lang
     return SimpleNamespace(
         name=org.name, short_name=org.short_name, location=org.location, website=org.website,
+        **_website(org.website),
+        # A wordmark spells the name: the letterhead and the cover do not set it again.
+        name_in_logo=bool(org.logo and org.logo_has_name),
         running_name=running_heads(project.settings.paper, _head_name(project), "")[0],
         logo_uri=_image_uri(project, org.logo, 2.2, 0.7) if org.logo else "",
         **_about(org.boilerplate, org.name, lang, i18n.labels_for(lang, project.settings.labels)),
@@ -229,6 +232,21 @@ def _organization_view(project: Project) -> SimpleNamespace:
         lang=org.lang,
         content_width=width,
     )
+
+
+def _website(website: str) -> dict:
+    """The organization's website as printed, "www.postgresql.org" for
+    https://www.postgresql.org/ (a reader types no scheme, nor the slash at the end), and the
+    address its link leads to: https:// before one written without."""
+    written = website.strip()
+    shown = re.sub(r"^https?://", "", written, flags=re.IGNORECASE).rstrip("/")
+    if re.match(r"https?://", written, re.IGNORECASE):
+        url = written
+    elif re.fullmatch(r"[\w.-]+\.[a-z]{2,}(/\S*)?", written, re.IGNORECASE):
+        url = "https://" + written
+    else:
+        url = ""     # not an address: printed as written, no link
+    return {"website_shown": shown if url else written, "website_url": url}
 
 
 def _name_of(path: Path) -> str:

@@ -288,6 +288,15 @@ class Checker:
             return None
         return value
 
+    def _flag(self, node, spec, key):
+        text = self._scalar(node, key, "true or false")
+        if text is None:
+            return None
+        if node.tag != "tag:yaml.org,2002:bool" and text.lower() not in ("true", "false"):
+            self.problem(node, f"'{key}' must be true or false, not '{text}'")
+            return None
+        return text.lower() in ("true", "yes", "on", "y")
+
     def _choice(self, node, spec, key):
         text = self._scalar(node, key, "one of " + ", ".join(spec.choices))
         if text is None:
@@ -500,6 +509,8 @@ ORGANIZATION = {
     "location": Field("text"),
     "website": Field("text"),
     "logo": Field("image"),
+    # The logo is a wordmark, which spells the name: the name is not set beside it again.
+    "logo_has_name": Field("flag"),
     "boilerplate": Field("text", required=True),
     "history": Field("records", schema={"year": Field("text", required=True),
                                         "text": Field("text", required=True)}),

@@ -99,7 +99,7 @@ def test_an_embargo_in_russian(built):
     text = pdftotext(pdf(built, "2024-03-06-embargo-ru"))
     moment = dt.datetime(2024, 3, 6, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
     assert f"ЭМБАРГО ДО {plain(i18n.format_embargo(moment, 'ru'))}".upper() in text.upper()
-    assert "6 марта 2024 г., 09:00 UTC+03:00" in text
+    assert "6 марта 2024 г., 09:00 UTC+3" in text
 
 
 def test_arabic_reads_back_and_lays_out_right_to_left(built):
@@ -294,7 +294,7 @@ def test_a_headline_in_the_other_direction_keeps_its_punctuation_and_the_pages_a
     assert running_head[-1] == "NRHA", running_head     # the short name
     footer = [w for w in sorted(_words(path, page=2)) if w[1] > 700]
     assert footer[0][4] == "3" and footer[0][0] < 150, footer      # "עמוד 2 מתוך 3"
-    assert "https://nrha.example.org/" in pages[0] and "/https://" not in pages[0]
+    assert "nrha.example.org" in pages[0] and "gro.elpmaxe" not in pages[0]   # as typed
     headline = _headline_words(path)
     right_edge = max(w[2] for w in _words(path))
     assert max(w[2] for w in headline) > right_edge - 2     # flush with the right margin

@@ -271,6 +271,47 @@ def test_a_running_head_is_one_line_with_the_headline_cut_at_a_word(project, pap
         assert title.replace("'", "’")[len(cut)] == " "                          # a word's end
 
 
+# --- letterhead and embargo -----------------------------------------------------------------
+
+def test_the_letterhead_gives_the_website_as_typed_and_as_a_link(project):
+    project.organization(website="https://www.nrha-northwind.example.org/")
+    pdf = build(project.root)
+    first = pdftotext(pdf).split("\f")[0]
+    assert "www.nrha-northwind.example.org" in first.splitlines()[1]
+    assert "https://" not in first.split("FOR IMMEDIATE")[0]
+    uris = [a["/A"]["/URI"] for a in (x.get_object() for x in
+                                      PdfReader(str(pdf)).pages[0].get("/Annots", []))
+            if "/A" in a]
+    assert "https://www.nrha-northwind.example.org/" in uris
+
+
+def test_a_wordmark_logo_is_not_followed_by_the_name_it_spells(project):
+    from PIL import Image
+
+    project.write("assets/wordmark.png", b"")
+    Image.new("RGB", (600, 150), "navy").save(project.root / "assets" / "wordmark.png")
+    project.organization(logo="assets/wordmark.png", logo_has_name=True)
+    text = pdftotext(build(project.root))
+    assert text.split("\n", 1)[0].strip() == "Portland, ME · nrha.example.org"
+    assert run("kit", "--year", "2024", project_dir=project.root).exit_code == 0
+    cover = pdftotext(project.root / "dist" / "kits" / "press-kit-2024.pdf").split("\f")[0]
+    assert "Northwind Refugee Health Alliance" not in cover and "Press Kit 2024" in cover
+    project.organization(logo="assets/wordmark.png")          # a logo beside the name
+    assert pdftotext(build(project.root)).startswith("Northwind Refugee Health Alliance")
+
+
+@pytest.mark.parametrize("embargo, printed", [
+    ("2024-03-05T09:00:00-04:00", "March 5, 2024, 9:00 AM UTC-4"),
+    ("2024-03-05T09:00:00+05:30", "March 5, 2024, 9:00 AM UTC+5:30"),
+    ("2024-03-05T09:00:00Z", "March 5, 2024, 9:00 AM UTC"),
+])
+def test_an_embargo_without_a_time_zone_gives_its_offset_as_people_read_it(project, embargo,
+                                                                           printed):
+    project.release(embargo=embargo)
+    flat = " ".join(pdftotext(build(project.root)).split())
+    assert f"EMBARGOED UNTIL {printed}" in flat and "UTC-04:00" not in flat
+
+
 # --- real releases ------------------------------------------------------------------------
 
 # Languages whose quotation marks are not the straight ones typed on a keyboard: all of those
