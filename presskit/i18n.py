@@ -436,6 +436,69 @@ def punctuation_spaces(text: str, lang: str) -> str:
     return _FRENCH_AFTER.sub("\u202f", _FRENCH_BEFORE.sub("\u202f", text))
 
 
+# The quotation marks each language prints for a typed " and ' (opening, closing, then the
+# inner pair), from CLDR 47's <delimiters>: Babel does not carry them. A language not listed
+# quotes as English does; Swiss French and German set guillemets without spaces.
+QUOTES: dict[str, str] = {
+    **dict.fromkeys("en es pt zh ko tr id vi hi da cy ga gl ms ta th sw".split(), "“”‘’"),
+    **dict.fromkeys("fr hy".split(), "«»«»"),
+    "fr-ca": "«»”“",
+    **dict.fromkeys("fr-ch de-ch de-li gsw fa am".split(), "«»‹›"),
+    **dict.fromkeys("de cs sk sl hr et is lb mk dsb hsb".split(), "„“‚‘"),
+    **dict.fromkeys("bg lt".split(), "„“„“"),
+    **dict.fromkeys("ru uk be ky kk-cyrl".split(), "«»„“"),
+    **dict.fromkeys("it el ca eu sq br ast pt-pt kk".split(), "«»“”"),
+    **dict.fromkeys("ar ur".split(), "”“’‘"),
+    **dict.fromkeys("he fi sv".split(), "””’’"),
+    "hu": "„”»«",
+    **dict.fromkeys("ja zh-hant zh-tw zh-hk zh-mo yue".split(), "「」『』"),
+    "ka": "„“«»",
+    "nl": "‘’‘’",
+    **dict.fromkeys("pl ro".split(), "„”«»"),
+    **dict.fromkeys("no nb nn".split(), "«»‘’"),
+    "sr": "„”’’",
+    "bs": "„”‘’",
+    "uz": "“”’‘",
+}
+
+
+def quotes(lang: str) -> tuple[str, str, str, str]:
+    """The language's quotation marks (opening, closing, inner opening, inner closing), as
+    markdown-it's typographer takes them: “…” ‘…’ in English, „…“ in German, «…» in
+    Russian, 「…」 in Japanese; French guillemets hold a narrow no-break space, as
+    punctuation_spaces sets one typed there."""
+    tag = (lang or "en").replace("_", "-").lower()
+    parts = tag.split("-")
+    marks = next((QUOTES[key] for key in ("-".join(parts[:2]), "-".join(parts[:3:2]),
+                                          parts[0]) if key in QUOTES), QUOTES["en"])
+    spaced = parts[0] == "fr" and "ch" not in parts[1:]
+    return tuple(f"{mark}\u202f" if spaced and mark == "«" else
+                 f"\u202f{mark}" if spaced and mark == "»" else mark for mark in marks)
+
+
+# How an "About" heading begins (or, in Japanese, ends) in the languages presskit has labels
+# for, and in Chinese: a boilerplate whose first line is one brings its own heading.
+ABOUT_OPENINGS = tuple(sorted({label["about"].split("{name}")[0].strip()
+                               for label in LABELS.values()
+                               if not label["about"].startswith("{name}")}
+                              | {"Об", "A propos de", "关于", "關於"}))
+ABOUT_ENDINGS = ("について", "简介", "簡介")
+
+
+def is_about_heading(line: str) -> bool:
+    """Whether `line` reads as an "About" heading: "ABOUT THE TOR PROJECT", "Über den
+    OpenOffice.org Deutschland e.V.", "关于…", "PostgreSQLについて"; short, one line, not a
+    sentence."""
+    line = line.strip().rstrip(":：")
+    if not line or "\n" in line or len(line) > 100 or line.endswith((".", "!", "?", "。")) \
+            and not line.endswith(("e.V.", "Inc.", "Ltd.", "Co.", "S.A.")):
+        return False
+    folded = line.casefold()
+    return any(folded == word.casefold() or folded.startswith(word.casefold() + " ")
+               or word in ("关于", "關於") and line.startswith(word)
+               for word in ABOUT_OPENINGS) or line.endswith(ABOUT_ENDINGS)
+
+
 def colon(lang: str) -> str:
     """':' as the language writes it after a label: French puts a narrow no-break space
     before it ("Contact presse :")."""
@@ -480,9 +543,9 @@ def format_date(date: dt.date, lang: str) -> str:
 
 def format_embargo(moment: dt.datetime, lang: str, office_zone: str = "") -> str:
     """Date, time and zone of an embargo, e.g. 'January 5, 2013, 9:00 AM EST' when the press
-    office's zone (presskit.yaml's timezone) is America/New_York, else '... 9:00 AM UTC-05:00'."""
+    office's zone (presskit.yaml's timezone) is America/New_York, else '... 9:00 AM UTC-5'."""
     locale = _locale(lang)
-    zone = embargo_zone(moment, office_zone)
+    zone = zone_abbreviation(moment, office_zone) or readable_offset(moment)
     # The language's own way of joining a date and a time ("{1}, {0}"; Arabic uses "،").
     pattern = str(get_datetime_format("long", locale=locale))
     when = pattern.replace("{1}", _babel_date(moment.date(), format="long", locale=locale)) \
@@ -530,6 +593,17 @@ def utc_offset(moment: dt.datetime) -> str:
     """The zone as written in the YAML, as an offset: UTC, UTC+01:00, UTC-05:00."""
     offset = moment.utcoffset() or dt.timedelta(0)
     return f"UTC{offset_text(offset)}" if offset else "UTC"
+
+
+def readable_offset(moment: dt.datetime) -> str:
+    """The embargo's offset as a reader reads it beside a time: UTC-5, UTC+5:30, UTC. Not
+    UTC-05:00, which reads as a range or a code; nor a zone's name guessed from it: -05:00 is
+    New York's in winter, Chicago's in summer and Lima's all year."""
+    minutes = int((moment.utcoffset() or dt.timedelta(0)).total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes > 0 else '-'}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def offset_text(offset: dt.timedelta) -> str:

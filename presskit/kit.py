@@ -132,7 +132,8 @@ def all_contacts(project: Project, releases: list[Release]) -> list[Contact]:
     contacts: list[Contact] = []
     for contact in list(project.organization.contacts) + [
             c for r in releases for c in (r.contacts or [])]:
-        key = (contact.name.casefold(), contact.email.casefold())
+        # The same person or desk twice; two desks known only by their phones are two.
+        key = (contact.name.casefold(), contact.email.casefold() or contact.phone)
         if key not in seen:
             seen.add(key)
             contacts.append(contact)
@@ -196,7 +197,7 @@ def kit_html(project: Project, selection: Selection,
             covering=covering,
             tag=selection.tag or "",
             sections=sections,
-            contacts=all_contacts(project, releases),
+            contacts=render.contact_views(all_contacts(project, releases), lang),
         ),
         releases=views,
         page_label=render.css_page_label(labels["page"]),

@@ -110,7 +110,7 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
             warn("embargo", f"the embargo's offset {i18n.utc_offset(release.embargo)[3:]} is "
                             f"not {zone}'s on {release.embargo.date().isoformat()} "
                             f"({meant[3:]}): summer time? The PDF reads "
-                            f"{i18n.utc_offset(release.embargo)}, not the zone's name")
+                            f"{i18n.readable_offset(release.embargo)}, not the zone's name")
     if not project.release_contacts(release):
         warn("contacts" if release.contacts is not None else None,
              "no media contact: give 'contacts' in the release or in organization.yaml")

@@ -280,8 +280,8 @@ def load_settings(root: Path, problems: list[Problem]) -> Settings:
 
 
 def _contacts(records) -> list[Contact]:
-    return [Contact(name=r["name"], title=r.get("title", ""), email=r.get("email", ""),
-                    phone=r.get("phone", "")) for r in records if "name" in r]
+    return [Contact(name=r.get("name", ""), title=r.get("title", ""), email=r.get("email", ""),
+                    phone=r.get("phone", "")) for r in records]
 
 
 def load_organization(path: Path, root: Path, allowed, problems) -> Organization | None:
@@ -301,6 +301,7 @@ def load_organization(path: Path, root: Path, allowed, problems) -> Organization
         location=v.get("location", ""),
         website=v.get("website", ""),
         logo=v.get("logo"),
+        logo_has_name=v.get("logo_has_name", False),
         history=[HistoryEntry(str(r["year"]), r["text"]) for r in v.get("history", [])],
         facts=[Fact(r["label"], r["value"]) for r in v.get("facts", [])],
         people=[Person(name=r["name"], title=r.get("title", ""), bio=r.get("bio", ""),

@@ -32,7 +32,10 @@ def release_paths(root: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class Contact:
-    name: str
+    """A media contact: a person or a desk, or only an address; an email or a phone at least
+    (schema.CONTACTS)."""
+
+    name: str = ""
     title: str = ""
     email: str = ""
     phone: str = ""
@@ -75,6 +78,7 @@ class Organization:
     location: str = ""
     website: str = ""
     logo: Path | None = None
+    logo_has_name: bool = False   # a wordmark: the name is not printed beside it again
     history: list[HistoryEntry] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)

@@ -335,7 +335,7 @@ def test_embargo_refused_unless_under_embargo(project, smtp_server):
     result = send(project, "--under-embargo")
     assert result.exit_code == 0, result.stderr
     msg = smtp_server.handler.received[0].message
-    assert msg["Subject"] == ("EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-05:00: "
+    assert msg["Subject"] == ("EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-5: "
                               "Mobile clinics open at the northern crossing")
     assert "under embargo until January 5, 2099" in msg.get_body(("plain",)).get_content()
     # A correction under embargo: its subject still begins with the embargo (the contract).
@@ -343,7 +343,7 @@ def test_embargo_refused_unless_under_embargo(project, smtp_server):
     corrected = send(project, "--under-embargo", "--correction")
     assert corrected.exit_code == 0, corrected.stderr
     assert smtp_server.handler.received[-1].message["Subject"] == (
-        "EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-05:00: CORRECTED: "
+        "EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-5: CORRECTED: "
         "Mobile clinics open at the northern crossing")
 
 

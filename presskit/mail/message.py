@@ -110,7 +110,6 @@ class Composer:
         self.env.filters["mail_tables"] = mail_tables
         view = render.release_view(project, release)
         org = project.organization
-        boilerplate = project.release_boilerplate(release)
         self.context = {
             "release": view,
             "labels": view.labels,
@@ -128,11 +127,14 @@ class Composer:
                              if view.embargo_text else view.labels["immediate"]).upper(),
             "embargo_lifted": bool(view.embargo_text) and not embargoed,
             # The Markdown read as text: no ** or ## in a text-only reader's mail.
+            # With the PDF's typography: its quotation marks, apostrophes and dashes.
             "body_text": markdown.to_text(release.body, TEXT_WIDTH,
-                                          lead=f"{release.dateline} — {view.date_text} — "),
-            "notes_text": markdown.to_text(release.notes, TEXT_WIDTH),
-            "boilerplate_text": markdown.to_text(boilerplate, TEXT_WIDTH),
-            "about": view.labels["about"].format(name=org.name),
+                                          lead=f"{view.dateline} — {view.date_text} — ",
+                                          lang=view.lang),
+            "notes_text": markdown.to_text(release.notes, TEXT_WIDTH, lang=view.lang),
+            "boilerplate_text": markdown.to_text(view.boilerplate_text, TEXT_WIDTH,
+                                                 lang=view.boilerplate_lang),
+            "about": view.about_heading,
             "pdf_name": pdf_name,
         }
         # The headers that are the same in every message of the run, folded once.
