@@ -136,6 +136,7 @@ def encode(record: dict) -> bytes:
 
 def decode(line: bytes) -> dict | None:
     """The record of a line, or None when the line fails its check (torn or damaged)."""
+    line = line.rstrip(b"\r\n")
     at = line.rfind(CHECK.encode("ascii"))
     tail = line[at + len(CHECK):]
     if at < 0 or len(tail) != 10 or not tail.endswith(b'"}'):
