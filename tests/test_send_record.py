@@ -259,3 +259,20 @@ def test_the_record_is_complete_on_disk_after_each_message(project, smtp_server)
     smtp_server.handler.handle_DATA = handle_DATA
     assert send(project).exit_code == 0
     assert seen == [(a, "sending") for a in ADDRESSES]
+
+
+def test_a_record_that_a_link_puts_outside_the_project_is_neither_read_nor_written(
+        project, smtp_server, tmp_path):
+    configure(project, smtp_server.port)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("someone else's file\n")
+    record(project).parent.mkdir()
+    record(project).symlink_to(outside)
+    for command in (["send", SLUG, "--to", "journalists"], ["sent", SLUG]):
+        refused = run(*command, project_dir=project.root)
+        assert refused.exit_code == 1
+        assert refused.stderr.splitlines() == [
+            f"{record(project)}: a symbolic link that leads out of the project; presskit keeps "
+            f"its send record inside it: put the file itself there; nothing was sent"]
+    assert outside.read_text() == "someone else's file\n"
+    assert smtp_server.handler.received == []

@@ -169,6 +169,8 @@ class Ledger:
         if not create and not has_record(path.parent):
             raise PresskitError(f"{display_path(path)}: nothing has been sent from this "
                                 f"project yet")
+        for own in (path, self.legacy):
+            _refuse_a_way_out(own)
         self.has_content = True      # every record keeps content now (migrated ones learn it)
         self._attempts: dict[str, _Attempt] = {}          # by id, in the order first written
         self._by_key: dict[tuple[str, str], list[_Attempt]] = {}
@@ -176,6 +178,7 @@ class Ledger:
         self._learned: dict[tuple[str, str], str] = {}    # (slug, pdf) -> content
         self._migrated: set[str] = set()                   # digests of SQLite files read
         self._fd: int | None = None
+        self._unsynced = False
         self._broken: str | None = None
         data = self._read_file()
         good_end = self._load(data)
@@ -334,7 +337,8 @@ class Ledger:
         always a record emptied, never one a crash left unfinished."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_name(self.path.name + ".new")
-        with open(partial, "wb") as f:
+        partial.unlink(missing_ok=True)     # left by a crash; made anew, never followed
+        with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), "wb") as f:
             f.write(encode(HEADER))
             f.flush()
             os.fsync(f.fileno())
@@ -342,21 +346,24 @@ class Ledger:
         _sync_folder(self.path.parent)
         self._apply(HEADER)
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data: bytes, sync: bool = True) -> None:
         assert self._fd is not None
         written = 0
         while written < len(data):
             written += os.write(self._fd, data[written:])
-        os.fsync(self._fd)
         self._size += len(data)
+        self._unsynced = not sync
+        if sync:
+            os.fsync(self._fd)
 
-    def _append(self, record: dict) -> None:
-        """Write one line and wait until it is on disk. A failure (a full disk) cuts off
-        what was half written and stops every later write: the record says nothing false."""
+    def _append(self, record: dict, sync: bool = True) -> None:
+        """Write one line (in one write: a process killed leaves it whole or absent) and,
+        with `sync`, wait until it is on disk. A failure (a full disk) cuts off what was half
+        written and stops every later write: the record says nothing false."""
         if self._broken:
             raise RecordError(self._broken)
         try:
-            self._write(encode(record))
+            self._write(encode(record), sync)
         except OSError as exc:
             try:
                 os.ftruncate(self._fd, self._size)
@@ -375,8 +382,12 @@ class Ledger:
 
     def close(self) -> None:
         if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+            try:
+                if self._unsynced and not self._broken:
+                    os.fsync(self._fd)
+            finally:
+                os.close(self._fd)
+                self._fd = None
 
     # -- the API send uses -----------------------------------------------------------------
 
@@ -404,7 +415,9 @@ class Ledger:
                   "name": name, "list": list_name, "message_id": message_id,
                   "content_sha256": content_sha256, "pdf_sha256": pdf_sha256,
                   "correction": bool(correction)}
-        self._append(record)
+        # Not waited for: 'sending' is, before the message can be delivered, and brings
+        # this line to disk with it; a 'pending' lost to a power cut changes nothing.
+        self._append(record, sync=False)
         self._mine[(slug, address.lower())] = self._attempts[record["id"]]
 
     def mark(self, slug: str, address: str, state: str, response: str = "") -> None:
@@ -415,7 +428,11 @@ class Ledger:
                   "address": key[1]}
         if response:
             record["response"] = response[:500]
-        self._append(record)
+        # 'sending' is on disk before the message can be delivered: a power cut after it
+        # leaves the message in doubt, never sent twice. The outcome goes to disk with the
+        # next message's 'sending' (or when the record is closed): lost to a power cut, it
+        # leaves this one message in doubt, as the first fsync's wait would have for the next.
+        self._append(record, sync=state == SENDING)
 
     def reached_as_another(self, slug: str, content_sha256: str) -> dict[str, str]:
         """Who got this very content as another release (a copy of the file, or the file
@@ -501,6 +518,17 @@ def _migrate_row(row: dict) -> list[dict]:
             mark["response"] = row["response"]
         records.append(mark)
     return records
+
+
+def _refuse_a_way_out(path: Path) -> None:
+    """The record is the project's own: one that a symbolic link puts elsewhere (the state
+    folder's parent is the project) is neither read nor written."""
+    if path.is_symlink() or path.parent.is_symlink():
+        root = path.parent.parent.resolve()
+        if not path.resolve().is_relative_to(root):
+            raise PresskitError(f"{display_path(path)}: a symbolic link that leads out of the "
+                                f"project; presskit keeps its send record inside it: put the "
+                                f"file itself there; nothing was sent")
 
 
 def _sync_folder(folder: Path) -> None:
