@@ -64,7 +64,8 @@ def test_a_torn_last_line_is_ignored_and_cut_off(project, smtp_server):
     assert all(decode(line) for line in data.splitlines())
 
 
-@pytest.mark.parametrize("damage", ["emptied", "line changed", "header gone", "line cut"])
+@pytest.mark.parametrize("damage", ["emptied", "zeroed", "line changed", "header gone",
+                                    "line cut"])
 def test_a_damaged_or_emptied_record_is_refused(project, smtp_server, damage):
     configure(project, smtp_server.port)
     assert send(project).exit_code == 0
@@ -74,6 +75,10 @@ def test_a_damaged_or_emptied_record_is_refused(project, smtp_server, damage):
         path.write_bytes(b"")
         expected = (f"{path}: the send record is empty, yet presskit never leaves it so: taken "
                     f"as it is, it would have everyone it listed mailed again; {RESTORE}")
+    elif damage == "zeroed":    # a power cut may leave a file its length in NUL bytes
+        path.write_bytes(bytes(len(b"".join(lines))))
+        expected = (f"{path}: the send record holds nothing, yet presskit never leaves it so: "
+                    f"taken as it is, it would have everyone it listed mailed again; {RESTORE}")
     elif damage == "line changed":
         lines[3] = lines[3].replace(b'"sent"', b'"sant"')
         path.write_bytes(b"".join(lines))

@@ -233,6 +233,10 @@ class Ledger:
             header_seen = True
             self._apply(record)
             good_end = min(offset, len(data))
+        if not header_seen:        # blanks or NUL bytes only: what it held is gone
+            raise self._refused(None, "holds nothing, yet presskit never leaves it so: taken "
+                                      "as it is, it would have everyone it listed mailed "
+                                      "again")
         return good_end
 
     def _refused(self, line: int | None, what: str) -> PresskitError:
