@@ -281,3 +281,42 @@ def test_a_record_that_a_link_puts_outside_the_project_is_neither_read_nor_writt
             f"its send record inside it: put the file itself there; nothing was sent"]
     assert outside.read_text() == "someone else's file\n"
     assert smtp_server.handler.received == []
+
+
+def test_two_sides_of_a_merge_read_the_same_in_either_order(tmp_path):
+    """A union merge puts one side's new lines before the other's, whichever was first."""
+    from presskit.mail.ledger import DEFERRED, SENDING, SENT, Ledger
+
+    def attempt(book, address, content, *states):
+        book.begin(SLUG, address, name="", list_name="journalists", message_id=f"<{address}>",
+                   pdf_sha256="pdf-" + content, content_sha256=content, correction=False,
+                   lang="en", release=SLUG)
+        for state in states:
+            book.mark(SLUG, address, state)
+
+    base = tmp_path / "base.jsonl"
+    with Ledger(base) as book:
+        attempt(book, "ana@example.org", "v1", SENDING)            # in doubt when they parted
+        attempt(book, "ben@example.org", "v1", SENDING, SENT)
+    sides = {}
+    for side in ("a", "b"):
+        path = tmp_path / f"{side}.jsonl"
+        path.write_bytes(base.read_bytes())
+        with Ledger(path) as book:
+            if side == "a":       # resent in doubt, greylisted; ben corrected
+                attempt(book, "ana@example.org", "v1", SENDING, DEFERRED)
+                attempt(book, "ben@example.org", "v2", SENDING, SENT)
+            else:                 # resent in doubt, delivered; ben's correction refused
+                attempt(book, "ana@example.org", "v1", SENDING, SENT)
+                attempt(book, "ben@example.org", "v2", SENDING, DEFERRED)
+        sides[side] = path.read_bytes()[len(base.read_bytes()):]
+    seen = []
+    for first, second in (("a", "b"), ("b", "a")):
+        merged = tmp_path / f"{first}{second}.jsonl"
+        merged.write_bytes(base.read_bytes() + sides[first] + sides[second])
+        with Ledger(merged, create=False) as book:
+            entries = book.entries(SLUG)
+        seen.append({a: (e.state, e.has_version("v1", ""), e.has_version("v2", ""))
+                     for a, e in entries.items()})
+    assert seen[0] == seen[1] == {"ana@example.org": (SENT, True, False),
+                                  "ben@example.org": (SENT, True, True)}

@@ -166,7 +166,7 @@ class Ledger:
     def __init__(self, path: Path, *, create: bool = True):
         self.path = path
         self.legacy = path.with_name(LEGACY_NAME)
-        if not create and not has_record(path.parent):
+        if not create and not path.exists() and not self.legacy.exists():
             raise PresskitError(f"{display_path(path)}: nothing has been sent from this "
                                 f"project yet")
         for own in (path, self.legacy):
