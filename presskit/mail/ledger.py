@@ -366,11 +366,13 @@ class Ledger:
         written and stops every later write: the record says nothing false."""
         if self._broken:
             raise RecordError(self._broken)
+        before = self._size
         try:
             self._write(encode(record), sync)
         except OSError as exc:
             try:
-                os.ftruncate(self._fd, self._size)
+                os.ftruncate(self._fd, before)   # a line not surely on disk is not there
+                self._size = before
             except OSError:
                 pass
             self._broken = (f"{display_path(self.path)}: cannot write the send record "
