@@ -320,3 +320,24 @@ def test_two_sides_of_a_merge_read_the_same_in_either_order(tmp_path):
                      for a, e in entries.items()})
     assert seen[0] == seen[1] == {"ana@example.org": (SENT, True, False),
                                   "ben@example.org": (SENT, True, True)}
+
+
+def test_every_language_version_of_a_release_is_found_by_the_release(tmp_path):
+    """For 'one release a journalist, whichever language version they got' (issue 21)."""
+    from presskit.mail.ledger import SENDING, SENT, Ledger
+
+    with Ledger(tmp_path / "sent.jsonl") as book:
+        for slug, lang, address in ((SLUG, "en", "ana@example.org"),
+                                    (f"{SLUG}.fr", "fr", "chloe@example.org"),
+                                    ("2024-04-10-other", "en", "ben@example.org")):
+            book.begin(slug, address, name="", list_name="journalists", message_id="<m>",
+                       pdf_sha256="p", content_sha256=slug, correction=False, lang=lang,
+                       release=slug.partition(".")[0])
+            book.mark(slug, address, SENDING)
+            book.mark(slug, address, SENT)
+    with Ledger(tmp_path / "sent.jsonl", create=False) as book:
+        found = book.entries_of_release(SLUG)
+    assert {a: [(e.slug, e.lang, e.release, e.state) for e in entries]
+            for a, entries in found.items()} == {
+        "ana@example.org": [(SLUG, "en", SLUG, SENT)],
+        "chloe@example.org": [(f"{SLUG}.fr", "fr", SLUG, SENT)]}
