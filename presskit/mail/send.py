@@ -29,7 +29,7 @@ from ..load import Project, node_at
 from ..model import Release, SmtpSettings
 from . import ledger as ledger_mod
 from . import medialist, smtp
-from .ledger import DEFERRED, FAILED, PENDING, SENDING, SENT, UNKNOWN, Ledger
+from .ledger import DEFERRED, FAILED, PENDING, SENDING, SENT, UNKNOWN, Ledger, RecordError
 from .medialist import Recipient
 from .message import Composer, Rendered, message_id, parse_sender
 
@@ -83,10 +83,13 @@ class SendReport:
 
 
 class _Version(NamedTuple):
-    """One version of a release as sent: the digest of its content, and of its PDF's bytes."""
+    """One version of a release as sent: the digest of its content, and of its PDF's bytes;
+    and, for the record, its language and the release it is a version of (its base slug)."""
 
     content: str
     pdf: str
+    lang: str = ""
+    release: str = ""
 
 
 def release_version(project: Project, release: Release) -> str:
@@ -169,7 +172,8 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
 
     pdf_path = build_releases(project, [slug])[0].pdf
     pdf = pdf_path.read_bytes()
-    version = _Version(release_version(project, release), hashlib.sha256(pdf).hexdigest())
+    version = _Version(release_version(project, release), hashlib.sha256(pdf).hexdigest(),
+                       release.lang or project.organization.lang, slug.partition(".")[0])
     composer = Composer(project, release, sender=sender, reply_to=reply_to,
                         pdf_name=f"{slug}.pdf", embargoed=embargoed)
     domain = sender.domain
@@ -186,6 +190,8 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
         report.seconds = time.monotonic() - started
         return report
 
+    for warning in ledger_mod.git_warnings(project.root):
+        echo(warning)
     state = mkdir_inside(project.root, project.state)
     with _exclusive(state / "send.lock"), Ledger(ledger_mod.ledger_path(state)) as book:
         # Who got this very PDF, as a ledger from before the content was recorded says, got
@@ -220,6 +226,12 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
                          per_minute=email.per_minute if per_minute is None else per_minute,
                          retry_delays=retry_delays, reconnect_delays=reconnect_delays,
                          echo=echo)
+            except RecordError as exc:
+                # A full disk, say: nothing more goes out than the record can tell of.
+                connection.abort()
+                raise RecordError(f"{exc}: the send stopped after {len(report.sent)} sent; "
+                                  f"the record says nothing false; free some space, then "
+                                  f"run send again") from None
             except BaseException:
                 connection.abort()   # e.g. Ctrl-C while the server stalls: leave at once
                 raise
@@ -266,7 +278,7 @@ def _not_reached(jobs: list[_Job], book: Ledger, report: SendReport, *, slug: st
         r = job.recipient
         book.begin(slug, r.email, name=r.name, list_name=list_name, message_id=job.msg_id,
                    pdf_sha256=version.pdf, content_sha256=version.content,
-                   correction=job.correction)
+                   correction=job.correction, lang=version.lang, release=version.release)
         book.mark(slug, r.email, DEFERRED, response)
         report.problems.append(f"{r.email}: not sent: {why}")
 
@@ -296,7 +308,7 @@ def _plan(entries, copies: dict[str, str], recipients: list[Recipient], composer
             jobs.append(_Job(r, composer.render(r), original))
             continue
         if entry.state == UNKNOWN:
-            if resend_unknown and not entry.has_version(*version):
+            if resend_unknown and not entry.has_version(version.content, version.pdf):
                 # The server may have the old version under that Message-ID: the new one is
                 # another message, a correction (as for those who surely have the old one).
                 if correction:
@@ -318,7 +330,7 @@ def _plan(entries, copies: dict[str, str], recipients: list[Recipient], composer
                     f"{r.email}: unknown: {_lost_touch(entry)}; not resent (rerun with "
                     f"--resend-unknown to send it again)")
             continue
-        current = entry.state == SENT and entry.has_version(*version)
+        current = entry.state == SENT and entry.has_version(version.content, version.pdf)
         if current:
             report.already.append(r.email)
         elif entry.sent_at is None:
@@ -359,15 +371,20 @@ def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, compos
         job.tries += 1
         book.begin(slug, r.email, name=r.name, list_name=list_name, message_id=job.msg_id,
                    pdf_sha256=version.pdf, content_sha256=version.content,
-                   correction=job.correction)
+                   correction=job.correction, lang=version.lang, release=version.release)
         data = composer.message(r, job.rendered, pdf, msg_id=job.msg_id,
                                 references=job.references)
         outcome = connection.transact(
             sender, r.email, data,
             before_dot=lambda email=r.email: book.mark(slug, email, SENDING))
         if outcome.status == smtp.DELIVERED:
-            book.mark(slug, r.email, SENT, outcome.response)
             report.sent.append(r.email)
+            try:
+                book.mark(slug, r.email, SENT, outcome.response)
+            except RecordError as exc:
+                raise RecordError(f"{exc}; {r.email} got the message, but the record could "
+                                  f"not say so, and the next run reports it as unknown (not "
+                                  f"to be resent)") from None
             echo(f"sent {len(report.sent)}/{total} {r.email}")
         elif outcome.status == smtp.TEMPORARY and job.tries <= len(retry_delays):
             book.mark(slug, r.email, DEFERRED, outcome.response)
@@ -487,10 +504,9 @@ class _exclusive:
 def _recorded(project: Project, slug: str, content: str = "") -> tuple[dict, dict[str, str]]:
     """What the ledger holds of `slug`, by address, and who got `content` as another release
     (Ledger.reached_as_another); read only: no ledger is created."""
-    path = ledger_mod.ledger_path(project.state)
-    if not path.exists():
+    if not ledger_mod.has_record(project.state):
         return {}, {}
-    with Ledger(path, create=False) as book:
+    with Ledger(ledger_mod.ledger_path(project.state), create=False) as book:
         return book.entries(slug), book.reached_as_another(slug, content) if content else {}
 
 
