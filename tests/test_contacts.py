@@ -39,8 +39,8 @@ def test_the_kit_lists_a_desk_and_an_address_as_they_are(project):
 
 def test_the_messages_name_a_desk_and_an_address_without_stray_commas(project):
     from presskit.load import load_project
-    from presskit.medialist import Recipient
-    from presskit.message import Composer, parse_sender
+    from presskit.mail.medialist import Recipient
+    from presskit.mail.message import Composer, parse_sender
 
     project.release(contacts=DESK_AND_ADDRESS)
     loaded = load_project(project.root)

@@ -153,8 +153,8 @@ def test_every_text_that_prints_gets_its_quotes_but_code_and_addresses_stay_as_t
 
 def test_the_email_parts_have_the_pdf_s_typography(project):
     from presskit.load import load_project
-    from presskit.medialist import Recipient
-    from presskit.message import Composer, parse_sender
+    from presskit.mail.medialist import Recipient
+    from presskit.mail.message import Composer, parse_sender
 
     project.release(title='Clinics "open"', body=f"{QUOTED}\n")
     loaded = load_project(project.root)
