@@ -26,8 +26,9 @@ from .model import release_paths
 from .progress import Progress
 
 # The shape of a release's slug (load.SLUG_RE, without importing the YAML loader): only files
-# of that shape in dist/releases/ are ever removed.
-_SLUG_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+# of that shape in dist/releases/ are ever removed (a translation's: <slug>.<lang>).
+_SLUG_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*"
+                         r"(\.[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$")
 
 
 @dataclass
@@ -58,7 +59,7 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
     cache = BuildCache.load(root / ".presskit")
     fingerprints = Fingerprints(root)
     removed = _remove_deleted(root, files, cache, progress)
-    selected = list(slugs) if slugs else list(files)
+    selected = with_versions(slugs, files) if slugs else list(files)
     only = selected if slugs else None   # releases named: the others may be drafts, unchecked
     fresh, html_only, stale = _plan(root, selected, files, cache, fingerprints,
                                     force=force, write_html=write_html)
@@ -138,12 +139,13 @@ def build_releases(project, slugs: list[str] | None = None, *, write_html: bool 
                    progress: Progress | None = None) -> list[BuildResult]:
     """Build the releases of a loaded project (all, or `slugs`) whose PDF is not current."""
     progress = progress or Progress(quiet=True)
-    selected = list(slugs) if slugs else list(project.releases)
-    for slug in selected:
+    for slug in slugs or []:
         project.release(slug)   # an unknown slug is an error before anything is written
     # The files on disk, not the releases loaded: a project loaded for one release (send) has
     # the others too, and their PDFs are not to be removed as if they were deleted.
     files = _release_files(project.root)
+    selected = [slug for slug in with_versions(slugs, files) if slug in project.releases] \
+        if slugs else list(project.releases)
     cache = BuildCache.load(project.state)
     fingerprints = Fingerprints(project.root)
     _remove_deleted(project.root, files, cache, progress)
@@ -183,6 +185,17 @@ def _with_renderer(count: int, jobs: int | None, work, background=None, root=Non
     if background and count and (remote is None or remote.fallback is not None):
         warm.start(background[0])
     return result
+
+
+def with_versions(slugs, files) -> list[str]:
+    """The slugs named, each original followed by its language versions (<slug>.<lang>):
+    one release in several languages is built as one, so none is left behind."""
+    selected: list[str] = []
+    for slug in slugs:
+        for name in [slug, *(f for f in files if f.startswith(slug + "."))]:
+            if name not in selected:
+                selected.append(name)
+    return selected
 
 
 def _release_files(root: Path) -> dict[str, Path]:

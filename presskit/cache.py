@@ -143,6 +143,8 @@ def release_inputs(project, release, fingerprints: Fingerprints) -> list[str]:
 
     root = project.root
     files = [release.path, root / "organization.yaml", root / "presskit.yaml"]
+    if release.original:   # a translation takes the pictures it leaves out from its original
+        files.append(project.release(release.original).path)
     files += own_sources(project, release)
     return sorted({fingerprints.name(p) for p in files}.union(fingerprints.theme_names()))
 

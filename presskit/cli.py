@@ -175,6 +175,10 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
               metavar="YYYY-MM-DD", help="Last date of a period.")
 @click.option("--tag", default=None, metavar="WORD",
               help="Only releases with this tag (case-insensitive).")
+@click.option("--lang", default=None, metavar="LANG",
+              help="Each release in this language where it has that version "
+                   "(releases/<slug>.<LANG>.yaml), the original otherwise; the kit's own "
+                   "labels in it too: dist/kits/press-kit-YYYY.LANG.pdf.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the PDF (a name ending in .pdf; a file there that is not "
                    "a PDF is never replaced). Default: dist/kits/press-kit-YYYY.pdf; for a "
@@ -188,7 +192,7 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
 @quiet_option
 @click.pass_obj
 @reports_errors
-def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
+def kit(obj: Context, year, start, end, tag, lang, output, pdf_variant) -> None:
     """Build a press kit: cover, contents, fact sheet, history, people, releases, contacts."""
     from .files import display_path
     from .i18n import embargo_when
@@ -196,7 +200,7 @@ def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
     from .pdf import warning_line
 
     selection = Selection(year=year, start=start.date() if start else None,
-                          end=end.date() if end else None, tag=tag)
+                          end=end.date() if end else None, tag=tag, lang=lang)
     project = obj.project()
     result = build_kit(project, selection, output, variant=pdf_variant)
     for warning in result.warnings:
