@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     content_sha256 TEXT NOT NULL DEFAULT '',  -- '' in rows from before it was recorded
     correction  INTEGER NOT NULL DEFAULT 0,  -- 1 when the last message was a correction
     response    TEXT NOT NULL DEFAULT '',    -- the server's last answer
+    lang        TEXT NOT NULL DEFAULT '',    -- the language version sent; '' the original
     PRIMARY KEY (slug, address)
 );
 """
@@ -61,6 +62,7 @@ class Entry:
     correction: bool
     response: str
     content_sha256: str = ""
+    lang: str = ""   # the language of the version sent (releases/<slug>.<lang>.yaml); ''
 
     def has_version(self, content_sha256: str, pdf_sha256: str) -> bool:
         """Whether this row's message carried that version of the release: by its content,
@@ -95,6 +97,10 @@ class Ledger:
                 self.db.execute("ALTER TABLE deliveries ADD COLUMN content_sha256 TEXT "
                                 "NOT NULL DEFAULT ''")
                 columns.add("content_sha256")
+            if create and "lang" not in columns:
+                # Rows from before versions by language were sent the original.
+                self.db.execute("ALTER TABLE deliveries ADD COLUMN lang TEXT NOT NULL "
+                                "DEFAULT ''")
         except sqlite3.DatabaseError as exc:
             raise PresskitError(f"{path}: cannot open the send ledger: {exc}") from None
         self.db.row_factory = sqlite3.Row
@@ -117,20 +123,21 @@ class Ledger:
         return {row["address"]: _entry(row) for row in rows}
 
     def begin(self, slug: str, address: str, *, name: str, list_name: str, message_id: str,
-              pdf_sha256: str, content_sha256: str, correction: bool) -> None:
-        """Record, before the SMTP transaction, that this message is about to be tried."""
+              pdf_sha256: str, content_sha256: str, correction: bool, lang: str = "") -> None:
+        """Record, before the SMTP transaction, that this message is about to be tried (in
+        the version of language `lang`: a release's versions are one release, by its slug)."""
         self.db.execute(
             """INSERT INTO deliveries (slug, address, name, list, state, attempts, updated,
-                                       message_id, pdf_sha256, content_sha256, correction)
-               VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+                                       message_id, pdf_sha256, content_sha256, correction, lang)
+               VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (slug, address) DO UPDATE SET
                    name = excluded.name, list = excluded.list, state = excluded.state,
                    attempts = attempts + 1, updated = excluded.updated,
                    message_id = excluded.message_id, pdf_sha256 = excluded.pdf_sha256,
                    content_sha256 = excluded.content_sha256,
-                   correction = excluded.correction""",
+                   correction = excluded.correction, lang = excluded.lang""",
             (slug, address.lower(), name, list_name, PENDING, now_iso(), message_id,
-             pdf_sha256, content_sha256, int(correction)))
+             pdf_sha256, content_sha256, int(correction), lang))
 
     def reached_as_another(self, slug: str, content_sha256: str) -> dict[str, str]:
         """Who got this very content as another release (a copy of the file, or the file
@@ -168,7 +175,8 @@ def _entry(row: sqlite3.Row) -> Entry:
                  pdf_sha256=row["pdf_sha256"], correction=bool(row["correction"]),
                  response=row["response"],
                  # Read, not added, by the read-only paths (a dry run, `presskit sent`).
-                 content_sha256=row["content_sha256"] if "content_sha256" in row.keys() else "")
+                 content_sha256=row["content_sha256"] if "content_sha256" in row.keys() else "",
+                 lang=row["lang"] if "lang" in row.keys() else "")
 
 
 
