@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from presskit.mail.changes import describe
+
 from conftest import release_data, run
 
 SLUG = "2024-03-05-clinics-open"
@@ -100,6 +102,8 @@ def test_a_correction_goes_to_each_in_the_version_they_had(project, smtp_server)
     assert sorted(corrected) == ["chloe@example.org", "denis@example.org"]
     assert corrected["denis@example.org"]["Subject"] == f"CORRIGÉ: {FRENCH_TITLE}"
     assert corrected["denis@example.org"]["Content-Language"] == "fr"
+    note = corrected["denis@example.org"].get_body(("plain",)).get_content()
+    assert "Corrige le premier paragraphe." in " ".join(note.split())
 
 
 def test_where_reaches_only_the_rows_that_match_and_dry_run_counts_them(project, smtp_server):
@@ -156,3 +160,20 @@ def test_at_lift_sends_nothing_before_the_embargo_and_everyone_after(project, sm
                 project_dir=project.root)
     assert again.exit_code == 0 and again.stderr == ""
     assert len(arrivals) == 6
+
+
+def test_a_correction_names_what_it_corrects_in_the_notes_language():
+    old = {"title": "Clinics open", "contacts": [["Sam"]], "embargo": None,
+           "body": "One.\n\nTwo.\n\nThree.\n\n| A | B |\n|---|--:|\n| x | 12 |"}
+    new = dict(old, body=old["body"].replace("Three", "Three!").replace("12", "21"))
+    assert describe(old, new, "en") == \
+        "Corrects the third paragraph and a figure in the table of the fourth paragraph."
+    assert describe(old, dict(new, title="Clinics opened"), "fr-CA") == (
+        "Corrige le titre, le troisième paragraphe et un chiffre du tableau du quatrième "
+        "paragraphe.")
+    assert describe(old, dict(old, embargo="2024-03-05T10:00:00+01:00"), "es") == \
+        "Corrige el embargo."
+    assert describe(old, dict(old, contacts=[["Kim"]]), "de") == \
+        "Korrigiert die Pressekontakte."
+    assert describe(old, dict(old, title="X"), "ja") == "Corrects the headline."
+    assert describe(None, new, "en") == "" and describe(old, old, "en") == ""

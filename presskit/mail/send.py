@@ -24,8 +24,8 @@ from ..files import display_path
 from ..i18n import embargo_when
 from ..load import Project, node_at
 from ..model import Release, SmtpSettings
+from . import changes, medialist, smtp
 from . import ledger as ledger_mod
-from . import medialist, smtp
 from .ledger import DEFERRED, FAILED, PENDING, SENDING, SENT, UNKNOWN, Ledger
 from .medialist import Recipient
 from .message import Composer, Rendered, message_id, parse_sender
@@ -107,10 +107,16 @@ class _Variant:
     pdf: bytes
     version: _Version
     composer: Composer
+    content: str         # release_content, kept for what a later correction corrects
 
 
 def release_version(project: Project, release: Release) -> str:
-    """The digest of what a journalist reads of a release: its headline, dateline, dates,
+    """The digest of release_content: what a journalist reads of a release."""
+    return changes.digest(release_content(project, release))
+
+
+def release_content(project: Project, release: Release) -> str:
+    """The text of what a journalist reads of a release: its headline, dateline, dates,
     embargo, body, pictures (their bytes, captions and credits), notes to editors, and the
     organization's name, media contacts and "About" text as the release prints them.
 
@@ -127,8 +133,7 @@ def release_version(project: Project, release: Release) -> str:
         "contacts": [dataclasses.astuple(c) for c in project.release_contacts(release)],
         "boilerplate": project.release_boilerplate(release), "notes": release.notes,
     }
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return json.dumps(content, ensure_ascii=False, sort_keys=True)
 
 
 @dataclass
@@ -234,7 +239,8 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
                  f"{len(recipients)} of {len(media.recipients)} recipient"
                  f"{'s' if len(media.recipients) != 1 else ''} ({language_counts(by_lang)})")
         jobs = _plan(entries, copies, recipients, pick, report, slug=slug, domain=domain,
-                     correction=correction, resend_unknown=resend_unknown)
+                     correction=correction, resend_unknown=resend_unknown,
+                     state=project.state)
         for problem in report.problems:   # nothing was tried: told, not failed
             echo(f"note: {problem}")
         report.problems = []
@@ -253,7 +259,10 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
         for variant in reversed(variants):
             copies.update(book.reached_as_another(slug, variant.version.content))
         jobs = _plan(book.entries(slug), copies, recipients, pick, report, slug=slug,
-                     domain=domain, correction=correction, resend_unknown=resend_unknown)
+                     domain=domain, correction=correction, resend_unknown=resend_unknown,
+                     state=state)
+        for variant in {id(job.variant): job.variant for job in jobs}.values():
+            changes.keep(state, variant.content)   # what a later correction compares with
         if jobs:
             connection = smtp.Connection(settings, login=login, ssl_context=ssl_context,
                                          timeout=timeout)
@@ -292,10 +301,11 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
 def _variant(project: Project, release: Release, pdf_path: Path, sender: Address,
              reply_to: Address | None, embargoed: bool) -> _Variant:
     pdf = pdf_path.read_bytes()
+    content = release_content(project, release)
     return _Variant(release, project.release_lang(release), pdf,
-                    _Version(release_version(project, release), hashlib.sha256(pdf).hexdigest()),
+                    _Version(changes.digest(content), hashlib.sha256(pdf).hexdigest()),
                     Composer(project, release, sender=sender, reply_to=reply_to,
-                             pdf_name=f"{release.slug}.pdf", embargoed=embargoed))
+                             pdf_name=f"{release.slug}.pdf", embargoed=embargoed), content)
 
 
 def wait_for(lift: dt.datetime, countdown: Callable[[float, dt.datetime], None]) -> None:
@@ -370,14 +380,21 @@ def _smtp_settings(base: SmtpSettings, host, port, security) -> SmtpSettings:
 
 def _plan(entries, copies: dict[str, str], recipients: list[Recipient],
           pick: Callable[[Recipient, object], _Variant], report: SendReport, *, slug: str,
-          domain: str, correction: bool, resend_unknown: bool) -> list[_Job]:
+          domain: str, correction: bool, resend_unknown: bool,
+          state: Path | None = None) -> list[_Job]:
     """Who gets a message this run, and in which version (`pick`), rendered now so that
     template errors stop us early. `copies` are those who got this content as another
-    release (Ledger.reached_as_another)."""
+    release (Ledger.reached_as_another). A correction's note says what it corrects, from
+    the version the journalist got as kept in `state` (changes.py)."""
     jobs = []
 
     def job(*args) -> _Job:
         return _Job(*args, variant=variant)   # the version chosen for this recipient
+
+    def corrected(r: Recipient, entry) -> Rendered:
+        old = changes.kept(state, entry.content_sha256) if state else None
+        what = changes.describe(old, json.loads(variant.content), variant.lang)
+        return composer.render(r, correction=True, changes=what)
 
     for r in recipients:
         entry = entries.get(r.key)
@@ -396,7 +413,7 @@ def _plan(entries, copies: dict[str, str], recipients: list[Recipient],
                 # The server may have the old version under that Message-ID: the new one is
                 # another message, a correction (as for those who surely have the old one).
                 if correction:
-                    jobs.append(job(r, composer.render(r, correction=True),
+                    jobs.append(job(r, corrected(r, entry),
                                     message_id(slug, r.email, domain, version.content),
                                     True, original))
                 else:
@@ -420,7 +437,7 @@ def _plan(entries, copies: dict[str, str], recipients: list[Recipient],
         elif entry.sent_at is None:
             jobs.append(job(r, composer.render(r), original))   # never reached: try again
         elif correction:
-            jobs.append(job(r, composer.render(r, correction=True),
+            jobs.append(job(r, corrected(r, entry),
                             message_id(slug, r.email, domain, version.content), True,
                             original))
         else:
