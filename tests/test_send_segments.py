@@ -5,10 +5,16 @@ Against a real SMTP server on 127.0.0.1 (aiosmtpd) with a real ledger.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
+import signal
+import subprocess
+import sys
 
+from presskit.countdown import Countdown
 from presskit.mail.changes import describe
 
-from conftest import release_data, run
+from conftest import REPO, release_data, run
 
 SLUG = "2024-03-05-clinics-open"
 # Six journalists: English, no language given, French, Canadian French, Russian, German.
@@ -177,3 +183,54 @@ def test_a_correction_names_what_it_corrects_in_the_notes_language():
         "Korrigiert die Pressekontakte."
     assert describe(old, dict(old, title="X"), "ja") == "Corrects the headline."
     assert describe(None, new, "en") == "" and describe(old, old, "en") == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_countdown_redraws_one_line_on_a_terminal_and_writes_a_line_a_minute_elsewhere():
+    lift = dt.datetime(2024, 3, 5, 9, tzinfo=dt.timezone.utc)
+    terminal, log = _Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        countdown = Countdown(stream)
+        for left in (125.0, 124.2, 61.0, 59.5, 1.0):
+            countdown(left, lift)
+        countdown.done()
+    assert terminal.getvalue().count("\n") == 1
+    assert terminal.getvalue().startswith("\rwaiting for the embargo to lift at 2024-03-05 "
+                                          "09:00 UTC: 0:02:05 left\x1b[K\r")
+    assert log.getvalue().splitlines() == [
+        "waiting for the embargo to lift at 2024-03-05 09:00 UTC: 0:02:05 left",
+        "waiting for the embargo to lift at 2024-03-05 09:00 UTC: 0:01:01 left",
+        "waiting for the embargo to lift at 2024-03-05 09:00 UTC: 0:00:01 left"]
+    quiet = io.StringIO()
+    Countdown(quiet, quiet=True)(30.0, lift)
+    assert quiet.getvalue() == ""
+
+
+def test_ctrl_c_while_waiting_for_the_lift_sends_nothing_and_a_later_run_just_sends(
+        project, smtp_server):
+    _project(project, smtp_server.port, embargo="2099-01-05T09:00:00-05:00")
+    command = [sys.executable, "-m", "presskit", "--project", str(project.root), "send", SLUG,
+               "--to", "journalists", "--at-lift"]
+    process = subprocess.Popen(command, env=dict(os.environ, PYTHONPATH=str(REPO)),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        line = process.stderr.readline().decode()
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(10)
+    assert line == ("waiting for the embargo to lift at 2099-01-05 09:00 UTC-05:00: "
+                    f"{line.split(': ')[1]}")
+    assert code == 130
+    assert smtp_server.handler.received == []
+    # The embargo moved to a moment past: --at-lift just sends.
+    for path in (project.root / "releases").glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("2099", "2024"),
+                        encoding="utf-8")
+    result = run("send", SLUG, "--to", "journalists", "--at-lift", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    assert "waiting" not in result.stderr
+    assert _received(smtp_server) == EXPECTED

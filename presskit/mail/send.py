@@ -604,6 +604,7 @@ def delivery_status(project: Project, slug: str, list_name: str | None = None) -
     nobody yet."""
     versions = project.versions(slug)
     original = next(iter(versions.values()))
+    slug = original.slug   # `sent X.fr` is `sent X`: the versions are one release
     contents = {lang.lower(): release_version(project, r) for lang, r in versions.items()}
     content = contents[project.release_lang(original).lower()]
     multilingual = len(versions) > 1
