@@ -12,7 +12,9 @@ import subprocess
 import sys
 
 from presskit.countdown import Countdown
+from presskit.load import load_project
 from presskit.mail.changes import describe
+from presskit.mail.medialist import load_list, select
 
 from conftest import REPO, release_data, run
 
@@ -234,3 +236,13 @@ def test_ctrl_c_while_waiting_for_the_lift_sends_nothing_and_a_later_run_just_se
     assert result.exit_code == 0, result.stderr
     assert "waiting" not in result.stderr
     assert _received(smtp_server) == EXPECTED
+
+
+def test_an_address_books_language_column_says_which_version_each_gets(project):
+    project.write("media/book.csv", "E-mail Address,First Name,Language\n"
+                                    "ana@example.org,Ana,fr_CA\nben@example.org,Ben,\n")
+    media = load_list(load_project(project.root), "book")
+    assert [(r.email, r.lang) for r in media.recipients] == [("ana@example.org", "fr-CA"),
+                                                             ("ben@example.org", "")]
+    assert [r.email for r in select(media, [("lang", "FR-ca")])] == ["ana@example.org"]
+    assert media.warnings == []

@@ -22,9 +22,9 @@ GIVEN_COLUMNS = ("first name", "given name")
 FAMILY_COLUMNS = ("last name", "family name", "surname")
 OUTLET_COLUMNS = ("outlet", "company", "organization", "organisation", "publication",
                   "media outlet", "company name", "organization name", "organization 1 - name")
-# The column of the language a journalist reads: presskit's own 'lang', and the 'Language'
-# of Outlook's and Apple's exports and of media databases.
-LANG_COLUMNS = ("lang", "language", "preferred language", "language 1 - value")
+# The column of the language a journalist reads: presskit's own 'lang', an address book's or
+# media database's 'Language', and the word in the languages of offices that keep lists in them.
+LANG_COLUMNS = ("lang", "language", "langue", "idioma", "sprache")
 # Outlook's export names a contact it has no first or last name for only here, as
 # "Ana Reyes (ana@example.org)", or as the bare address.
 OUTLOOK_DISPLAY = "e-mail display name"
