@@ -5,6 +5,7 @@ Against a real SMTP server on 127.0.0.1 (aiosmtpd) with a real ledger.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import io
 import os
 import signal
@@ -217,15 +218,23 @@ def test_ctrl_c_while_waiting_for_the_lift_sends_nothing_and_a_later_run_just_se
     _project(project, smtp_server.port, embargo="2099-01-05T09:00:00-05:00")
     command = [sys.executable, "-m", "presskit", "--project", str(project.root), "send", SLUG,
                "--to", "journalists", "--at-lift"]
+    # Another send holds the project's send lock: a send at the lift waits its turn.
+    (project.root / ".presskit").mkdir()
+    other = open(project.root / ".presskit" / "send.lock", "w")
+    fcntl.flock(other, fcntl.LOCK_EX)
     process = subprocess.Popen(command, env=dict(os.environ, PYTHONPATH=str(REPO)),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
+        turn = process.stderr.readline().decode()
+        other.close()
         line = process.stderr.readline().decode()
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(10)
     assert line == ("waiting for the embargo to lift at 2099-01-05 09:00 UTC-05:00: "
                     f"{line.split(': ')[1]}")
+    assert turn.endswith("/.presskit/send.lock: another 'presskit send' is running in this "
+                         "project; waiting for it to finish\n")
     assert code == 130
     assert smtp_server.handler.received == []
     # The embargo moved to a moment past: --at-lift just sends.

@@ -213,8 +213,9 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
 
     pdfs = {result.slug: result.pdf for result in build_releases(project, [slug])}
     if lift is not None and not dry_run:
-        wait_for(lift, countdown)
-        embargoed = False   # the messages say it has lifted
+        # Every message is ready before the lift, and none leaves before it: they say it
+        # has lifted.
+        embargoed = False
     variants = [_variant(project, version, pdfs[version.slug], sender, reply_to, embargoed)
                 for version in project.versions(slug).values()]
     version = variants[0].version   # the original's
@@ -251,7 +252,9 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
 
     state = project.state
     state.mkdir(parents=True, exist_ok=True)
-    with _exclusive(state / "send.lock"), Ledger(ledger_mod.ledger_path(state)) as book:
+    # Two sends at the lift (to two lists) take turns: the second one is not refused.
+    turn = echo if lift is not None else None
+    with _exclusive(state / "send.lock", turn), Ledger(ledger_mod.ledger_path(state)) as book:
         # Who got this very PDF, as a ledger from before the content was recorded says, got
         # this content: recorded, so that a later PDF of the same words counts as theirs.
         book.record_content(slug, version.pdf, version.content)
@@ -263,6 +266,10 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
                      state=state)
         for variant in {id(job.variant): job.variant for job in jobs}.values():
             changes.keep(state, variant.content)   # what a later correction compares with
+        if lift is not None and jobs:
+            # Waited for here, holding the send lock, with every message rendered: the first
+            # goes out as the embargo lifts, not after a project's worth of rendering.
+            wait_for(lift, countdown)
         if jobs:
             connection = smtp.Connection(settings, login=login, ssl_context=ssl_context,
                                          timeout=timeout)
@@ -566,14 +573,20 @@ def _write_outbox(project: Project, slug: str, jobs: list[_Job]) -> list[Path]:
 class _exclusive:
     """An exclusive lock on a file for one run: two sends at once could mail someone twice."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, wait: Callable[[str], None] | None = None):
         self.path = path
+        self.wait = wait   # called with a note, then waits its turn, rather than refusing
 
     def __enter__(self):
         self.handle = open(self.path, "w")
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if self.wait is not None:
+                self.wait(f"{display_path(self.path)}: another 'presskit send' is running in "
+                          f"this project; waiting for it to finish")
+                fcntl.flock(self.handle, fcntl.LOCK_EX)
+                return self
             self.handle.close()
             raise PresskitError(f"{display_path(self.path)}: another 'presskit send' is "
                                 f"running in this project; wait for it to finish") from None
