@@ -66,8 +66,8 @@ class SendReport:
                      f"{'s' if len(self.written) != 1 else ''}{where} (dry run: nothing sent)"]
         else:
             parts = [f"{self.slug} to {self.list_name}: sent {len(self.sent)}"]
-        if self.multilingual and self.languages:
-            parts[0] += f" ({language_counts(self.languages)})"
+            if self.multilingual and self.languages:
+                parts[0] += f" ({language_counts(self.languages)})"
         if self.already:
             parts.append(f"{len(self.already)} already reached")
         if self.suppressed:
@@ -236,8 +236,9 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
         if where or report.multilingual:
             by_lang = Counter(pick(r, entries.get(r.key)).lang for r in recipients)
             segment = " and ".join(f"{c}={v}" for c, v in where or [])
-            echo(f"{display_path(media.path)}{' where ' + segment if segment else ''}: "
-                 f"{len(recipients)} of {len(media.recipients)} recipient"
+            count = (f" where {segment}: {len(recipients)} of {len(media.recipients)}"
+                     if segment else f": {len(recipients)}")
+            echo(f"{display_path(media.path)}{count} recipient"
                  f"{'s' if len(media.recipients) != 1 else ''} ({language_counts(by_lang)})")
         jobs = _plan(entries, copies, recipients, pick, report, slug=slug, domain=domain,
                      correction=correction, resend_unknown=resend_unknown,
