@@ -30,6 +30,14 @@ def release_paths(root: Path) -> list[Path]:
                   if not p.name.startswith("."))
 
 
+def split_slug(stem: str) -> tuple[str, str]:
+    """A release file's stem as (the original's slug, the translation's language suffix):
+    '2024-03-05-clinics.fr' is ('2024-03-05-clinics', 'fr'), an original's suffix is ''.
+    Hugo names translations so (index.fr.md beside index.md)."""
+    base, dot, suffix = stem.rpartition(".")
+    return (base, suffix) if dot and base else (stem, "")
+
+
 @dataclass(frozen=True)
 class Contact:
     """A media contact: a person or a desk, or only an address; an email or a phone at least
@@ -104,6 +112,11 @@ class Release:
     tags: list[str] = field(default_factory=list)
     # 1-based line of each field in the release file, for lint messages.
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # A translation (releases/<slug>.<lang>.yaml) names its original's slug here; an original
+    # has '' and its translations by language, in file-name order (Project.versions).
+    original: str = ""
+    translations: dict[str, "Release"] = field(default_factory=dict, repr=False,
+                                               compare=False)
 
     def under_embargo(self, now: dt.datetime | None = None) -> bool:
         """True while the embargo has not lifted."""

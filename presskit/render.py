@@ -533,6 +533,8 @@ def release_sources(project: Project, release: Release) -> list[Path]:
     build cache and the preview."""
     root = project.root
     files = [release.path, root / "organization.yaml", root / "presskit.yaml"]
+    if release.original:   # a translation takes the pictures it leaves out from its original
+        files.append(project.release(release.original).path)
     files += [p for p in (project.organization.path, project.settings.path) if p]
     files += [project.organization.logo] if project.organization.logo else []
     files += [image.src for image in release.images]

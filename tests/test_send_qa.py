@@ -346,7 +346,8 @@ def test_a_dry_run_under_embargo_needs_no_flag(project, smtp_server, monkeypatch
     assert real.exit_code == 1
     assert real.stderr == (f"releases/{SLUG}.yaml:{line}:{column}: under embargo until "
                            f"2099-01-05 09:00 UTC-05:00; nothing sent (add --under-embargo to "
-                           f"send it to journalists before then)\n")
+                           f"send it to journalists before then, or --at-lift to send it as "
+                           f"it lifts)\n")
     assert smtp_server.handler.attempts == {}
 
 

@@ -145,8 +145,10 @@ class Composer:
         self._fixed.update({name: _address(name, value) for name, value in (
             ("From", sender), ("Reply-To", reply_to)) if value})
 
-    def render(self, recipient: Recipient, *, correction: bool = False) -> Rendered:
-        """The subject, text and HTML for one recipient (raises BuildError on a template error)."""
+    def render(self, recipient: Recipient, *, correction: bool = False,
+               changes: str = "") -> Rendered:
+        """The subject, text and HTML for one recipient (raises BuildError on a template
+        error). `changes` says what a correction corrects, in the note's language."""
         release = self.context["release"]
         # The embargo in the note's own language: an English note of an Arabic release read
         # "until 10 ص 11:00 ،2026 ديسمبر CET" (a QA pass).
@@ -155,6 +157,7 @@ class Composer:
         note = i18n.covering_for(release.lang, name=recipient.name,
                                  organization=self.context["organization"].name,
                                  outlet=recipient.outlet, when=when, pdf=self.pdf_name)
+        note.changes = changes
         context = dict(self.context, correction=correction, note=note,
                        recipient=SimpleNamespace(**{**recipient.fields, "email": recipient.email,
                                                     "name": recipient.name,
