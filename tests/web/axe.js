@@ -1,6 +1,7 @@
 // Checks pages of the newsroom with axe-core in the system's Chromium (never a downloaded
 // browser): `node axe.js CHROMIUM FILE...` prints one JSON object a page, with axe's serious
-// and critical violations and how wide the page is at a phone's width (375 px).
+// and critical violations, how wide the page is at a phone's width (375 px) and, with SEARCH
+// set, what the search box lists for it.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -31,7 +32,19 @@ const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
                          nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
       });
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      results.push({ file, violations: found, scrollWidth: width });
+      // A page with the search box: what typing SEARCH (the environment's) into it lists.
+      let searched = null;
+      if (process.env.SEARCH && await page.$("form.search input")) {
+        await page.type("form.search input", process.env.SEARCH);
+        await page.waitForFunction(
+          () => document.querySelector(".search-results").children.length > 0,
+          { timeout: 5000 });
+        searched = await page.evaluate(() => Array.from(
+          document.querySelectorAll(".search-results li"),
+          (li) => [li.querySelector("a") ? li.querySelector("a").getAttribute("href") : "",
+                   li.textContent.trim()]));
+      }
+      results.push({ file, violations: found, scrollWidth: width, searched });
       await page.close();
     }
     process.stdout.write(JSON.stringify(results) + "\n");
