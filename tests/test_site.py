@@ -408,4 +408,4 @@ def test_the_pages_pass_axe_and_fit_a_phone(newsroom):
         assert page["scrollWidth"] <= 375, page
     # The search box, in the browser, from the folder (file://): no server.
     assert pages[0]["searched"] == [[f"releases/{LIFTED}.html",
-                                     "March 1, 2024 · Portland, ME\nFerry clinic opens"]]
+                                     "March 1, 2024 · Portland, MEFerry clinic opens"]]
