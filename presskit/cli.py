@@ -253,8 +253,8 @@ def site(obj: Context, base_url, now, jobs) -> None:
                             progress=bar)
     for warning in result.warnings:
         obj.say(warning)
-    for release, when in result.held:
-        click.echo(f"{display_path(release.path)}: held back, under embargo until {when}; "
+    for path, when in result.held:
+        click.echo(f"{display_path(path)}: held back, under embargo until {when}; "
                    f"build the site again after then", err=True)
     count = len(result.published)
     obj.say(f"{display_path(result.folder)}: {count} release{'s' if count != 1 else ''} "

@@ -409,3 +409,26 @@ def test_the_pages_pass_axe_and_fit_a_phone(newsroom):
     # The search box, in the browser, from the folder (file://): no server.
     assert pages[0]["searched"] == [[f"releases/{LIFTED}.html",
                                      "March 1, 2024 · Portland, MEFerry clinic opens"]]
+
+
+def test_an_edit_to_the_organization_reaches_every_page_kept_from_before(newsroom):
+    assert build(newsroom.root).exit_code == 0
+    newsroom.organization(boilerplate="The Alliance, renamed in its About text.")
+    assert build(newsroom.root).exit_code == 0
+    for slug in (PICTURED, LIFTED):
+        page = (newsroom.root / "dist/site/releases" / f"{slug}.html").read_text("utf-8")
+        assert "The Alliance, renamed in its About text." in page
+
+
+def test_the_accent_colour_marks_the_masthead_and_links_only_where_it_reads(newsroom):
+    from presskit.site.build import readable_ink
+
+    newsroom.write("presskit.yaml", 'accent: "#1d5c8c"\n')
+    assert build(newsroom.root).exit_code == 0
+    text = (newsroom.root / "dist/site/index.html").read_text("utf-8")
+    assert "--accent: #1d5c8c; --ink-accent: #1d5c8c;" in text
+    newsroom.write("presskit.yaml", 'accent: "#f5c400"\n')   # a pale brand yellow
+    assert build(newsroom.root).exit_code == 0
+    text = (newsroom.root / "dist/site/index.html").read_text("utf-8")
+    assert "--accent: #f5c400; --ink-accent: #1b1b1b;" in text
+    assert readable_ink("#fff") == "#1b1b1b" and readable_ink("#8a1c1c") == "#8a1c1c"

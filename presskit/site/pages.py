@@ -145,22 +145,22 @@ def _json_ld(data: dict) -> Markup:
     return Markup(text.replace("</", "<\\/"))
 
 
-def listed(project: Project, release: Release, root: str) -> SimpleNamespace:
-    """A release as the front page lists it, in its own language and direction."""
-    lang = project.release_lang(release)
+def listed(record: dict) -> SimpleNamespace:
+    """A release as the front page lists it (from its record, records.py), in its own
+    language and direction."""
     return SimpleNamespace(
-        slug=release.slug, href=root + addresses.release_page(release.slug),
-        title=release.title, subtitle=release.subtitle, dateline=release.dateline,
-        date_iso=release.date.isoformat(), date_text=i18n.format_date(release.date, lang),
-        lang=lang, dir=i18n.direction(lang), year=release.date.year)
+        slug=record["slug"], href=addresses.release_page(record["slug"]),
+        title=record["title"], subtitle=record["subtitle"], dateline=record["dateline"],
+        date_iso=record["date"], date_text=record["date_text"], lang=record["lang"],
+        dir=record["dir"], year=int(record["date"][:4]))
 
 
-def front_page(project: Project, releases: list[Release], kits: list[SimpleNamespace],
+def front_page(project: Project, releases: list[dict], kits: list[SimpleNamespace],
                site: SimpleNamespace) -> str:
     """index.html: the latest releases, then the others by year, the kits, the search box."""
     lang = project.organization.lang or "en"
     context = site_context(project, lang, addresses.FRONT, site)
-    newest = [listed(project, r, "") for r in releases]
+    newest = [listed(r) for r in releases]
     years: dict[int, list[SimpleNamespace]] = {}
     for item in newest[LATEST:]:
         years.setdefault(item.year, []).append(item)
