@@ -432,3 +432,12 @@ def test_the_accent_colour_marks_the_masthead_and_links_only_where_it_reads(news
     text = (newsroom.root / "dist/site/index.html").read_text("utf-8")
     assert "--accent: #f5c400; --ink-accent: #1b1b1b;" in text
     assert readable_ink("#fff") == "#1b1b1b" and readable_ink("#8a1c1c") == "#8a1c1c"
+
+
+def test_a_body_s_subheads_rank_right_under_the_headline(newsroom):
+    newsroom.release(LIFTED, title="Ferry clinic opens", embargo="2024-03-01T09:00:00-05:00",
+                     body="A clinic opened.\n\n## What happens next\n\nMore ferries.\n\n"
+                          "### In winter\n\nFewer.\n")
+    assert build(newsroom.root).exit_code == 0
+    page = (newsroom.root / "dist/site/releases" / f"{LIFTED}.html").read_text("utf-8")
+    assert "<h2>What happens next</h2>" in page and "<h3>In winter</h3>" in page
