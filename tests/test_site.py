@@ -441,3 +441,23 @@ def test_a_body_s_subheads_rank_right_under_the_headline(newsroom):
     assert build(newsroom.root).exit_code == 0
     page = (newsroom.root / "dist/site/releases" / f"{LIFTED}.html").read_text("utf-8")
     assert "<h2>What happens next</h2>" in page and "<h3>In winter</h3>" in page
+
+
+def test_the_feed_escapes_what_a_headline_may_hold():
+    import feedparser
+
+    from presskit.site.feed import Entry, atom_feed, entry_xml
+
+    item = Entry(slug="2024-03-05-r-d", title='R&D <beta> "quoted"', subtitle="a < b",
+                 published="2024-03-05T00:00:00Z", lang="en", tags=["x&y"],
+                 content_html="<p>Body &amp; more</p>")
+    data = atom_feed([entry_xml(item, base=BASE, organization="A & B")],
+                     "2024-03-05T00:00:00Z", base=BASE, title="A & B", organization="A & B",
+                     lang="en", website="")
+    ET.fromstring(data)
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo
+    assert parsed.entries[0].title == 'R&D <beta> "quoted"'
+    assert parsed.entries[0].content[0].value == "<p>Body &amp; more</p>"
+    assert parsed.entries[0].tags[0].term == "x&y"
+    assert parsed.feed.title == "A & B"

@@ -102,9 +102,7 @@ def build_site(root: Path | str, *, base_url: str | None = None,
     files.add(addresses.ORGANIZATION,
               pages.organization_page(project, kits, site.portraits, site))
     files.add(addresses.FEED, feed.atom_feed(
-        [feed.Entry(slug=r["slug"], title=r["title"], subtitle=r["subtitle"],
-                    published=r["published"], lang=r["lang"], content_html=r["entry"],
-                    tags=r["tags"]) for r in published],
+        [r["entry"] for r in published], published[0]["published"] if published else "",
         base=base, title=f"{site.name} \u2014 {site.labels['newsroom']}",
         organization=project.organization.name, lang=site.lang,
         website=project.organization.website))
@@ -158,8 +156,9 @@ def _record(project: Project, release: Release, site: SimpleNamespace, shared: s
         "published": pages.published_iso(release, project.settings.timezone),
         "tags": release.tags,
         "page": pages.release_page(project, release, web, site),
-        "entry": _entry(project, release, web).content_html,
-        "search": _searchable(project, release).text,
+        "entry": feed.entry_xml(_entry(project, release, web), base=site.base,
+                                organization=project.organization.name),
+        "search": _search_text(release),
     }
 
 
@@ -244,9 +243,7 @@ def _entry(project: Project, release: Release, web: list[pictures.WebPicture]) -
                       tags=release.tags)
 
 
-def _searchable(project: Project, release: Release) -> index.Searchable:
-    lang = project.release_lang(release)
-    return index.Searchable(
-        page=addresses.release_page(release.slug), title=release.title,
-        date=i18n.format_date(release.date, lang), dateline=release.dateline, lang=lang,
-        text=" ".join([release.subtitle, *release.tags, markdown.to_text(release.body)]))
+def _search_text(release: Release) -> str:
+    """What the search box looks through, folded as it compares (index.fold)."""
+    return index.fold(" ".join([release.title, release.dateline, release.subtitle,
+                                *release.tags, markdown.to_text(release.body)]))

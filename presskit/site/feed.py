@@ -1,9 +1,13 @@
-"""feed.xml: the newsroom's releases as an Atom 1.0 feed, newest first, each in full."""
+"""feed.xml: the newsroom's releases as an Atom 1.0 feed, newest first, each in full.
+
+Each entry is written once, when its release's page is (records.py keeps it), and the feed
+joins them: a feed of a thousand full releases is then a join, not a serialization.
+"""
 from __future__ import annotations
 
 import uuid
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
 
 from . import addresses
 
@@ -29,53 +33,45 @@ def entry_id(base: str, organization: str, slug: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"presskit:{organization}:{slug}").urn
 
 
-def atom_feed(entries: list[Entry], *, base: str, title: str, organization: str,
+def _link(base: str, path: str, rel: str, kind: str) -> str:
+    href = addresses.absolute(base, path) or path
+    return f"<link rel={quoteattr(rel)} type={quoteattr(kind)} href={quoteattr(href)}/>"
+
+
+def entry_xml(item: Entry, *, base: str, organization: str) -> str:
+    """One <entry>, its links relative to the feed (xml:base) when there is no base URL."""
+    lines = [f" <entry xml:lang={quoteattr(item.lang)}>",
+             f"  <id>{escape(entry_id(base, organization, item.slug))}</id>",
+             f"  <title>{escape(item.title)}</title>",
+             f"  <published>{item.published}</published>",
+             f"  <updated>{item.published}</updated>",
+             "  " + _link(base, addresses.release_page(item.slug), "alternate", "text/html"),
+             "  " + _link(base, addresses.release_pdf(item.slug), "enclosure",
+                          "application/pdf")]
+    lines += [f"  <category term={quoteattr(tag)}/>" for tag in item.tags]
+    if item.subtitle:
+        lines.append(f"  <summary>{escape(item.subtitle)}</summary>")
+    lines.append(f'  <content type="html">{escape(item.content_html)}</content>')
+    lines.append(" </entry>")
+    return "\n".join(lines) + "\n"
+
+
+def atom_feed(entries: list[str], updated: str, *, base: str, title: str, organization: str,
               lang: str, website: str) -> bytes:
-    """The feed; `entries` newest first. Links are relative to the feed (xml:base is the base
-    URL when there is one), so the feed reads the same from any copy of the site."""
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
-    if base:
-        feed.set("{http://www.w3.org/XML/1998/namespace}base", base)
-    _text(feed, "id", addresses.absolute(base, addresses.FEED) if base
-          else uuid.uuid5(uuid.NAMESPACE_URL, f"presskit:{organization}").urn)
-    _text(feed, "title", title)
-    _text(feed, "updated", entries[0].published if entries else "1970-01-01T00:00:00Z")
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    _text(author, "name", organization)
+    """The feed of `entries` (entry_xml, newest first), updated when the newest was."""
+    base_attribute = f" xml:base={quoteattr(base)}" if base else ""
+    feed_id = addresses.absolute(base, addresses.FEED) if base else \
+        uuid.uuid5(uuid.NAMESPACE_URL, f"presskit:{organization}").urn
+    author = f"  <name>{escape(organization)}</name>\n"
     if website:
-        _text(author, "uri", website)
-    _link(feed, addresses.absolute(base, addresses.FEED) or addresses.FEED, "self",
-          "application/atom+xml")
-    _link(feed, addresses.absolute(base, addresses.FRONT) or addresses.FRONT, "alternate",
-          "text/html")
-    _text(feed, "generator", "presskit")
-    for item in entries:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry",
-                              {"{http://www.w3.org/XML/1998/namespace}lang": item.lang})
-        _text(entry, "id", entry_id(base, organization, item.slug))
-        _text(entry, "title", item.title)
-        _text(entry, "published", item.published)
-        _text(entry, "updated", item.published)
-        page = addresses.release_page(item.slug)
-        _link(entry, addresses.absolute(base, page) or page, "alternate", "text/html")
-        pdf = addresses.release_pdf(item.slug)
-        _link(entry, addresses.absolute(base, pdf) or pdf, "enclosure", "application/pdf")
-        for tag in item.tags:
-            ET.SubElement(entry, f"{{{ATOM}}}category", {"term": tag})
-        if item.subtitle:
-            _text(entry, "summary", item.subtitle)
-        content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"})
-        content.text = item.content_html
-    ET.indent(feed, space=" ")
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-def _text(parent: ET.Element, name: str, text: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{name}")
-    element.text = text
-    return element
-
-
-def _link(parent: ET.Element, href: str, rel: str, kind: str) -> None:
-    ET.SubElement(parent, f"{{{ATOM}}}link", {"rel": rel, "type": kind, "href": href})
+        author += f"  <uri>{escape(website)}</uri>\n"
+    head = (f"<?xml version='1.0' encoding='utf-8'?>\n"
+            f"<feed xmlns=\"{ATOM}\" xml:lang={quoteattr(lang)}{base_attribute}>\n"
+            f" <id>{escape(feed_id)}</id>\n"
+            f" <title>{escape(title)}</title>\n"
+            f" <updated>{updated or '1970-01-01T00:00:00Z'}</updated>\n"
+            f" <author>\n{author} </author>\n"
+            f" {_link(base, addresses.FEED, 'self', 'application/atom+xml')}\n"
+            f" {_link(base, addresses.FRONT, 'alternate', 'text/html')}\n"
+            f" <generator>presskit</generator>\n")
+    return (head + "".join(entries) + "</feed>\n").encode("utf-8")

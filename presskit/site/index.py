@@ -19,12 +19,14 @@ class Searchable:
     date: str       # as the front page writes it
     dateline: str
     lang: str
-    text: str       # subheadline, tags and body as plain text
+    text: str       # headline, dateline, subheadline, tags and body, folded (fold)
 
 
 def fold(text: str) -> str:
     """Text as the search box compares it: lower case, no accents (search.js does the
     same), so 'genève' finds 'Genève' and 'Geneve'."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
@@ -34,7 +36,7 @@ def search_index(items: list[Searchable]) -> str:
     front page opened from the folder (file://, where a browser fetches nothing) searches too.
     Loaded only when the box is first used."""
     rows = [{"u": i.page, "t": i.title, "d": i.date, "l": i.dateline, "g": i.lang,
-             "x": fold(" ".join((i.title, i.dateline, i.text)))} for i in items]
+             "x": i.text} for i in items]
     data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return "presskitSearch(" + data.replace("</", "<\\/") + ");\n"
 
