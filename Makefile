@@ -37,6 +37,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.site 1000
 
 clean:
 	rm -rf dist .presskit
