@@ -215,6 +215,56 @@ def kit(obj: Context, year, start, end, tag, lang, output, pdf_variant) -> None:
     obj.say(f"built {display_path(result.path)} ({count} release{'s' if count != 1 else ''})")
 
 
+def _moment(ctx, param, value):
+    """--now as an ISO 8601 date and time with its offset (the embargo's own form)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO 8601 date and time, such as "
+                                 f"2024-03-05T09:00:00-05:00") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"'{value}' needs its offset, such as {value}Z or "
+                                 f"{value}-05:00")
+    return moment
+
+
+@main.command(short_help="Write the online newsroom to dist/site/.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="The site's address (default: presskit.yaml's site.url), such as "
+                   "https://example.org/newsroom/.")
+@click.option("--now", default=None, metavar="ISO-8601", callback=_moment,
+              help="Publish as of this moment (default: now): releases whose embargo has "
+                   "not lifted then are left out.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the release PDFs (default: the number of cores).")
+@quiet_option
+@click.pass_obj
+@reports_errors
+def site(obj: Context, base_url, now, jobs) -> None:
+    """Write the newsroom, a static website of the releases whose embargo has lifted, with
+    their PDFs, pictures, feed and sitemap, to dist/site/."""
+    from .files import display_path
+    from .progress import progress
+    from .site import build_site
+
+    with progress(label="building", quiet=obj.quiet) as bar:
+        result = build_site(obj.project_dir, base_url=base_url, now=now, jobs=jobs,
+                            progress=bar)
+    for warning in result.warnings:
+        obj.say(warning)
+    for path, when in result.held:
+        click.echo(f"{display_path(path)}: held back, under embargo until {when}; "
+                   f"build the site again after then", err=True)
+    count = len(result.published)
+    obj.say(f"{display_path(result.folder)}: {count} release{'s' if count != 1 else ''} "
+            f"published, {len(result.held)} held back; {len(result.written)} files written, "
+            f"{result.unchanged} unchanged, {len(result.removed)} removed")
+
+
 @main.command()
 @click.argument("directory", callback=lambda ctx, param, value: _folder(value))
 @click.pass_obj

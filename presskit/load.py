@@ -356,6 +356,7 @@ def load_settings(root: Path, problems: list[Problem]) -> Settings:
         accent=values.get("accent", ""),
         timezone=values.get("timezone", ""),
         labels=values.get("labels", {}),
+        site_url=values.get("site", {}).get("url", ""),
         email=EmailSettings(
             sender=email.get("from", ""),
             reply_to=email.get("reply_to", ""),

@@ -150,3 +150,4 @@ class Settings:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> key -> text
     accent: str = ""
     timezone: str = ""    # the press office's IANA zone: embargoes then say EST, not UTC-05:00
+    site_url: str = ""    # the newsroom's address (site: {url: ...}), for its absolute links

@@ -255,6 +255,22 @@ class Checker:
             return None
         return name.strip()
 
+    def _url(self, node, spec, key):
+        """The newsroom's address: http(s), a host, no query; a path is the site's folder."""
+        from urllib.parse import urlsplit
+
+        text = self._scalar(node, key, "a web address")
+        if text is None:
+            return None
+        parts = urlsplit(text.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
+                or parts.fragment or " " in text.strip():
+            self.problem(node, f"'{key}' must be the site's address, such as "
+                               f"https://press.example.org/ or https://example.org/newsroom/, "
+                               f"not '{text}'")
+            return None
+        return text.strip()
+
     def _host(self, node, spec, key):
         return self._matching(node, key, HOST_RE, "a server name", "such as smtp.example.org")
 
@@ -567,6 +583,7 @@ SETTINGS = {
     "accent": Field("colour"),
     "timezone": Field("timezone"),
     "labels": Field("labels"),
+    "site": Field("mapping", schema={"url": Field("url")}),
     "email": Field("mapping", schema={
         "from": Field("sender"),
         "reply_to": Field("sender"),

@@ -266,3 +266,20 @@ def test_a_file_name_is_not_broken_at_its_hyphens_and_an_english_about_reads_lef
         Recipient(email="ana@example.org", name="Ana", outlet="The Coastal Herald Weekly"))
     assert f"({SLUG}.pdf)" in rendered.text
     assert '<div lang="en" dir="ltr">' in rendered.html.split("###")[0].split("<h2")[-1]
+
+
+def test_with_a_newsroom_each_message_links_the_release_page(project):
+    recipient = Recipient(email="ana@example.org", name="Ana")
+    without = composer(project).render(recipient)
+    assert "Read online" not in without.text and "Read online" not in without.html
+    project.write("presskit.yaml", "site:\n  url: https://example.org/newsroom\n")
+    rendered = composer(project).render(recipient)
+    page = f"https://example.org/newsroom/releases/{SLUG}.html"
+    assert f"\nRead online: {page}\n" in rendered.text
+    assert f'<a href="{page}">Read online</a>' in rendered.html
+    # Under embargo the page is not published yet: no link to a page that is not there.
+    loaded = load_project(project.root)
+    embargoed = Composer(loaded, loaded.release(SLUG),
+                         sender=parse_sender("NRHA <press@example.org>", "from", "t"),
+                         reply_to=None, pdf_name=f"{SLUG}.pdf", embargoed=True)
+    assert "Read online" not in embargoed.render(recipient).text

@@ -39,6 +39,14 @@ TEXT_WIDTH = 72
 QP_LINE = 76
 
 
+def site_page_url(site_url: str, slug: str) -> str:
+    """The address of a release's page in the newsroom (presskit site)."""
+    from ..site import addresses
+
+    return addresses.absolute(addresses.normalize_base(site_url),
+                              addresses.release_page(slug))
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str
@@ -136,6 +144,9 @@ class Composer:
                                                  lang=view.boilerplate_lang),
             "about": view.about_heading,
             "pdf_name": pdf_name,
+            # The release's page in the newsroom (presskit site), once it is published there.
+            "online_url": "" if embargoed or not project.settings.site_url else
+            site_page_url(project.settings.site_url, release.slug),
         }
         # The headers that are the same in every message of the run, folded once.
         unsubscribe = (reply_to or sender).addr_spec
