@@ -132,3 +132,30 @@ def test_a_kit_in_french_takes_each_release_once_in_french_where_it_has_that_ver
     assert "Sommaire" in text and "Mobile clinics open" not in text
     result = run("kit", "--year", "2024", project_dir=project.root)
     assert "press-kit-2024.pdf (2 releases)" in result.stderr
+
+
+def test_the_newsroom_links_the_versions_of_a_release_to_each_other(project):
+    """Each version has its page, with hreflang links to every version (itself too) and a
+    language switch; the front page and the feed list the release once, as its original."""
+    import re
+
+    _versions(project)
+    project.write("presskit.yaml", {"site": {"url": "https://press.example.org/newsroom/"}})
+    result = run("site", "--now", "2024-06-01T00:00:00Z", project_dir=project.root)
+    assert result.exit_code == 0, result.stderr
+    site = project.root / "dist" / "site"
+    french = (site / "releases" / f"{SLUG}.fr.html").read_text(encoding="utf-8")
+    base = "https://press.example.org/newsroom/releases/"
+    links = set(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', french))
+    assert links == {("en", f"{base}{SLUG}.html"), ("fr", f"{base}{SLUG}.fr.html"),
+                     ("ru", f"{base}{SLUG}.ru.html")}
+    assert f'<a href="{SLUG}.ru.html" hreflang="ru" lang="ru">Русский</a>' in french
+    assert '<span aria-current="page" lang="fr">Français</span>' in french
+    front = (site / "index.html").read_text(encoding="utf-8")
+    assert front.count(f'href="releases/{SLUG}.html"') == 1
+    assert f'href="releases/{SLUG}.fr.html" hreflang="fr"' in front
+    assert "Ouverture de cliniques" not in front          # listed once, as its original
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    assert feed.count("</entry>") == 1
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"{base}{SLUG}.ru.html" in sitemap

@@ -57,14 +57,17 @@ def build_site(root: Path | str, *, base_url: str | None = None,
     settings_only = load_project(root, only=[])
     base = _base(settings_only, base_url)
     shared = shared_key(root, base)
-    kept = {slug: records.get(root, slug, shared) for slug in files_of}
+    versions = {slug: ",".join(sorted(other for other in files_of
+                                      if other.partition(".")[0] == slug.partition(".")[0]))
+                for slug in files_of}
+    kept = {slug: records.get(root, slug, shared, versions[slug]) for slug in files_of}
     missing = [slug for slug, record in kept.items() if record is None]
     project = load_project(root, only=missing) if missing else settings_only
     files = SiteFiles()
     cache = project.state / "site-pictures"
     site = _site(project, base, files, cache)
     for slug in missing:
-        kept[slug] = _record(project, project.releases[slug], site, shared)
+        kept[slug] = _record(project, project.releases[slug], site, shared, versions[slug])
         records.put(slug, kept[slug])
     records.forget_all_but(set(files_of))
 
@@ -98,11 +101,18 @@ def build_site(root: Path | str, *, base_url: str | None = None,
         files.add(addresses.release_page(slug), record["page"])
 
     kits = _kits(root, held_years, files)
-    files.add(addresses.FRONT, pages.front_page(project, published, kits, site))
+    # The front page and the feed list each release once, as its original, with links to its
+    # language versions; every version has its own page, in the sitemap and the search.
+    originals = [r for r in published if not r.get("original")]
+    translated: dict[str, list[dict]] = {}
+    for record in published:
+        if record.get("original"):
+            translated.setdefault(record["original"], []).append(record)
+    files.add(addresses.FRONT, pages.front_page(project, originals, kits, site, translated))
     files.add(addresses.ORGANIZATION,
               pages.organization_page(project, kits, site.portraits, site))
     files.add(addresses.FEED, feed.atom_feed(
-        [r["entry"] for r in published], published[0]["published"] if published else "",
+        [r["entry"] for r in originals], originals[0]["published"] if originals else "",
         base=base, title=f"{site.name} \u2014 {site.labels['newsroom']}",
         organization=project.organization.name, lang=site.lang,
         website=project.organization.website))
@@ -136,7 +146,8 @@ def _held(record: dict, now: dt.datetime) -> bool:
     return bool(record["embargo"]) and now < dt.datetime.fromisoformat(record["embargo"])
 
 
-def _record(project: Project, release: Release, site: SimpleNamespace, shared: str) -> dict:
+def _record(project: Project, release: Release, site: SimpleNamespace, shared: str,
+            versions: str) -> dict:
     """What the site keeps of a release: what lists it, and its page and feed entry, made
     with its pictures' web sizes (scaled into the picture cache, not into the site)."""
     root = project.root
@@ -144,8 +155,9 @@ def _record(project: Project, release: Release, site: SimpleNamespace, shared: s
                                 SiteFiles())
     lang = project.release_lang(release)
     return {
-        "key": release_key(shared, release.path, [i.src for i in release.images]),
+        "key": release_key(shared, release.path, [i.src for i in release.images], versions),
         "slug": release.slug,
+        "original": release.original or "",
         "path": release.path.relative_to(root).as_posix(),
         "images": [{"src": i.src.relative_to(root).as_posix(), "caption": i.caption,
                     "credit": i.credit, "alt": i.alt} for i in release.images],

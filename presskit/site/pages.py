@@ -39,6 +39,32 @@ def site_context(project: Project, lang: str, path: str, site: SimpleNamespace) 
     return context
 
 
+def language_name(lang: str) -> str:
+    """A language as its speakers name it ('français', 'русский'), for a language switch."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(lang.replace("-", "_")).get_display_name(lang.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return lang
+    return (name or lang)[:1].upper() + (name or lang)[1:]
+
+
+def alternates(project: Project, release: Release, path: str,
+               site: SimpleNamespace) -> list[SimpleNamespace]:
+    """The release's language versions (itself among them), for hreflang links and the
+    language switch; one version alone has none."""
+    versions = project.versions(release.slug)
+    if len(versions) < 2:
+        return []
+    return [SimpleNamespace(lang=lang, name=language_name(lang),
+                            current=version.slug == release.slug,
+                            href=addresses.relative(path, addresses.release_page(version.slug)),
+                            url=addresses.absolute(site.base,
+                                                   addresses.release_page(version.slug)))
+            for lang, version in versions.items()]
+
+
 def published_iso(release: Release, office_zone: str) -> str:
     """When a release became public: its embargo's lift, else the start of its day in the
     press office's zone (UTC when none is set)."""
@@ -80,6 +106,7 @@ def release_page(project: Project, release: Release, pictures: list[WebPicture],
     og_image = addresses.absolute(site.base, pictures[0].src) if site.base and pictures and \
         pictures[0].width else ""
     context.update(
+        alternates=alternates(project, release, path, site),
         release=view,
         labels=view.labels,
         organization_name=project.organization.name,
@@ -158,10 +185,13 @@ def _json_ld(data: dict) -> Markup:
     return Markup(text.replace("</", "<\\/"))
 
 
-def listed(record: dict) -> SimpleNamespace:
+def listed(record: dict, versions: list[dict] = ()) -> SimpleNamespace:
     """A release as the front page lists it (from its record, records.py), in its own
-    language and direction."""
+    language and direction, with its other language versions."""
     return SimpleNamespace(
+        versions=[SimpleNamespace(lang=v["lang"], name=language_name(v["lang"]),
+                                  href=addresses.release_page(v["slug"]))
+                  for v in sorted(versions, key=lambda v: v["lang"])],
         slug=record["slug"], href=addresses.release_page(record["slug"]),
         title=record["title"], subtitle=record["subtitle"], dateline=record["dateline"],
         date_iso=record["date"], date_text=record["date_text"], lang=record["lang"],
@@ -169,11 +199,12 @@ def listed(record: dict) -> SimpleNamespace:
 
 
 def front_page(project: Project, releases: list[dict], kits: list[SimpleNamespace],
-               site: SimpleNamespace) -> str:
-    """index.html: the latest releases, then the others by year, the kits, the search box."""
+               site: SimpleNamespace, translated: dict[str, list[dict]] | None = None) -> str:
+    """index.html: the latest releases, then the others by year, the kits, the search box;
+    each release once, with links to its language versions (`translated`, by original)."""
     lang = project.organization.lang or "en"
     context = site_context(project, lang, addresses.FRONT, site)
-    newest = [listed(r) for r in releases]
+    newest = [listed(r, (translated or {}).get(r["slug"], [])) for r in releases]
     years: dict[int, list[SimpleNamespace]] = {}
     for item in newest[LATEST:]:
         years.setdefault(item.year, []).append(item)

@@ -36,9 +36,13 @@ def shared_key(root: Path, base: str) -> str:
     return digest.hexdigest()
 
 
-def release_key(shared: str, release_file: Path, pictures: list[Path]) -> str:
+def release_key(shared: str, release_file: Path, pictures: list[Path],
+                versions: str = "") -> str:
+    """The key of a release's record: what is shared, its file, its pictures, and the slugs of
+    its language versions (its page links each of them)."""
     digest = hashlib.sha256(shared.encode())
     digest.update(release_file.read_bytes())
+    digest.update(b"\0versions " + versions.encode())
     for picture in pictures:
         stat = picture.stat()
         digest.update(f"{picture} {stat.st_size} {stat.st_mtime_ns}".encode())
@@ -51,12 +55,12 @@ class Records:
     def __init__(self, state: Path):
         self.folder = state / "site"
 
-    def get(self, root: Path, slug: str, shared: str) -> dict | None:
+    def get(self, root: Path, slug: str, shared: str, versions: str = "") -> dict | None:
         """The release's record, if it is still what its files would make."""
         try:
             record = json.loads((self.folder / f"{slug}.json").read_text(encoding="utf-8"))
             key = release_key(shared, root / record["path"],
-                              [root / image["src"] for image in record["images"]])
+                              [root / image["src"] for image in record["images"]], versions)
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return record if record.get("key") == key else None
