@@ -298,8 +298,9 @@ def _photo_uri(project: Project, release: Release, index: int, width_in: float) 
 # the width the page's side margins leave, a gap of 3 em between them.
 HEAD_PT = 8
 HEAD_GAP_EM = 3
-# The organization's share of the line at most; the headline has the rest.
-HEAD_NAME_SHARE = 0.4
+# The organization's share of the line at most (its name whole, mostly); the headline has
+# the rest.
+HEAD_NAME_SHARE = 0.5
 
 
 def head_width_em(paper: str) -> float:
