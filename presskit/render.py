@@ -209,7 +209,9 @@ def _organization_view(project: Project) -> SimpleNamespace:
     width = content_width_in(project)
     lang = org.lang
     return SimpleNamespace(
-        name=org.name, short_name=org.short_name, location=org.location, website=org.website,
+        # The name as its owner writes it, as in the PDF's metadata; the rest typeset.
+        name=org.name, short_name=org.short_name, location=markdown.typeset(org.location, lang),
+        website=org.website,
         **_website(org.website),
         # A wordmark spells the name: the letterhead and the cover do not set it again.
         name_in_logo=bool(org.logo and org.logo_has_name),
@@ -219,10 +221,11 @@ def _organization_view(project: Project) -> SimpleNamespace:
         history=[SimpleNamespace(year=h.year,
                                  text_html=Markup(markdown.to_inline_html(h.text, lang)))
                  for h in org.history],
-        facts=[SimpleNamespace(label=f.label,
+        facts=[SimpleNamespace(label=markdown.typeset(f.label, lang),
                                value_html=Markup(markdown.to_inline_html(f.value, lang)))
                for f in org.facts],
-        people=[SimpleNamespace(name=p.name, title=markdown.typeset(p.title, lang),
+        people=[SimpleNamespace(name=markdown.typeset(p.name, lang),
+                                title=markdown.typeset(p.title, lang),
                                 bio_html=Markup(markdown.to_html(p.bio, lang=lang))
                                 if p.bio else "",
                                 photo_uri=_image_uri(project, p.photo, *PORTRAIT_IN, crop=True)
