@@ -373,27 +373,28 @@ def split_about(text: str) -> tuple[str, str]:
     """A boilerplate that opens with its own heading ("ABOUT THE TOR PROJECT", "## Über uns",
     "关于…"): (that heading, the rest), so that it is printed instead of presskit's "About …"
     rather than under it. Each later "About …" line of the rest (a second organization's, as
-    in a joint release) becomes a heading too. ("", text) for one that does not."""
+    in a joint release) becomes a heading too; the heading is "" for one that opens with
+    none."""
     lines = (text or "").splitlines(keepends=True)
+    tokens = _parser().parse(text or "")
+    blocks = [(token, tokens[n + 1]) for n, token in enumerate(tokens)
+              if token.type in ("paragraph_open", "heading_open") and token.level == 0]
     heading = ""
-    for token, inline in _blocks(text):
-        about = token.type == "heading_open" or (
-            token.type == "paragraph_open" and token.level == 0
-            and token.map[1] - token.map[0] == 1 and is_about_heading(inline.content))
-        if not heading and token.map[0] == _first_block_line(text):
-            first = inline.content.split("\n", 1)[0]
-            if about:
-                heading = inline.content.strip()
-                lines[token.map[0]:token.map[1]] = [""] * (token.map[1] - token.map[0])
-            elif (token.type == "paragraph_open" and is_about_heading(first)
-                  and _title_like(first)):
-                # "ABOUT THE TOR PROJECT" on the line above the text, with no blank line.
-                heading = first.strip()
-                lines[token.map[0]] = ""
-            else:
-                return "", text
-        elif about and token.type == "paragraph_open":
-            lines[token.map[0]] = "# " + lines[token.map[0]]
+    for number, (token, inline) in enumerate(blocks):
+        start, end = token.map
+        about = token.type == "heading_open" or (end - start == 1
+                                                 and is_about_heading(inline.content))
+        first_line = inline.content.split("\n", 1)[0]
+        opening = number == 0 and token is tokens[0]
+        if opening and about:
+            heading = inline.content.strip()
+            lines[start:end] = [""] * (end - start)
+        elif opening and is_about_heading(first_line) and _title_like(first_line):
+            # "ABOUT THE TOR PROJECT" on the line above the text, with no blank line.
+            heading = first_line.strip()
+            lines[start] = ""
+        elif not opening and about and token.type == "paragraph_open":
+            lines[start] = "# " + lines[start]
     return heading, "".join(lines)
 
 
@@ -402,18 +403,6 @@ def _title_like(line: str) -> bool:
     clinics serve"): capitals or title case, or a script without capitals."""
     words = [word for word in line.split() if len(word) > 3 and word[0].isalpha()]
     return all(word[0].isupper() or not word[0].islower() for word in words)
-
-
-def _blocks(text: str):
-    """(block opening token, its inline token) for each paragraph and heading of `text`."""
-    tokens = _parser().parse(text or "")
-    return [(token, tokens[n + 1]) for n, token in enumerate(tokens)
-            if token.type in ("paragraph_open", "heading_open") and token.map]
-
-
-def _first_block_line(text: str) -> int:
-    tokens = _parser().parse(text or "")
-    return tokens[0].map[0] if tokens and tokens[0].map else -1
 
 
 def link_targets(text: str) -> list[str]:
