@@ -68,8 +68,8 @@ def test_a_contact_that_cannot_be_reached_is_an_error_at_its_line(project):
     result = run("check", project_dir=project.root)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"{project.root}/releases/{SLUG}.yaml:6:5: each entry of 'contacts' needs 'email' or 'phone': a way "
-        f"to reach it (a name alone, of a person or a desk, is not one)"]
+        f"{project.root}/releases/{SLUG}.yaml:6:5: each entry of 'contacts' needs 'email' or "
+        f"'phone': a way to reach it (a name alone, of a person or a desk, is not one)"]
     assert "Traceback" not in result.stderr
 
 

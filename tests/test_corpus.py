@@ -11,7 +11,7 @@ import yaml
 
 from conftest import pdf_pages, pdftotext, run
 from presskit.i18n import labels_for
-from presskit.markdown import typeset
+from presskit.typography import typeset
 from presskit.render import running_heads
 from corpus import corpus_files, to_project
 

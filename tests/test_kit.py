@@ -54,7 +54,8 @@ def release_starts(pages: list[str], title: str) -> int:
     for number, text in enumerate(pages, start=1):
         flat = norm(text)
         # The headline as printed: an apostrophe typed ' prints ’.
-        if norm(title.replace("'", "\u2019")) in flat and re.search(r"FOR IMMEDIATE RELEASE|EMBARGOED UNTIL", flat):
+        if norm(title.replace("'", "\u2019")) in flat and re.search(
+                r"FOR IMMEDIATE RELEASE|EMBARGOED UNTIL", flat):
             return number
     raise AssertionError(f"no page starts the release {title!r}")
 

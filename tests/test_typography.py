@@ -183,10 +183,10 @@ def test_the_email_parts_have_the_pdf_s_typography(project):
 
 
 def test_typeset_keeps_what_is_not_a_quotation():
-    from presskit.markdown import typeset
+    from presskit.typography import typeset
 
     assert typeset("501(c)(3), (r) and (tm) -- as typed", "en") == \
-        "501(c)(3), (r) and (tm) – as typed"
+        "501(c)(3), (r) and (tm)\u00a0– as typed"   # the dash bound to the word before
     assert typeset("the '90s and a 12\" screen", "en") == "the ’90s and a 12″ screen"
     assert typeset('צה"ל ו-ג\'ורג\'', "he").startswith("צה״ל ו-ג׳ורג")
     assert typeset('He said "China, " says', "en") == "He said “China, ” says"
