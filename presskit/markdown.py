@@ -47,7 +47,10 @@ def _link_close(self, tokens, idx, options, env):
 
 def _text(self, tokens, idx, options, env):
     content = tokens[idx].content
-    return address_html(content) if env.get("address") else compounds_html(content)
+    if env.get("address"):
+        return address_html(content)
+    # A tight table's cells may break a word anywhere (release.css): no word is kept whole.
+    return escapeHtml(content) if env.get("tight") else compounds_html(content)
 
 
 COMPOUND_RE = re.compile(r"\w+(?:-\w+)+")
@@ -163,6 +166,12 @@ def _table_open(self, tokens, idx, options, env):
         classes.append("tight")
     if classes:
         tokens[idx].attrSet("class", " ".join(classes))
+    env["tight"] = "tight" in classes
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(self, tokens, idx, options, env):
+    env["tight"] = False
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -206,6 +215,7 @@ def _parser(marks: tuple[str, ...] = quotes("en")) -> MarkdownIt:
     # Figures in a table (casualties by region, say) are common in releases.
     md.enable("table")
     md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     md.add_render_rule("th_open", _cell_open)
     md.add_render_rule("td_open", _cell_open)
     md.add_render_rule("ordered_list_open", _ordered_list_open)
