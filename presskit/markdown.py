@@ -13,12 +13,11 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markdown_it.rules_core.replacements import replace_rare
 
-from .i18n import is_about_heading, punctuation_spaces, quotes
+from .i18n import is_about_heading, quotes
+from .typography import install as install_typography
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
-SPACED_DASH_RE = re.compile(r" ([\u2013\u2014])(?= )")
 
 
 def followable(url: str) -> bool:
@@ -48,7 +47,10 @@ def _link_close(self, tokens, idx, options, env):
 
 def _text(self, tokens, idx, options, env):
     content = tokens[idx].content
-    return address_html(content) if env.get("address") else compounds_html(content)
+    if env.get("address"):
+        return address_html(content)
+    # A tight table's cells may break a word anywhere (release.css): no word is kept whole.
+    return escapeHtml(content) if env.get("tight") else compounds_html(content)
 
 
 COMPOUND_RE = re.compile(r"\w+(?:-\w+)+")
@@ -81,110 +83,6 @@ def address_html(address: str, whole: int = WHOLE_ADDRESS) -> str:
     return "<wbr>".join(f'<span class="unbroken">{escapeHtml(piece)}</span>'
                         if len(piece) <= LONGEST_PIECE else escapeHtml(piece)
                         for piece in ADDRESS_BREAK_RE.split(address) if piece)
-
-
-def _bind_dashes(state) -> None:
-    """A spaced dash stays at the end of its line, with the word before it: ' – ' begins no
-    line (a no-break space before the dash)."""
-    for token in state.tokens:
-        for child in token.children or ():
-            if child.type == "text" and (" \u2013" in child.content or " \u2014" in child.content):
-                child.content = SPACED_DASH_RE.sub("\u00a0\\1", child.content)
-
-
-def _dashes(state) -> None:
-    """markdown-it's typographic replacements (-- and --- as dashes, ... as an ellipsis) but for
-    (c), (r) and (tm), which would print 501(c)(3), a tax status, as 501©(3)."""
-    for token in state.tokens:
-        if token.type == "inline" and token.children:
-            replace_rare(token.children)
-
-
-# Hebrew writes an abbreviation with gershayim (צה״ל) and a foreign sound with a geresh
-# (ג׳ורג׳), typed as " and ' between two letters.
-GERSHAYIM_RE = re.compile(r"(?<=[\u05d0-\u05ea])\"(?=[\u05d0-\u05ea])")
-GERESH_RE = re.compile(r"(?<=[\u05d0-\u05ea])'(?=[\u05d0-\u05ea])")
-
-
-def _hebrew_marks(state) -> None:
-    for child in _texts(state):
-        if '"' in child.content or "'" in child.content:
-            child.content = GERESH_RE.sub("\u05f3", GERSHAYIM_RE.sub("\u05f4", child.content))
-
-
-def _texts(state):
-    """The text tokens of a document, but for those of bare addresses."""
-    for token in state.tokens:
-        address = False
-        for child in token.children or ():
-            if child.type in ("link_open", "link_close") and child.info == "auto":
-                address = child.type == "link_open"
-            elif child.type == "text" and not address:
-                yield child
-
-
-def _leftover_quotes(state) -> None:
-    """The straight quotes markdown-it's smartquotes leaves as typed, which it could not pair:
-    one that opens a quotation running on into the next paragraph (unclosed, as the
-    convention is), one typed with a space each side, an inch mark, an elision ('90s). Each
-    becomes what its place says."""
-    opening, closing = state.md.options["quotes"][:2]
-    for token in state.tokens:
-        quoted = False   # whether a quotation is open at this point of the paragraph
-        before = " "
-        address = False
-        for child in token.children or ():
-            if child.type in ("link_open", "link_close") and child.info == "auto":
-                address = child.type == "link_open"
-            elif child.type in ("softbreak", "hardbreak"):
-                before = " "
-            elif child.type == "text" and not address:
-                child.content, quoted = _settle(child.content, before, quoted, opening, closing)
-            if child.content and child.type in ("text", "code_inline"):
-                before = child.content[-1]
-
-
-def _settle(text: str, before: str, quoted: bool, opening: str, closing: str):
-    """`text` with its leftover quotes settled, and whether a quotation is open after it.
-
-    A “ typed between spaces while a quotation is open closes it, as the word processor that
-    typed it meant to after a stray space ('China, “ says')."""
-    opens_with, closes_with = opening.strip("\u202f"), closing.strip("\u202f")
-    out = list(text)
-    for at, mark in enumerate(text):
-        if mark not in ('"', "'", "“", opens_with, closes_with):
-            continue
-        previous = text[at - 1] if at else before
-        following = text[at + 1] if at + 1 < len(text) else " "
-        alone = previous.isspace() and following.isspace()
-        if mark == "'":
-            out[at] = "\u2019"                     # an elision: ’90s, ’tis
-        elif mark == '"' and previous.isdigit() and not following.isalnum() and not quoted:
-            out[at] = "\u2033"                     # an inch mark: 12″
-        elif mark == '"' or (mark == "“" == opens_with and alone and quoted):
-            opens = not quoted if alone else (
-                previous.isspace() or previous in OPENING_CONTEXT) and not following.isspace()
-            out[at] = opening if opens else closing
-            quoted = opens
-        elif opens_with == closes_with:
-            quoted = not quoted
-        else:
-            quoted = mark == opens_with
-    return "".join(out), quoted
-
-
-# After these a quote opens: "(“A”)", "—“A”", "/“A”".
-OPENING_CONTEXT = "([{\u2014\u2013-/\u00a0\u202f"
-
-
-def _space_punctuation(state) -> None:
-    """The text of a document in French spaced as French is (i18n.punctuation_spaces); not
-    its code, nor its links' addresses."""
-    lang = state.env.get("lang", "")
-    for token in state.tokens:
-        for child in token.children or ():
-            if child.type == "text":
-                child.content = punctuation_spaces(child.content, lang)
 
 
 def _names_not_links(state) -> None:
@@ -268,6 +166,12 @@ def _table_open(self, tokens, idx, options, env):
         classes.append("tight")
     if classes:
         tokens[idx].attrSet("class", " ".join(classes))
+    env["tight"] = "tight" in classes
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(self, tokens, idx, options, env):
+    env["tight"] = False
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -297,22 +201,12 @@ def _ordered_list_open(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env)
 
 
-def _typographer(md: MarkdownIt) -> None:
-    """Typographic quotes, apostrophes and dashes, whatever was typed (markdown-it's
-    smartquotes, with the language's marks, and its replacements but for _dashes' exceptions),
-    then the quotes it leaves. Code and bare addresses stay as written."""
-    md.enable("smartquotes")
-    md.core.ruler.before("smartquotes", "dashes", _dashes)
-    md.core.ruler.before("smartquotes", "hebrew_marks", _hebrew_marks)
-    md.core.ruler.after("smartquotes", "leftover_quotes", _leftover_quotes)
-
-
 @lru_cache(maxsize=16)
 def _parser(marks: tuple[str, ...] = quotes("en")) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": marks,
                                    "linkify": True})
     md.enable("linkify")
-    _typographer(md)
+    install_typography(md)
     md.linkify.tlds(LINK_DOMAINS, False)
     md.add_render_rule("text", _text)
     # Images inside the body would bypass the images list (captions, credits, size limits):
@@ -321,6 +215,7 @@ def _parser(marks: tuple[str, ...] = quotes("en")) -> MarkdownIt:
     # Figures in a table (casualties by region, say) are common in releases.
     md.enable("table")
     md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     md.add_render_rule("th_open", _cell_open)
     md.add_render_rule("td_open", _cell_open)
     md.add_render_rule("ordered_list_open", _ordered_list_open)
@@ -328,8 +223,6 @@ def _parser(marks: tuple[str, ...] = quotes("en")) -> MarkdownIt:
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("link_close", _link_close)
     md.core.ruler.push("names_not_links", _names_not_links)
-    md.core.ruler.push("bind_dashes", _bind_dashes)
-    md.core.ruler.push("space_punctuation", _space_punctuation)
     md.validateLink = _validate_link
     return md
 
@@ -348,52 +241,32 @@ def to_html(text: str, shift_headings: int = 1, lang: str = "") -> str:
     return parser.renderer.render(tokens, parser.options, env)
 
 
-@lru_cache(maxsize=16)
-def _plain_parser(marks: tuple[str, ...]) -> MarkdownIt:
-    md = MarkdownIt("zero", {"typographer": True, "quotes": marks})
-    _typographer(md)
-    md.core.ruler.push("space_punctuation", _space_punctuation)
-    return md
-
-
-def typeset(text: str, lang: str = "") -> str:
-    """A plain text (a headline, a name, a title) with the typography of the Markdown around
-    it: the language's quotation marks, apostrophes and dashes, French spaces. Nothing in it
-    is read as Markdown."""
-    if not text:
-        return text or ""
-    parser = _plain_parser(quotes(lang))
-    env = {"lang": lang}
-    tokens = parser.parse(text, env)
-    return "".join(child.content for token in tokens for child in token.children or ()
-                   if child.type == "text")
-
-
 def split_about(text: str) -> tuple[str, str]:
     """A boilerplate that opens with its own heading ("ABOUT THE TOR PROJECT", "## Über uns",
     "关于…"): (that heading, the rest), so that it is printed instead of presskit's "About …"
     rather than under it. Each later "About …" line of the rest (a second organization's, as
-    in a joint release) becomes a heading too. ("", text) for one that does not."""
+    in a joint release) becomes a heading too; the heading is "" for one that opens with
+    none."""
     lines = (text or "").splitlines(keepends=True)
+    tokens = _parser().parse(text or "")
+    blocks = [(token, tokens[n + 1]) for n, token in enumerate(tokens)
+              if token.type in ("paragraph_open", "heading_open") and token.level == 0]
     heading = ""
-    for token, inline in _blocks(text):
-        about = token.type == "heading_open" or (
-            token.type == "paragraph_open" and token.level == 0
-            and token.map[1] - token.map[0] == 1 and is_about_heading(inline.content))
-        if not heading and token.map[0] == _first_block_line(text):
-            first = inline.content.split("\n", 1)[0]
-            if about:
-                heading = inline.content.strip()
-                lines[token.map[0]:token.map[1]] = [""] * (token.map[1] - token.map[0])
-            elif (token.type == "paragraph_open" and is_about_heading(first)
-                  and _title_like(first)):
-                # "ABOUT THE TOR PROJECT" on the line above the text, with no blank line.
-                heading = first.strip()
-                lines[token.map[0]] = ""
-            else:
-                return "", text
-        elif about and token.type == "paragraph_open":
-            lines[token.map[0]] = "# " + lines[token.map[0]]
+    for number, (token, inline) in enumerate(blocks):
+        start, end = token.map
+        about = token.type == "heading_open" or (end - start == 1
+                                                 and is_about_heading(inline.content))
+        first_line = inline.content.split("\n", 1)[0]
+        opening = number == 0 and token is tokens[0]
+        if opening and about:
+            heading = inline.content.strip()
+            lines[start:end] = [""] * (end - start)
+        elif opening and is_about_heading(first_line) and _title_like(first_line):
+            # "ABOUT THE TOR PROJECT" on the line above the text, with no blank line.
+            heading = first_line.strip()
+            lines[start] = ""
+        elif not opening and about and token.type == "paragraph_open":
+            lines[start] = "# " + lines[start]
     return heading, "".join(lines)
 
 
@@ -402,18 +275,6 @@ def _title_like(line: str) -> bool:
     clinics serve"): capitals or title case, or a script without capitals."""
     words = [word for word in line.split() if len(word) > 3 and word[0].isalpha()]
     return all(word[0].isupper() or not word[0].islower() for word in words)
-
-
-def _blocks(text: str):
-    """(block opening token, its inline token) for each paragraph and heading of `text`."""
-    tokens = _parser().parse(text or "")
-    return [(token, tokens[n + 1]) for n, token in enumerate(tokens)
-            if token.type in ("paragraph_open", "heading_open") and token.map]
-
-
-def _first_block_line(text: str) -> int:
-    tokens = _parser().parse(text or "")
-    return tokens[0].map[0] if tokens and tokens[0].map else -1
 
 
 def link_targets(text: str) -> list[str]:

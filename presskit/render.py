@@ -14,7 +14,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from . import i18n, markdown, theme
+from . import i18n, markdown, theme, typography
 from .errors import BuildError
 from .files import display_path, inside
 from .load import Project
@@ -242,7 +242,9 @@ def _organization_view(project: Project) -> SimpleNamespace:
     width = content_width_in(project)
     lang = org.lang
     return SimpleNamespace(
-        name=org.name, short_name=org.short_name, location=org.location, website=org.website,
+        # The name as its owner writes it, as in the PDF's metadata; the rest typeset.
+        name=org.name, short_name=org.short_name, website=org.website,
+        location=typography.typeset(org.location, lang),
         **_website(org.website),
         # A wordmark spells the name: the letterhead and the cover do not set it again.
         name_in_logo=bool(org.logo and org.logo_has_name),
@@ -252,10 +254,11 @@ def _organization_view(project: Project) -> SimpleNamespace:
         history=[SimpleNamespace(year=h.year,
                                  text_html=Markup(markdown.to_inline_html(h.text, lang)))
                  for h in org.history],
-        facts=[SimpleNamespace(label=f.label,
+        facts=[SimpleNamespace(label=typography.typeset(f.label, lang),
                                value_html=Markup(markdown.to_inline_html(f.value, lang)))
                for f in org.facts],
-        people=[SimpleNamespace(name=p.name, title=markdown.typeset(p.title, lang),
+        people=[SimpleNamespace(name=typography.typeset(p.name, lang),
+                                title=typography.typeset(p.title, lang),
                                 bio_html=Markup(markdown.to_html(p.bio, lang=lang))
                                 if p.bio else "",
                                 photo_uri=_image_uri(project, p.photo, *PORTRAIT_IN, crop=True)
@@ -332,8 +335,9 @@ def _photo_uri(project: Project, release: Release, index: int, width_in: float) 
 # the width the page's side margins leave, a gap of 3 em between them.
 HEAD_PT = 8
 HEAD_GAP_EM = 3
-# The organization's share of the line at most; the headline has the rest.
-HEAD_NAME_SHARE = 0.4
+# The organization's share of the line at most (its name whole, mostly); the headline has
+# the rest.
+HEAD_NAME_SHARE = 0.5
 
 
 def head_width_em(paper: str) -> float:
@@ -389,7 +393,7 @@ def running_heads(paper: str, name: str, title: str) -> tuple[str, str]:
 
 def _head_name(project: Project) -> str:
     org = project.organization
-    return markdown.typeset(org.short_name or org.name, org.lang)
+    return typography.typeset(org.short_name or org.name, org.lang)
 
 
 def release_view(project: Project, release: Release) -> SimpleNamespace:
@@ -401,15 +405,15 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
     contacts = project.release_contacts(release)
     boilerplate = project.release_boilerplate(release)
     boilerplate_lang = lang if release.boilerplate else project.organization.lang
-    title = markdown.typeset(release.title, lang)
+    title = typography.typeset(release.title, lang)
     return SimpleNamespace(
         slug=release.slug,
         title=title,
         short_title=running_heads(project.settings.paper, _head_name(project), title)[1],
-        subtitle=markdown.typeset(release.subtitle, lang),
+        subtitle=typography.typeset(release.subtitle, lang),
         date=release.date,
         date_text=date_text,
-        dateline=markdown.typeset(release.dateline, lang),
+        dateline=typography.typeset(release.dateline, lang),
         embargo=release.embargo,
         embargo_text=i18n.format_embargo(release.embargo, lang, project.settings.timezone)
         if release.embargo else "",
@@ -429,7 +433,7 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
                                 narrow=_narrow(img.src, width),
                                 caption_html=Markup(markdown.to_inline_html(img.caption, lang)),
                                 credit=img.credit, alt=img.alt,
-                                credit_line=credit_line(markdown.typeset(img.credit, lang),
+                                credit_line=credit_line(typography.typeset(img.credit, lang),
                                                         labels, i18n.colon(lang)),
                                 # A tagged PDF needs a text for every picture: failing the
                                 # alt and the caption, the file's name (check warns of it).
@@ -445,7 +449,7 @@ def _about(boilerplate: str, name: str, lang: str, labels: dict) -> dict:
     one ("ABOUT THE TOR PROJECT"), else "About <name>" (twice, one under the other, on real
     releases); `boilerplate_text` is the Markdown under it, for the e-mail."""
     heading, text = markdown.split_about(boilerplate)
-    return {"about_heading": markdown.typeset(heading, lang) if heading
+    return {"about_heading": typography.typeset(heading, lang) if heading
             else labels["about"].format(name=name),
             "about_heading_own": bool(heading),   # in the boilerplate's language, not a label's
             "boilerplate_text": text,
@@ -454,8 +458,8 @@ def _about(boilerplate: str, name: str, lang: str, labels: dict) -> dict:
 
 def contact_views(contacts: list[Contact], lang: str) -> list[SimpleNamespace]:
     """Media contacts as printed: a name and title typeset, the address and phone as written."""
-    return [SimpleNamespace(name=markdown.typeset(c.name, lang),
-                            title=markdown.typeset(c.title, lang), email=c.email, phone=c.phone)
+    return [SimpleNamespace(name=typography.typeset(c.name, lang),
+                            title=typography.typeset(c.title, lang), email=c.email, phone=c.phone)
             for c in contacts]
 
 

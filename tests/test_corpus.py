@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from presskit.i18n import labels_for
-from presskit.markdown import typeset
 from presskit.render import running_heads
+from presskit.typography import typeset
 
 from conftest import pdf_pages, pdftotext, run
 from corpus import corpus_files, to_project
