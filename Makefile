@@ -33,7 +33,7 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check presskit tests bench
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: setup
 	$(BIN)/python -m bench
