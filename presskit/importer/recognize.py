@@ -1,0 +1,513 @@
+"""What each block of a document is, from its layout and its words, in the release's language:
+the release line and embargo, headline, subheadline, dateline and date, body, end mark,
+contacts, About text, notes to editors and pictures. What cannot be placed is said, with
+where it was."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from . import dates
+from .blocks import Block
+from .contacts import CONTACT_LABEL, parse_contacts
+from .language import detect_language
+
+IMMEDIATE = re.compile(
+    r"^\W*(for immediate (release|distribution)|immediate release|release immediately"
+    r"|para (su )?(difusi[oó]n|publicaci[oó]n|distribuci[oó]n) inmediata"
+    r"|(difusi[oó]n|publicaci[oó]n) inmediata|pour (diffusion|publication) imm[ée]diate"
+    r"|diffusion imm[ée]diate|[àa] diffuser imm[ée]diatement"
+    r"|zur (sofortigen )?ver[öo]ffentlichung( frei| freigegeben)?|sofort zur ver[öo]ffentlichung"
+    r"|zur sofortigen freigabe|freigabe: sofort)\W*$", re.I)
+EMBARGO = re.compile(r"\b(embargo(ed|es)?|embargad[oa]s?|sperrfrist|sperrvermerk"
+                     r"|not for (release|publication) (before|until))\b", re.I)
+LABEL = re.compile(
+    r"^\W*((joint )?(press|news|media) (release|statement|advisory)|press notice"
+    r"|(nota|comunicado) de prensa|comunicado|communiqu[ée]( de presse)?"
+    r"|presse(mitteilung|information|erkl[äa]rung)|medienmitteilung|press release)\W*$", re.I)
+MORE = re.compile(r"^\W*(more|m[áa]s|suite|mehr|weiter|continued|contin[úu]a)\W*$", re.I)
+END = re.compile(r"^\s*(#\s*#\s*#|-\s*30\s*-|[-–—]*\s*(ends?|fin|ende|fin du communiqu[ée])"
+                 r"\s*[-–—]*|\*\s*\*\s*\*|x{3})\s*$", re.I)
+ABOUT = re.compile(r"^\W*(about|acerca de|sobre|[àa] propos d[e'’]|über|ueber|qui sommes-nous"
+                   r"|quiénes somos)(\s|$)", re.I)
+NOTES = re.compile(
+    r"^\W*(notes? (to|for) (the )?editors?|editors?['’]?s? notes?|background"
+    r"|notas? (para|a) (los |las )?(editores|redactores|redacciones|periodistas)"
+    r"|notas? al editor|notes? (aux|pour les|à l['’]attention des) (r[ée]dactions|r[ée]dacteurs"
+    r"|[ée]diteurs|journalistes)|hinweise? (für|an) (die )?redaktion(en)?"
+    r"|redaktionelle hinweise|anmerkungen? (für|an) (die )?redaktion(en)?)\b\W*", re.I)
+CAPTION_WORD = re.compile(r"^\W*(photo|foto|caption|pie de foto|l[ée]gende|bildunterschrift"
+                          r"|image|picture|imagen|bild)\b", re.I)
+CREDIT = re.compile(r"\s*[(\[]?\s*((?:photo|foto|credit|cr[ée]dit|image|bild)\s*:\s*[^)\]]+"
+                    r"|©\s*[^)\]]+)[)\]]?\s*$", re.I)
+
+
+@dataclass
+class Picture:
+    data: bytes
+    kind: str
+    caption: str = ""
+    credit: str = ""
+    alt: str = ""
+
+
+@dataclass
+class Recognized:
+    """The release as found in the document; `unplaced` says what found no field."""
+
+    title: str = ""
+    subtitle: str = ""
+    date: dt.date | None = None
+    dateline: str = ""
+    embargo: dt.datetime | None = None
+    lang: str = ""
+    body: str = ""
+    contacts: list[dict[str, str]] = field(default_factory=list)
+    notes: str = ""
+    about: list[str] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    embargo_text: str = ""
+    embargo_where: str = ""
+
+
+def recognize(blocks: list[Block], *, doc_lang: str = "", org_lang: str = "en",
+              office_zone: str = "") -> Recognized:
+    """The release's fields from the document's blocks, top to bottom as a journalist reads:
+    the lines above the headline, the headline, the dateline's paragraph, the body to the end
+    mark, then what follows it."""
+    found = Recognized()
+    found.lang = detect_language(" ".join(b.text for b in blocks), doc_lang, org_lang)
+    blocks = [b for b in blocks if not (b.kind != "image" and MORE.match(b.text))]
+    dateline_at = _dateline_index(blocks, found)
+    head = blocks[:dateline_at] if dateline_at is not None else blocks
+    title_at = _headline_index(head)
+    # Above the headline: release line, embargo, labels, contacts, a letterhead's logo.
+    i = 0
+    limit = title_at if title_at is not None else len(head)
+    while i < limit:
+        i = _preamble(blocks, i, limit, found)
+    if title_at is None:
+        found.unplaced.append("no headline found: give the release a title")
+        rest_at = dateline_at if dateline_at is not None else len(blocks)
+    else:
+        found.title = _one_line(blocks[title_at].text)
+        i = title_at + 1
+        end_of_head = dateline_at if dateline_at is not None else len(blocks)
+        while i < end_of_head:
+            block = blocks[i]
+            if block.kind == "image":
+                _picture(blocks, i, found)
+                i += 2 if _is_caption(blocks, i + 1) else 1
+                continue
+            if not found.subtitle and _subheadline(block, dateline_at is not None):
+                found.subtitle = _one_line(block.text)
+                i += 1
+                continue
+            if dateline_at is None:
+                break
+            i = _preamble(blocks, i, end_of_head, found)
+        rest_at = i
+    if dateline_at is None:
+        found.unplaced.append("no dateline found (the place and date leading the first "
+                              "paragraph, as 'CITY, March 5, 2024 —')")
+    _embargo(found, office_zone)
+    _body_and_after(blocks, rest_at, found)
+    return found
+
+
+def _subheadline(block: Block, dated: bool) -> bool:
+    """The block under the headline is its subheadline when styled so, or (before a
+    dateline that marks where the body begins) when it is a line that is nothing else."""
+    if block.kind == "subtitle":
+        return True
+    if block.kind not in ("heading", "paragraph", "quote") or len(block.text) >= 400 or \
+            _section(block) or _preamble_like(block):
+        return False
+    return dated or block.kind == "heading" or block.italic
+
+
+# -- the lines above the headline --------------------------------------------------------
+
+def _preamble(blocks: list[Block], i: int, limit: int, found: Recognized) -> int:
+    """Place the block at i above the headline (or between it and the dateline); return
+    the index of the next block to look at."""
+    block = blocks[i]
+    text = block.text
+    if block.kind == "image":
+        found.unplaced.append(f"{block.where}: a picture above the headline (a letterhead's "
+                              f"logo?) left out; organization.yaml's logo heads every release")
+        return i + 1
+    if IMMEDIATE.match(text) or LABEL.match(text):
+        return i + 1
+    if EMBARGO.search(text) and not found.embargo_text:
+        found.embargo_where = f"{block.where}"
+        moment_text = text
+        if not dates.find_dates(text, found.lang, need_year=False) and i + 1 < limit:
+            # "EMBARGO" as a heading, the moment on the next line
+            moment_text += " " + blocks[i + 1].text
+            found.embargo_text = moment_text
+            return i + 2
+        found.embargo_text = moment_text
+        return i + 1
+    if CONTACT_LABEL.match(text):
+        j = _contact_section(blocks, i, limit, found)
+        return j
+    if _standalone_date(text, found):
+        return i + 1
+    found.unplaced.append(f"{block.where}: not placed: {_short(text)}")
+    return i + 1
+
+
+def _standalone_date(text: str, found: Recognized) -> bool:
+    """A line that is only a date (and perhaps a place): the release's date when the
+    dateline gives none."""
+    dated = dates.find_dates(text, found.lang)
+    if len(dated) == 1 and len(text) < 60:
+        if found.date is None:
+            found.date = dated[0].date
+        return True
+    return False
+
+
+def _headline_index(head: list[Block]) -> int | None:
+    """The headline: a Title-styled paragraph, else the first heading, else the first bold
+    line, else the first line that is none of the release line, embargo or labels."""
+    candidates = [i for i, b in enumerate(head) if b.kind != "image" and not _preamble_like(b)]
+    for test in (lambda b: b.kind == "title", lambda b: b.kind == "heading",
+                 lambda b: b.bold and len(b.text) < 300, lambda b: b.kind == "paragraph"):
+        for i in candidates:
+            if test(head[i]):
+                return i
+    return None
+
+
+def _preamble_like(block: Block) -> bool:
+    text = block.text
+    return bool(IMMEDIATE.match(text) or LABEL.match(text) or EMBARGO.search(text)
+                or CONTACT_LABEL.match(text) or "@" in text
+                or (len(dates.find_dates(text)) == 1 and len(text) < 60 and
+                    len(text.split()) <= 6))
+
+
+def _dateline_index(blocks: list[Block], found: Recognized) -> int | None:
+    """The first paragraph that begins with a place and a date and a dash (or is only
+    them): the dateline. Its place and date are taken, and the paragraph keeps the rest."""
+    for i, block in enumerate(blocks):
+        if block.kind not in ("paragraph", "quote") or _preamble_like_embargo(block):
+            continue
+        text = block.text
+        match = _dateline(text, found.lang or "")
+        if match is None:
+            continue
+        place, date, rest_start = match
+        found.dateline = place
+        found.date = date
+        rest = text[rest_start:].lstrip()
+        blocks[i] = _rest_of(block, len(text) - len(rest)) if rest else \
+            Block("paragraph", block.where)
+        return i
+    return None
+
+
+def _preamble_like_embargo(block: Block) -> bool:
+    return bool(EMBARGO.search(block.text[:80]) or IMMEDIATE.match(block.text))
+
+
+_SEPARATOR = re.compile(r"^\s*\)?\s*(?:[—–―]|-{1,3}|:|/|\|)\s*")
+
+
+def _dateline(text: str, lang: str) -> tuple[str, dt.date, int] | None:
+    first = text.split("\n", 1)[0]
+    for found in dates.find_dates(first[:160], lang):
+        before = first[:found.start]
+        place = _place(before, lang)
+        if not place or len(place) > 80 or len(place.split()) > 10:
+            return None
+        after = first[found.end:]
+        separator = _SEPARATOR.match(after)
+        if separator:
+            return place, found.date, found.end + separator.end()
+        if not after.strip():
+            return place, found.date, len(first)
+        return None
+    return None
+
+
+def _place(before: str, lang: str) -> str:
+    """The place of a dateline, without what joins it to the date (', le', ' — ', a day's
+    name)."""
+    place = before.rstrip(" ,(—–-")
+    words = dates.weekdays(lang or "en") | dates.weekdays("en")
+    while True:
+        tail = re.search(r"[\s,]*(\w+)\.?$", place)
+        if not tail:
+            break
+        word = dates.fold(tail.group(1))
+        if word in words or word in ("le", "el", "den", "am", "a", "on", "the", "du", "de"):
+            place = place[:tail.start()].rstrip(" ,(—–-")
+            continue
+        break
+    return place.strip()
+
+
+def _rest_of(block: Block, skip: int) -> Block:
+    """The block without its first `skip` characters of text (the dateline taken out)."""
+    spans = []
+    left = skip
+    from .blocks import Span
+    for span in block.spans:
+        text = span.text
+        # The spans' own whitespace is tidied in Block.text; walk it the same way.
+        if left > 0:
+            cut, taken = _cut(text, left)
+            left -= taken
+            text = text[cut:]
+        if text or left <= 0:
+            spans.append(Span(text, span.bold, span.italic, span.link))
+    if left <= 0 and spans:
+        spans[0] = Span(spans[0].text.lstrip(), spans[0].bold, spans[0].italic, spans[0].link)
+    source = ""
+    if block.markdown_source:
+        source = _strip_words(block.markdown_source, block.text[:skip])
+    return Block(block.kind, block.where, [s for s in spans if s.text], level=block.level,
+                 markdown_source=source)
+
+
+def _cut(text: str, left: int) -> tuple[int, int]:
+    """How far into `text` the first `left` tidied characters reach: (index, counted)."""
+    counted = 0
+    index = 0
+    previous_space = True
+    while index < len(text) and counted < left:
+        char = text[index]
+        if char.isspace():
+            if not previous_space:
+                counted += 1
+            previous_space = True
+        else:
+            counted += 1
+            previous_space = False
+        index += 1
+    return index, counted
+
+
+def _strip_words(source: str, prefix: str) -> str:
+    """Markdown `source` without the words of `prefix` at its start, marks and all."""
+    pattern = r"\W*".join(re.escape(word) for word in re.findall(r"\w+", prefix))
+    m = re.match(r"[\W_]*" + pattern + r"[^\w*_\[]*", source) if pattern else None
+    return source[m.end():].lstrip() if m else source
+
+
+# -- the embargo ------------------------------------------------------------------------
+
+def _embargo(found: Recognized, office_zone: str) -> None:
+    if not found.embargo_text:
+        return
+    text = found.embargo_text
+    when = dates.find_dates(text, found.lang, need_year=False)
+    if not when:
+        found.unplaced.append(f"{found.embargo_where}: an embargo without a date I could "
+                              f"read: {_short(text)}")
+        return
+    day = when[0]
+    date = day.date
+    if date is None:
+        year = (found.date or dt.date.today()).year
+        try:
+            date = dt.date(year, day.month, day.day)
+        except ValueError:
+            return
+    rest = text[:day.start] + " " + text[day.end:]
+    time = dates.find_time(rest)
+    if time is None:
+        found.unplaced.append(f"{found.embargo_where}: the embargo gives no time; taken as "
+                              f"00:00: {_short(text)}")
+        time = (0, 0)
+    zone = dates.find_zone(rest)
+    if zone is None:
+        if office_zone:
+            zone = office_zone
+        else:
+            zone = dt.timedelta(0)
+            found.unplaced.append(f"{found.embargo_where}: the embargo names no time zone and "
+                                  f"presskit.yaml no timezone; taken as UTC: {_short(text)}")
+    found.embargo = dates.moment(date, *time, zone)
+
+
+# -- the body and what follows it --------------------------------------------------------
+
+def _section(block: Block) -> str:
+    text = block.text
+    if block.kind == "image" or len(text) > 200:
+        return ""
+    if END.match(text):
+        return "end"
+    if NOTES.match(text):
+        return "notes"
+    if CONTACT_LABEL.match(text):
+        return "contacts"
+    if ABOUT.match(text) and len(text.split()) <= 12 and (
+            block.kind in ("heading", "title", "subtitle") or block.bold or
+            len(text.split("\n")[0].split()) <= 8):
+        return "about"
+    return ""
+
+
+def _body_and_after(blocks: list[Block], start: int, found: Recognized) -> None:
+    body: list[Block] = []
+    notes: list[Block] = []
+    about: list[list[Block]] = []
+    section = "body"
+    ended = False
+    i = start
+    while i < len(blocks):
+        block = blocks[i]
+        kind = _section(block)
+        if kind == "end":
+            ended = True
+            section = "after"
+            i += 1
+            continue
+        if kind == "contacts":
+            i = _contact_section(blocks, i, len(blocks), found)
+            section = "after" if ended or section != "body" else "after-contacts"
+            continue
+        if kind == "notes":
+            section = "notes"
+            rest = NOTES.sub("", block.text, count=1).strip()
+            if rest:
+                notes.append(_rest_of(block, len(block.text) - len(rest)))
+            i += 1
+            continue
+        if kind == "about":
+            section = "about"
+            about.append([])
+            lines = block.text.split("\n", 1)
+            if len(lines) > 1 and block.kind == "paragraph" and not block.bold:
+                about[-1].append(_rest_of(block, len(lines[0]) + 1))
+            i += 1
+            continue
+        if block.kind == "image":
+            _picture(blocks, i, found)
+            i += 2 if _is_caption(blocks, i + 1) else 1
+            continue
+        if section == "body":
+            body.append(block)
+        elif section == "after-contacts":
+            # After a contact block and before an end mark, text is the body's still
+            # only if nothing else came; else it is unplaced.
+            found.unplaced.append(f"{block.where}: not placed: {_short(block.text)}")
+        elif section == "notes":
+            notes.append(block)
+        elif section == "about":
+            about[-1].append(block)
+        else:
+            found.unplaced.append(f"{block.where}: not placed (after the end mark): "
+                                  f"{_short(block.text)}")
+        i += 1
+    found.body = to_markdown(body)
+    found.notes = to_markdown(notes)
+    found.about = [to_markdown(section) for section in about if section]
+    if not found.body:
+        found.unplaced.append("no body found")
+
+
+def _contact_section(blocks: list[Block], i: int, limit: int, found: Recognized) -> int:
+    """The contact block at i, and the short lines that follow it; returns the next index."""
+    lines = [CONTACT_LABEL.sub("", blocks[i].text, count=1)]
+    j = i + 1
+    while j < limit and blocks[j].kind not in ("image", "title", "heading", "table") and \
+            not _section(blocks[j]) and _contact_like(blocks[j].text):
+        lines.append(blocks[j].text)
+        j += 1
+    contacts, left = parse_contacts("\n".join(lines))
+    found.contacts.extend(contacts)
+    for text in left:
+        found.unplaced.append(f"{blocks[i].where}: in the contacts, not placed: {_short(text)}")
+    return j
+
+
+def _contact_like(text: str) -> bool:
+    lines = text.split("\n")
+    return all(len(line) <= 90 for line in lines) and (
+        "@" in text or re.search(r"\d[\d\s().-]{6,}\d", text) is not None or
+        (len(lines) == 1 and len(text.split()) <= 6 and not text.rstrip().endswith(".")))
+
+
+def _is_caption(blocks: list[Block], i: int) -> bool:
+    if i >= len(blocks):
+        return False
+    block = blocks[i]
+    if block.kind == "caption":
+        return True
+    if block.kind != "paragraph" or len(block.text.split()) > 40 or _section(block):
+        return False
+    return block.italic or bool(CAPTION_WORD.match(block.text)) or "©" in block.text
+
+
+def _picture(blocks: list[Block], i: int, found: Recognized) -> None:
+    block = blocks[i]
+    caption = credit = ""
+    if _is_caption(blocks, i + 1):
+        caption = _one_line(blocks[i + 1].text)
+        credited = CREDIT.search(caption)
+        if credited and credited.start() > 0:
+            credit = credited.group(1).strip()
+            caption = caption[:credited.start()].rstrip(" .,;–—-") + \
+                ("." if caption[:credited.start()].rstrip().endswith(".") else "")
+    found.pictures.append(Picture(block.image, block.image_type, caption, credit, block.alt))
+
+
+def to_markdown(blocks: list[Block]) -> str:
+    """Blocks as a Markdown text: paragraphs, ## subheads, lists, quotes, tables."""
+    parts: list[str] = []
+    previous: Block | None = None
+    numbers: dict[int, int] = {}
+    for block in blocks:
+        if not block.text and block.kind != "table":
+            continue
+        if block.kind == "item":
+            same_list = previous is not None and previous.kind == "item" and \
+                (previous.level != block.level or previous.ordered == block.ordered)
+            if not same_list:
+                numbers = {}
+            numbers = {k: v for k, v in numbers.items() if k <= block.level}
+            numbers[block.level] = numbers.get(block.level, 0) + 1
+            marker = f"{numbers[block.level]}." if block.ordered else "-"
+            line = "   " * block.level + f"{marker} {block.markdown()}"
+            if same_list:
+                parts[-1] += "\n" + line
+            else:
+                parts.append(line)
+        elif block.kind in ("heading", "title", "subtitle"):
+            level = "###" if block.level >= 3 else "##"
+            parts.append(f"{level} {block.markdown(plain=True).replace(chr(10), ' ')}")
+        elif block.kind == "quote":
+            parts.append("\n".join("> " + line for line in block.markdown().split("\n")))
+        elif block.kind == "table":
+            parts.append(_table(block.rows))
+        else:
+            parts.append(block.markdown())
+        previous = block
+    return "\n\n".join(parts) + ("\n" if parts else "")
+
+
+def _table(rows: list[list[str]]) -> str:
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+
+    def line(cells):
+        return "| " + " | ".join(c.replace("|", "\\|").replace("\\\n", " ") for c in cells) \
+            + " |"
+    return "\n".join([line(rows[0]), "|" + "---|" * width] + [line(r) for r in rows[1:]])
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _short(text: str) -> str:
+    text = _one_line(text)
+    return text if len(text) <= 70 else text[:67] + "..."
