@@ -269,3 +269,204 @@ def test_german_release_with_a_sperrfrist(office, tmp_path):
                                  "email": "presse@example.org", "phone": "+49 40 555 0100"}]
     assert data["body"].startswith("Die Allianz hat heute zwei mobile Kliniken")
     assert run("check", project_dir=office.root).exit_code == 0
+
+
+def french_odt(path, *, tracked=False) -> None:
+    """Saved from LibreOffice: named styles for the headline and subheadline, a bold span
+    through an automatic style, a numbered list, a picture with its caption."""
+    from odf import dc
+    from odf.draw import Frame
+    from odf.draw import Image as FrameImage
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style, TextProperties
+    from odf.text import (
+        ChangedRegion,
+        H,
+        List,
+        ListItem,
+        ListLevelStyleNumber,
+        ListStyle,
+        P,
+        Span,
+        TrackedChanges,
+    )
+
+    document = OpenDocumentText()
+    document.meta.addElement(dc.Language(text="fr-FR"))
+    styles = {}
+    for name in ("Title", "Subtitle", "Caption"):
+        styles[name] = Style(name=name, family="paragraph")
+        document.styles.addElement(styles[name])
+    bold = Style(name="T1", family="text")
+    bold.addElement(TextProperties(fontweight="bold"))
+    document.automaticstyles.addElement(bold)
+    numbered = ListStyle(name="L1")
+    numbered.addElement(ListLevelStyleNumber(level=1, numformat="1"))
+    document.automaticstyles.addElement(numbered)
+    if tracked:
+        changes = TrackedChanges()
+        from odf.namespaces import TEXTNS
+
+        region = ChangedRegion(check_grammar=False)
+        region.setAttrNS(TEXTNS, "id", "ct1")
+        changes.addElement(region)
+        document.text.addElement(changes)
+
+    def paragraph(text="", style=None):
+        element = P(stylename=style, text=text) if style else P(text=text)
+        document.text.addElement(element)
+        return element
+
+    paragraph("COMMUNIQUÉ DE PRESSE")
+    paragraph("Embargo : 5 mars 2024, 15 h 00 CET")
+    paragraph("L’Alliance ouvre deux cliniques mobiles au passage nord", styles["Title"])
+    paragraph("Les cliniques accueilleront 400 personnes par semaine", styles["Subtitle"])
+    first = paragraph("Paris, le 5 mars 2024 – L’Alliance a ouvert aujourd’hui ")
+    first.addElement(Span(stylename=bold, text="deux cliniques mobiles"))
+    first.addText(" au passage nord, les premières de la région.")
+    paragraph("« Chaque personne mérite des soins », a dit Ada Example, la directrice de "
+              "l’Alliance, qui a visité les cliniques avec les équipes sur place.")
+    steps = List(stylename=numbered)
+    for text in ("Inscription à l’entrée", "Retour une semaine plus tard"):
+        item = ListItem()
+        item.addElement(P(text=text))
+        steps.addElement(item)
+    document.text.addElement(steps)
+    href = document.addPicture("clinique.png", mediatype="image/png",
+                               content=picture_bytes("#7a1428"))
+    frame = Frame(width="3cm", height="2cm", anchortype="as-char")
+    frame.addElement(FrameImage(href=href))
+    paragraph().addElement(frame)
+    paragraph("La clinique à l’aube", styles["Caption"])
+    document.text.addElement(H(outlinelevel=2, text="À propos de l’Alliance"))
+    paragraph(BOILERPLATE)
+    paragraph("-30-")
+    document.save(str(path))
+
+
+def test_libreoffice_release_imports(office, tmp_path):
+    source = tmp_path / "communique.odt"
+    french_odt(source)
+    result = run("import", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    assert "not placed" not in result.stderr
+    slug, data = release_of(office)
+    assert data["title"] == "L’Alliance ouvre deux cliniques mobiles au passage nord"
+    assert data["subtitle"] == "Les cliniques accueilleront 400 personnes par semaine"
+    assert data["dateline"] == "Paris"
+    assert str(data["date"]) == "2024-03-05"
+    assert data["embargo"].isoformat() == "2024-03-05T15:00:00+01:00"
+    assert data["lang"] == "fr-FR"
+    assert "boilerplate" not in data
+    assert data["body"].startswith("L’Alliance a ouvert aujourd’hui **deux cliniques "
+                                   "mobiles** au passage nord")
+    assert "1. Inscription à l’entrée\n2. Retour une semaine plus tard" in data["body"]
+    (image,) = data["images"]
+    assert image["caption"] == "La clinique à l’aube"
+    assert (office.root / image["src"]).read_bytes() == picture_bytes("#7a1428")
+    assert run("check", project_dir=office.root).exit_code == 0
+    assert run("build", slug, project_dir=office.root).exit_code == 0
+
+
+def test_libreoffice_tracked_changes_stop_the_import(office, tmp_path):
+    source = tmp_path / "communique.odt"
+    french_odt(source, tracked=True)
+    result = run("import", source, project_dir=office.root)
+    assert result.exit_code == 1
+    assert "1 tracked change not yet accepted or rejected" in result.stderr
+    assert "LibreOffice: Edit > Track Changes > Manage > Accept All" in result.stderr
+
+
+PLAIN = """\
+FOR IMMEDIATE RELEASE
+
+Transmission of material in this release is embargoed until 8:30 a.m. (EDT), Thursday, July 12, 2018
+
+Alliance report counts 400 people a week at the crossing
+
+WASHINGTON, D.C., July 12, 2018 — The Alliance published its report on the northern
+crossing today, counting the people its clinics see in a week.
+
+The report is at nrha.example.org/report and covers 2017 and 2018.
+
+-30-
+
+Contact: Sam Press, +1 555 0100, press@example.org
+Meet us at booth 12.
+"""
+
+
+def test_plain_text_release(office, tmp_path):
+    source = tmp_path / "release.txt"
+    source.write_text(PLAIN, encoding="utf-8")
+    result = run("import", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    slug, data = release_of(office)
+    assert data["title"] == "Alliance report counts 400 people a week at the crossing"
+    assert "subtitle" not in data
+    assert data["dateline"] == "WASHINGTON, D.C."
+    assert str(data["date"]) == "2018-07-12"
+    assert data["embargo"].isoformat() == "2018-07-12T08:30:00-04:00"
+    assert data["contacts"] == [{"name": "Sam Press", "email": "press@example.org",
+                                 "phone": "+1 555 0100"}]
+    assert data["body"] == ("The Alliance published its report on the northern crossing "
+                            "today, counting the people its clinics see in a week.\n\n"
+                            "The report is at nrha.example.org/report and covers 2017 and "
+                            "2018.\n")
+    # What found no field is said, with where it was, and the release is written all the same.
+    assert result.stderr.splitlines()[0] == \
+        f"{source}: line 14: in the contacts, not placed: Meet us at booth 12."
+    assert run("check", project_dir=office.root).exit_code == 0
+
+
+def test_markdown_release_with_an_embargo_heading(office, tmp_path):
+    source = tmp_path / "release.md"
+    source.write_text("## Embargo\n\n29 March 13:00 UTC\n\n"
+                      "# Clinics reach a fourth crossing\n\n"
+                      "Portland, ME, March 28, 2024 — The Alliance's **fourth** clinic opens "
+                      "[at the ridge](https://nrha.example.org/ridge).\n\n"
+                      "- Open daily\n- Free of charge\n\n###\n", encoding="utf-8")
+    result = run("import", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    _, data = release_of(office)
+    assert data["title"] == "Clinics reach a fourth crossing"
+    assert data["embargo"].isoformat() == "2024-03-29T13:00:00+00:00"   # the year: the date's
+    assert data["body"] == ("The Alliance's **fourth** clinic opens "
+                            "[at the ridge](https://nrha.example.org/ridge).\n\n"
+                            "- Open daily\n- Free of charge\n")
+    assert run("check", project_dir=office.root).exit_code == 0
+
+
+def test_what_is_missing_is_said_and_check_names_it(office, tmp_path):
+    source = tmp_path / "notes.txt"
+    source.write_text("Clinics open\n\nThe Alliance opened two clinics.\n", encoding="utf-8")
+    result = run("import", "--slug", "2024-03-05-clinics", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    assert f"{source}: no dateline found" in result.stderr
+    checked = run("check", project_dir=office.root)
+    assert checked.exit_code == 1
+    assert "'dateline'" in checked.stderr and "'date'" in checked.stderr
+
+
+def test_dry_run_prints_and_writes_nothing(office, tmp_path):
+    source = tmp_path / "release.txt"
+    source.write_text(PLAIN, encoding="utf-8")
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("title: Alliance report counts 400 people a week at the "
+                                    "crossing\n")
+    assert not (office.root / "releases").exists()
+
+
+def test_a_document_presskit_cannot_read_is_one_line(office, tmp_path):
+    source = tmp_path / "release.doc"
+    source.write_bytes(b"\xd0\xcf\x11\xe0")
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip")
+    result = run("import", source, broken, project_dir=office.root)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (f"{source}: presskit imports .docx, .odt, .txt and .md files; save it "
+                        f"from Word as .docx (Word Document)")
+    assert lines[1].startswith(f"{broken}: not a Word document that can be read")
+    assert len(lines) == 2

@@ -66,7 +66,9 @@ def parse_contacts(text: str) -> tuple[list[dict[str, str]], list[str]]:
                     current["phone"] = phone
             if not rest or FIELD_LABEL.fullmatch(rest + ":"):
                 continue
-            if URL.fullmatch(rest):
+            if not (emails or phones) and len(rest.split()) >= 3 and rest[-1] in ".!?":
+                left.append(rest)        # a sentence, not a name or a title
+            elif URL.fullmatch(rest):
                 if current is not None:
                     current["title"] = ", ".join(t for t in (current["title"], rest) if t)
                 else:

@@ -490,7 +490,8 @@ def _text_blocks(lines: list[str], where: str, markdown: bool) -> list[Block]:
     lines = [line.strip() for line in lines]
     # Lines wrapped by hand at a measure are one paragraph; short ones (an address, a
     # contact) keep their breaks.
-    wrapped = len(lines) > 1 and all(len(line) >= 50 for line in lines[:-1])
+    wrapped = len(lines) > 1 and all(len(line) >= 50 and "@" not in line
+                                     for line in lines[:-1])
     return [Block("paragraph", where, [Span((" " if wrapped else "\n").join(lines))])]
 
 
