@@ -470,3 +470,84 @@ def test_a_document_presskit_cannot_read_is_one_line(office, tmp_path):
                         f"from Word as .docx (Word Document)")
     assert lines[1].startswith(f"{broken}: not a Word document that can be read")
     assert len(lines) == 2
+
+
+# -- real releases by other organizations (../shared/corpus), typed as Word documents --------
+
+def corpus_docx(data: dict, path) -> None:
+    """A corpus release as a press office types it in Word: the headline and subheadline
+    styled, the dateline and date (in the release's language) leading the first paragraph,
+    subheads and lists styled, ###, the About text and the media contacts."""
+    from babel.dates import format_date
+
+    lang = data.get("lang") or "en"
+    document = docx.Document()
+    if data.get("release_line"):
+        document.add_paragraph(data["release_line"])
+    document.add_paragraph(data["title"], style="Title")
+    if data.get("subtitle"):
+        document.add_paragraph(data["subtitle"], style="Subtitle")
+    date = format_date(data["date"], "long", locale=lang)
+    lead = f"{data.get('dateline') or 'Worldwide'}, {date} — "
+    for block in re.split(r"\n\s*\n", data["body"].strip()):
+        block = block.strip()
+        if block.startswith("- "):
+            for item in re.split(r"\n(?=- )", block):
+                document.add_paragraph(" ".join(item[2:].split()), style="List Bullet")
+        elif ("\n" not in block and len(block) < 90 and not block.startswith(("“", '"'))
+              and not re.search(r"[.:;,!?”\"»)]$", block)) and not lead:
+            document.add_paragraph(block, style="Heading 2")
+        else:
+            document.add_paragraph(lead + " ".join(block.split()))
+            lead = ""
+    document.add_paragraph("###")
+    if data.get("boilerplate"):
+        document.add_paragraph(f"About {data['organization']}", style="Heading 2")
+        for block in re.split(r"\n\s*\n", data["boilerplate"].strip()):
+            document.add_paragraph(" ".join(block.split()))
+    contacts = data.get("contacts") or []
+    if contacts:
+        document.add_paragraph("Media contacts:")
+    for contact in contacts:
+        lines = [contact.get(k) for k in ("name", "title", "organization", "phone", "email",
+                                          "website")]
+        document.add_paragraph("\n".join(str(v) for v in lines if v))
+    document.save(str(path))
+
+
+def _corpus_files():
+    from corpus import corpus_files
+
+    return corpus_files()
+
+
+@pytest.mark.skipif(not _corpus_files(), reason="../shared/corpus is not here")
+@pytest.mark.parametrize("source", _corpus_files(), ids=lambda p: p.stem)
+def test_real_release_typed_in_word_imports_as_typed(source, tmp_path):
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    office = ProjectMaker(tmp_path / "office")
+    office.write("organization.yaml", {"name": data["organization"],
+                                       "boilerplate": data.get("boilerplate") or
+                                       data["organization"],
+                                       "lang": data.get("lang") or "en"})
+    document = tmp_path / "release.docx"
+    corpus_docx(data, document)
+    result = run("import", document, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    assert "not placed" not in result.stderr, result.stderr
+    slug, got = release_of(office)
+    assert got["title"] == " ".join(data["title"].split())
+    assert got.get("subtitle") == (" ".join(data["subtitle"].split()) if data.get("subtitle")
+                                   else None)
+    assert str(got["date"]) == str(data["date"])
+    assert got["dateline"] == (data.get("dateline") or "Worldwide")
+    assert "lang" not in got
+    assert "boilerplate" not in got
+    assert words(got["body"].replace("\\", "")) == words(data["body"])
+    typed = {str(c.get(k)) for c in data.get("contacts") or [] for k in ("email", "phone")
+             if c.get(k)}
+    imported = {c.get(k) for c in got.get("contacts", []) for k in ("email", "phone")}
+    assert typed <= imported
+    checked = run("check", project_dir=office.root)
+    assert checked.exit_code == 0, checked.stderr
+    assert run("build", slug, project_dir=office.root).exit_code == 0

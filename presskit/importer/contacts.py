@@ -66,7 +66,7 @@ def parse_contacts(text: str) -> tuple[list[dict[str, str]], list[str]]:
                     current["phone"] = phone
             if not rest or FIELD_LABEL.fullmatch(rest + ":"):
                 continue
-            if not (emails or phones) and len(rest.split()) >= 3 and rest[-1] in ".!?":
+            if not (emails or phones) and _sentence(rest):
                 left.append(rest)        # a sentence, not a name or a title
             elif URL.fullmatch(rest):
                 if current is not None:
@@ -100,3 +100,12 @@ def _split_commas(part: str) -> list[str]:
 
 def _digits(text: str) -> int:
     return sum(c.isdigit() for c in text)
+
+
+def _sentence(text: str) -> bool:
+    """'Meet us at booth 12.' is a sentence; 'Jet Propulsion Laboratory, Pasadena, Calif.'
+    (a title or an address, its words capitalized) is not."""
+    words = text.split()
+    if len(words) < 3 or text[-1] not in ".!?":
+        return False
+    return sum(w[0].islower() for w in words) >= 0.4 * len(words)

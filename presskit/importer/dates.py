@@ -129,17 +129,20 @@ def _patterns(lang: str) -> list[tuple[re.Pattern, dict[str, int]]]:
         month = rf"(?P<month>{names})\.?"
         patterns.append((re.compile(
             rf"(?<!\w){month}\s+{_DAY},?\s+(?:de\s+)?{_YEAR}(?!\d)"
-            rf"|(?<![\w.]){_DAY.replace('day', 'day2')}\s*(?:de\s+|of\s+)?"
+            rf"|(?<![\w.]){_DAY.replace('day', 'day2')}\s*(?:de\s+|of\s+|ב)?"
             rf"{month.replace('month', 'month2')},?\s+(?:de\s+|del\s+)?"
-            rf"{_YEAR.replace('year', 'year2')}(?!\d)"
+            rf"{_YEAR.replace('year', 'year2')}(?:\s?(?:г|р)\.|\s+(?:года|року))?(?!\d)"
             rf"|(?<!\w){month.replace('month', 'month3')}\s+{_DAY.replace('day', 'day3')}"
             rf"(?![\d\w])"
-            rf"|(?<![\w.]){_DAY.replace('day', 'day4')}\s*(?:de\s+|of\s+)?"
+            rf"|(?<![\w.]){_DAY.replace('day', 'day4')}\s*(?:de\s+|of\s+|ב)?"
             rf"{month.replace('month', 'month4')}(?!\w)", re.I), months))
     return patterns
 
 
 _ISO = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")
+# Chinese and Japanese 2024年9月26日, Korean 2024년 9월 26일.
+_CJK = re.compile(r"(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<month>[01]?\d)\s*[月월]\s*"
+                  r"(?P<day>[0-3]?\d)\s*[日일]")
 _DOTTED = re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)"
                      r"(?!\d)")
 
@@ -149,7 +152,7 @@ def find_dates(text: str, lang: str = "", *, need_year: bool = True) -> list[Fou
     alone too (an embargo's "March 5", its year then taken from the release's date)."""
     folded = fold(text)
     found: list[Found] = []
-    for pattern in (_ISO, _DOTTED):
+    for pattern in (_ISO, _CJK, _DOTTED):
         for m in pattern.finditer(text):
             date = _date(int(m["year"]), int(m["month"]), int(m["day"]))
             if date:

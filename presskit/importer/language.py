@@ -17,9 +17,39 @@ STOPWORDS = {
 _WORDS = {lang: set(words.split()) for lang, words in STOPWORDS.items()}
 
 
+# Scripts that name their language, counted letter by letter (first match wins).
+SCRIPTS = [
+    ("ja", re.compile(r"[\u3040-\u30ff]")),                   # kana
+    ("ko", re.compile(r"[\uac00-\ud7af]")),                   # hangul
+    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+    ("el", re.compile(r"[\u0370-\u03ff]")),
+    ("uk", re.compile(r"[іїєґІЇЄҐ]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+]
+
+
+def _script_language(text: str) -> str:
+    letters = sum(1 for c in text if c.isalpha()) or 1
+    for lang, pattern in SCRIPTS:
+        share = len(pattern.findall(text)) / letters
+        # Ukrainian is told from Russian by its own letters, which are few in a text.
+        if share > (0.002 if lang == "uk" and len(_cyrillic(text)) / letters > 0.3 else 0.3):
+            return lang
+    return ""
+
+
+def _cyrillic(text: str) -> list[str]:
+    return re.findall(r"[\u0400-\u04ff]", text)
+
+
 def detect_language(text: str, doc_lang: str = "", org_lang: str = "en") -> str:
-    """The release's language as a BCP 47 tag: from the words when they are clear, else the
-    document's setting, else the organization's."""
+    """The release's language as a BCP 47 tag: from its script or its words when they are
+    clear, else the document's setting, else the organization's."""
+    script = _script_language(text)
+    if script:
+        return _as_known(script, org_lang, doc_lang)
     words = re.findall(r"[^\W\d_]+", text.casefold())
     counts: Counter[str] = Counter()
     for word in words:
@@ -29,9 +59,13 @@ def detect_language(text: str, doc_lang: str = "", org_lang: str = "en") -> str:
             counts[lang] += 1 / len(shared)
     ranked = counts.most_common(2)
     if ranked and ranked[0][1] >= 4 and (len(ranked) == 1 or ranked[0][1] >= 1.5 * ranked[1][1]):
-        best = ranked[0][0]
-        for known in (org_lang, doc_lang):
-            if known and known.split("-")[0].lower() == best:
-                return known
-        return best
+        return _as_known(ranked[0][0], org_lang, doc_lang)
     return doc_lang or org_lang
+
+
+def _as_known(lang: str, org_lang: str, doc_lang: str) -> str:
+    """'es' as the organization or the document writes it ('es-MX'), when theirs is Spanish."""
+    for known in (org_lang, doc_lang):
+        if known and known.split("-")[0].lower() == lang:
+            return known
+    return lang

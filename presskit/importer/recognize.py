@@ -32,7 +32,7 @@ END = re.compile(r"^\s*(#\s*#\s*#|-\s*30\s*-|[-–—]*\s*(ends?|fin|ende|fin du
 ABOUT = re.compile(r"^\W*(about|acerca de|sobre|[àa] propos d[e'’]|über|ueber|qui sommes-nous"
                    r"|quiénes somos)(\s|$)", re.I)
 NOTES = re.compile(
-    r"^\W*(notes? (to|for) (the )?editors?|editors?['’]?s? notes?|background"
+    r"^\W*(notes? (to|for) (the )?editors?|editors?['’]?s? notes?"
     r"|notas? (para|a) (los |las )?(editores|redactores|redacciones|periodistas)"
     r"|notas? al editor|notes? (aux|pour les|à l['’]attention des) (r[ée]dactions|r[ée]dacteurs"
     r"|[ée]diteurs|journalistes)|hinweise? (für|an) (die )?redaktion(en)?"
@@ -65,7 +65,7 @@ class Recognized:
     body: str = ""
     contacts: list[dict[str, str]] = field(default_factory=list)
     notes: str = ""
-    about: list[str] = field(default_factory=list)
+    about: list[tuple[str, str]] = field(default_factory=list)   # (heading, Markdown)
     pictures: list[Picture] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     embargo_text: str = ""
@@ -348,17 +348,29 @@ def _section(block: Block) -> str:
         return "notes"
     if CONTACT_LABEL.match(text):
         return "contacts"
-    if ABOUT.match(text) and len(text.split()) <= 12 and (
+    about = ABOUT.match(text)
+    if about and block.kind != "item" and len(text.split()) <= 12 and (
             block.kind in ("heading", "title", "subtitle") or block.bold or
-            len(text.split("\n")[0].split()) <= 8):
+            len(text.split("\n")[0].split()) <= 8) and _names_something(text[about.end():]):
         return "about"
     return ""
+
+
+_ARTICLE = re.compile(r"^(?:(?:the|us|la|le|les|el|los|las|die|der|das|den|l['’]|de|des|du)\s*)*",
+                      re.I)
+
+
+def _names_something(rest: str) -> bool:
+    """'About the Alliance', 'Acerca de la Alianza': a name follows (a capital letter), not
+    'About 5-20x faster' in a list of features."""
+    rest = _ARTICLE.sub("", rest.strip())
+    return bool(rest) and (rest[0].isupper() or not rest[0].isascii() and rest[0].isalpha())
 
 
 def _body_and_after(blocks: list[Block], start: int, found: Recognized) -> None:
     body: list[Block] = []
     notes: list[Block] = []
-    about: list[list[Block]] = []
+    about: list[tuple[str, list[Block]]] = []
     section = "body"
     ended = False
     i = start
@@ -383,10 +395,10 @@ def _body_and_after(blocks: list[Block], start: int, found: Recognized) -> None:
             continue
         if kind == "about":
             section = "about"
-            about.append([])
             lines = block.text.split("\n", 1)
+            about.append((lines[0], []))
             if len(lines) > 1 and block.kind == "paragraph" and not block.bold:
-                about[-1].append(_rest_of(block, len(lines[0]) + 1))
+                about[-1][1].append(_rest_of(block, len(lines[0]) + 1))
             i += 1
             continue
         if block.kind == "image":
@@ -402,14 +414,14 @@ def _body_and_after(blocks: list[Block], start: int, found: Recognized) -> None:
         elif section == "notes":
             notes.append(block)
         elif section == "about":
-            about[-1].append(block)
+            about[-1][1].append(block)
         else:
             found.unplaced.append(f"{block.where}: not placed (after the end mark): "
                                   f"{_short(block.text)}")
         i += 1
     found.body = to_markdown(body)
     found.notes = to_markdown(notes)
-    found.about = [to_markdown(section) for section in about if section]
+    found.about = [(heading, to_markdown(section)) for heading, section in about if section]
     if not found.body:
         found.unplaced.append("no body found")
 

@@ -61,13 +61,23 @@ def release_data(found: Recognized, *, slug: str, org_lang: str, org_boilerplate
         data["body"] = found.body
     if found.notes:
         data["notes"] = found.notes
-    own = normalized(org_boilerplate)
-    others = [text for text in found.about if normalized(text) != own]
-    if others:
-        # A release's boilerplate replaces the organization's: when the document gives the
-        # organization's and another's (a joint release), both are kept.
-        data["boilerplate"] = "\n\n".join(found.about)
+    if found.about and not is_own_about(found.about, org_boilerplate):
+        # A release's boilerplate replaces the organization's: every About section the
+        # document gives is kept, each after the first under its own heading.
+        parts = [found.about[0][1]] + [f"**{heading}**\n\n{text}"
+                                       for heading, text in found.about[1:]]
+        data["boilerplate"] = "\n\n".join(part.strip("\n") for part in parts) + "\n"
     return data
+
+
+def is_own_about(sections: list[tuple[str, str]], org_boilerplate: str) -> bool:
+    """True when the About text is the organization's own (as organization.yaml has it, the
+    headings of any further sections in it as lines of their own)."""
+    own = normalized(org_boilerplate)
+    texts = [text for _, text in sections]
+    joined = "\n\n".join([texts[0]] + [f"{heading}\n\n{text}" for heading, text in
+                                        sections[1:]])
+    return own in (normalized(joined), normalized(sections[0][0] + "\n\n" + joined))
 
 
 def normalized(markdown: str) -> str:
