@@ -132,7 +132,7 @@ def test_word_release_imports_checks_and_builds(office, tmp_path):
     assert "[the Alliance's site](https://nrha.example.org/report)" in body
     assert "###" not in body.replace("## What", "")
     assert "boilerplate" not in data           # the organization's own About text
-    assert data["notes"] == "Interviews are available in English and Spanish."
+    assert data["notes"] == "Interviews are available in English and Spanish.\n"
     assert "lang" not in data
     (image,) = data["images"]
     assert image["caption"] == "The clinic at dawn."
@@ -219,7 +219,7 @@ def test_spanish_release_typed_without_styles(office, tmp_path):
     assert str(data["date"]) == "2012-05-08"
     assert data["lang"] == "es"
     assert "embargo" not in data
-    assert data["boilerplate"] == SPANISH_ABOUT     # not the organization's: kept
+    assert data["boilerplate"] == SPANISH_ABOUT + "\n"    # not the organization's: kept
     assert data["contacts"] == [{"name": "Lucía Ejemplo", "title": "Responsable de prensa",
                                  "email": "prensa@example.org", "phone": "+34 91 555 01 00"}]
     assert words(data["body"]) == words(
@@ -551,3 +551,85 @@ def test_real_release_typed_in_word_imports_as_typed(source, tmp_path):
     checked = run("check", project_dir=office.root)
     assert checked.exit_code == 0, checked.stderr
     assert run("build", slug, project_dir=office.root).exit_code == 0
+
+
+@pytest.mark.parametrize("line, moment", [
+    ("EMBARGOED UNTIL 9:00 a.m. ET, March 5, 2024", "2024-03-05T09:00:00-05:00"),
+    ("EMBARGOED UNTIL 9:00 a.m. ET, July 5, 2024", "2024-07-05T09:00:00-04:00"),
+    ("Transmission of material in this release is embargoed until 8:30 a.m. (EDT), Thursday, "
+     "July 12, 2018", "2018-07-12T08:30:00-04:00"),
+    ("Embargoed until 0001 hrs GMT, Tuesday 5 March 2024", "2024-03-05T00:01:00+00:00"),
+    ("EMBARGO: 12:01 a.m. PT on March 5", "2024-03-05T00:01:00-08:00"),
+    ("Embargoed until noon, March 5, 2024", "2024-03-05T12:00:00-05:00"),   # the office's zone
+    ("Embargoed until 5 March 2024, 14:00 UTC+2", "2024-03-05T14:00:00+02:00"),
+    ("SOUS EMBARGO jusqu’au mardi 5 mars 2024 à 9 h (heure de Paris)",
+     "2024-03-05T09:00:00+01:00"),
+    ("EMBARGADA HASTA las 10:00 horas CET del 5 de marzo de 2024", "2024-03-05T10:00:00+01:00"),
+    ("Sperrfrist: 5. März 2024, 10.00 Uhr MESZ", "2024-03-05T10:00:00+02:00"),
+])
+def test_embargo_lines_as_offices_write_them(office, tmp_path, line, moment):
+    source = tmp_path / "release.txt"
+    source.write_text(f"{line}\n\nClinics open\n\nPortland, ME, March 5, 2024 — The Alliance "
+                      f"opened two clinics.\n", encoding="utf-8")
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    assert data["embargo"].isoformat() == moment
+    assert data["title"] == "Clinics open"
+
+
+@pytest.mark.parametrize("first, dateline, date", [
+    ("CAMBRIDGE, Mass. — Dec. 28, 2012 — The", "CAMBRIDGE, Mass.", "2012-12-28"),
+    ("LONDON, 5 March 2024 /PRNewswire/ -- The", "LONDON", "2024-03-05"),
+    ("Geneva, Tuesday 5 March 2024 – The", "Geneva", "2024-03-05"),
+    ("Paris, le 1er mars 2024 – The", "Paris", "2024-03-01"),
+    ("WASHINGTON (March 5, 2024) — The", "WASHINGTON", "2024-03-05"),
+    ("Wakefield, MA —20 March 2019— The", "Wakefield, MA", "2019-03-20"),
+    ("Kyiv, 26 вересня 2024 р. — The", "Kyiv", "2024-09-26"),
+])
+def test_datelines_as_offices_write_them(office, tmp_path, first, dateline, date):
+    source = tmp_path / "release.txt"
+    source.write_text(f"Clinics open\n\n{first} Alliance opened two clinics.\n", encoding="utf-8")
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    assert (data["dateline"], str(data["date"])) == (dateline, date)
+    assert data["body"] == "The Alliance opened two clinics.\n"
+
+
+def test_letterhead_layout_table_and_an_about_paragraph(office, tmp_path):
+    """Typed on the office's template: the organization's name as a letterhead, the release
+    line and contact side by side in a table, the About text led by its bold heading in the
+    same paragraph, and a picture Word keeps as a BMP."""
+    document = docx.Document()
+    document.add_paragraph().add_run("Northwind Refugee Health Alliance").bold = True
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "FOR IMMEDIATE RELEASE: March 5, 2024"
+    table.rows[0].cells[1].text = "Contact: Sam Press\n+1 555 0100\npress@example.org"
+    document.add_paragraph().add_run("Clinics open at the northern crossing").bold = True
+    document.add_paragraph("PORTLAND, Maine — March 5, 2024 — The Alliance opened two "
+                           "clinics today.")
+    bmp = io.BytesIO()
+    Image.new("RGB", (40, 30), "#1d5c8c").save(bmp, "BMP")
+    document.add_paragraph().add_run().add_picture(io.BytesIO(bmp.getvalue()))
+    document.add_paragraph("The northern crossing at dawn")
+    about = document.add_paragraph()
+    about.add_run("About the Alliance: ").bold = True
+    about.add_run("The Alliance is an invented organization that runs clinics in presskit's "
+                  "tests, which it has done for many years, and it writes long About texts.")
+    document.add_paragraph("###")
+    source = tmp_path / "template.docx"
+    document.save(str(source))
+    result = run("import", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    assert "not placed" not in result.stderr
+    slug, data = release_of(office)
+    assert data["title"] == "Clinics open at the northern crossing"
+    assert data["contacts"] == [{"name": "Sam Press", "email": "press@example.org",
+                                 "phone": "+1 555 0100"}]
+    assert data["body"] == "The Alliance opened two clinics today.\n"
+    assert data["boilerplate"].startswith("The Alliance is an invented organization")
+    (image,) = data["images"]
+    assert image["src"].endswith(".png") and image["caption"] == "The northern crossing at dawn"
+    assert Image.open(office.root / image["src"]).size == (40, 30)
+    assert run("check", project_dir=office.root).exit_code == 0

@@ -39,7 +39,8 @@ def import_document(root: Path, source: Path, *, slug: str | None = None, force:
     organization = project.organization
     document = read_document(source)
     found = recognize(document.blocks, doc_lang=document.lang, org_lang=organization.lang,
-                      office_zone=project.settings.timezone)
+                      office_zone=project.settings.timezone,
+                      org_names=(organization.name, organization.short_name))
     if slug is None:
         # A release with no date found is named by today's, and check names the missing date.
         slug = f"{found.date or dt.date.today()}-{slug_words(found.title)}"

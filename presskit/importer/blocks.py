@@ -41,9 +41,14 @@ class Block:
         """The words as typed, line breaks as newlines, spaces tidied."""
         if self.kind == "table":
             return "\n".join(" ".join(cell for cell in row if cell) for row in self.rows)
-        raw = "".join(span.text for span in self.spans)
+        raw = "".join(span.text for span in self.spans).translate(_INVISIBLE)
         lines = [" ".join(line.split()) for line in raw.replace("\t", " ").split("\n")]
         return "\n".join(line for line in lines if line)
+
+    def cells(self) -> list[str]:
+        """A table's cells as plain text, row by row (a layout table may hold a contact)."""
+        return [" ".join(unmarked(cell).split()) for row in self.rows for cell in row
+                if cell.strip()]
 
     @property
     def bold(self) -> bool:
@@ -71,6 +76,7 @@ def inline_markdown(spans: list[Span]) -> str:
     (`**bold** text`, never `** bold **`), what Markdown would read as syntax escaped."""
     merged: list[Span] = []
     for span in spans:
+        span = Span(span.text.translate(_INVISIBLE), span.bold, span.italic, span.link)
         if not span.text:
             continue
         last = merged[-1] if merged else None
@@ -100,6 +106,8 @@ def inline_markdown(spans: list[Span]) -> str:
     return "\\\n".join(line for line in lines if line)
 
 
+# Soft hyphens and zero-width spaces Word leaves in text: no word of the release holds them.
+_INVISIBLE = {0xAD: None, 0x200B: None, 0xFEFF: None}
 _SPECIAL = re.compile(r"([\\`*\[\]<>])")
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(?=\s|$)", re.MULTILINE)
@@ -117,3 +125,16 @@ def _escape_start(marker: str) -> str:
     if marker[-1] in ".)":
         return marker[:-1] + "\\" + marker[-1]
     return "\\" + marker
+
+
+def unmarked(text: str) -> str:
+    """Markdown's words without its marks, for recognizing what a line is."""
+    escaped: list[str] = []
+
+    def hold(match: re.Match) -> str:
+        escaped.append(match.group(1))
+        return f"\uE000{len(escaped) - 1}\uE001"
+    text = re.sub(r"\\([^\n])", hold, text.replace("\\\n", "\n"))
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__|(?<!\w)[*_]|[*_](?!\w))", "", text)
+    return re.sub("\uE000(\\d+)\uE001", lambda m: escaped[int(m.group(1))], text)

@@ -7,6 +7,7 @@ import re
 
 CONTACT_LABEL = re.compile(
     r"^\W*(?:(?:(?:media|press|news|presse|medien)\s*)?(?:contacts?|enquiries|inquiries)"
+    r"|(?:media|press) (?:office|relations|desk)"
     r"(?:\s+(?:for|with)\s+(?:the\s+)?(?:media|press|journalists))?"
     r"|for (?:more|further) information(?:,? (?:please )?contact)?"
     r"|contactos?(?: de prensa| para (?:los )?medios| con (?:los )?medios| de medios)?"

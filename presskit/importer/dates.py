@@ -15,7 +15,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 
 # Languages whose month names are always looked for, after the release's own.
-COMMON = ("en", "es", "fr", "de", "it", "pt", "nl")
+COMMON = ("en", "es", "fr", "de", "it", "pt", "nl", "ru", "uk", "pl")
 
 # Zone abbreviations as releases write them: a fixed offset, or a region whose offset
 # depends on the date (ET is EST in winter, EDT in summer).
@@ -199,8 +199,17 @@ _OFFSET = re.compile(r"\b(?:UTC|GMT)\s*(?P<sign>[+−-])\s*(?P<hours>\d{1,2})"
                      r"(?::?(?P<minutes>\d\d))?")
 
 
+# 0001 hrs, 1300 GMT: a time as four digits, told from a year by what follows it.
+_HHMM = re.compile(r"(?<![\d:.])(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s*"
+                   r"(?:hrs?\b|hours\b|h\b|[A-Z]{2,5}\b)")
+
+
 def find_time(text: str) -> tuple[int, int] | None:
     """The hour and minute of a moment written in `text` (with its date already taken out)."""
+    four = _HHMM.search(text)
+    if four and (not four.group(0).rstrip()[-1].isupper() or
+                 find_zone(four.group(0)) is not None):
+        return int(four["hour"]), int(four["minute"])
     for m in _TIME.finditer(text):
         hour, minute, suffix = int(m["hour"]), int(m["minute"] or 0), (m["suffix"] or "")
         if not (m["minute"] or suffix):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import PresskitError
 from ..files import display_path
-from .blocks import Block, Span
+from .blocks import Block, Span, unmarked
 
 
 class ImportError_(PresskitError):
@@ -469,23 +469,23 @@ def _text_blocks(lines: list[str], where: str, markdown: bool) -> list[Block]:
                 heading and heading.group(2):
             level = len(heading.group(1))
             text = heading.group(2)
-            return [Block("heading", where, [Span(_unmarked(text))], level=level,
+            return [Block("heading", where, [Span(unmarked(text))], level=level,
                           markdown_source=text)]
         if all(_MD_ITEM.match(line) for line in lines):
             blocks = []
             for line in lines:
                 item = _MD_ITEM.match(line)
                 text = item.group(3).strip()
-                blocks.append(Block("item", where, [Span(_unmarked(text))],
+                blocks.append(Block("item", where, [Span(unmarked(text))],
                                     level=len(item.group(1)) // 2,
                                     ordered=item.group(2)[0].isdigit(), markdown_source=text))
             return blocks
         if all(line.lstrip().startswith(">") for line in lines):
             text = "\n".join(line.lstrip()[1:].strip() for line in lines)
-            return [Block("quote", where, [Span(_unmarked(text))], markdown_source=text)]
+            return [Block("quote", where, [Span(unmarked(text))], markdown_source=text)]
         text = "\n".join(line.strip() for line in lines)
         bold = bool(re.fullmatch(r"\*\*[^*]+\*\*|__[^_]+__", text))
-        return [Block("paragraph", where, [Span(_unmarked(text), bold=bold)],
+        return [Block("paragraph", where, [Span(unmarked(text), bold=bold)],
                       markdown_source=" ".join(text.split()) if not bold else "")]
     lines = [line.strip() for line in lines]
     # Lines wrapped by hand at a measure are one paragraph; short ones (an address, a
@@ -493,10 +493,3 @@ def _text_blocks(lines: list[str], where: str, markdown: bool) -> list[Block]:
     wrapped = len(lines) > 1 and all(len(line) >= 50 and "@" not in line
                                      for line in lines[:-1])
     return [Block("paragraph", where, [Span((" " if wrapped else "\n").join(lines))])]
-
-
-def _unmarked(text: str) -> str:
-    """Markdown's words without its marks, for recognizing what a line is."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(\*\*|__|(?<!\w)[*_]|[*_](?!\w))", "", text)
-    return text.replace("\\", "")

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import dates
-from .blocks import Block
+from .blocks import Block, Span
 from .contacts import CONTACT_LABEL, parse_contacts
 from .language import detect_language
 
@@ -19,7 +19,7 @@ IMMEDIATE = re.compile(
     r"|(difusi[oó]n|publicaci[oó]n) inmediata|pour (diffusion|publication) imm[ée]diate"
     r"|diffusion imm[ée]diate|[àa] diffuser imm[ée]diatement"
     r"|zur (sofortigen )?ver[öo]ffentlichung( frei| freigegeben)?|sofort zur ver[öo]ffentlichung"
-    r"|zur sofortigen freigabe|freigabe: sofort)\W*$", re.I)
+    r"|zur sofortigen freigabe|freigabe: sofort)(?=\W|$)[\s:,–—-]*", re.I)
 EMBARGO = re.compile(r"\b(embargo(ed|es)?|embargad[oa]s?|sperrfrist|sperrvermerk"
                      r"|not for (release|publication) (before|until))\b", re.I)
 LABEL = re.compile(
@@ -28,7 +28,7 @@ LABEL = re.compile(
     r"|presse(mitteilung|information|erkl[äa]rung)|medienmitteilung|press release)\W*$", re.I)
 MORE = re.compile(r"^\W*(more|m[áa]s|suite|mehr|weiter|continued|contin[úu]a)\W*$", re.I)
 END = re.compile(r"^\s*(#\s*#\s*#|-\s*30\s*-|[-–—]*\s*(ends?|fin|ende|fin du communiqu[ée])"
-                 r"\s*[-–—]*|\*\s*\*\s*\*|x{3})\s*$", re.I)
+                 r"\.?\s*[-–—]*|\*\s*\*\s*\*|x{3})\s*$", re.I)
 ABOUT = re.compile(r"^\W*(about|acerca de|sobre|[àa] propos d[e'’]|über|ueber|qui sommes-nous"
                    r"|quiénes somos)(\s|$)", re.I)
 NOTES = re.compile(
@@ -70,19 +70,20 @@ class Recognized:
     unplaced: list[str] = field(default_factory=list)
     embargo_text: str = ""
     embargo_where: str = ""
+    names: tuple[str, ...] = ()          # the organization's names, folded
 
 
 def recognize(blocks: list[Block], *, doc_lang: str = "", org_lang: str = "en",
-              office_zone: str = "") -> Recognized:
+              office_zone: str = "", org_names: tuple[str, ...] = ()) -> Recognized:
     """The release's fields from the document's blocks, top to bottom as a journalist reads:
     the lines above the headline, the headline, the dateline's paragraph, the body to the end
     mark, then what follows it."""
-    found = Recognized()
+    found = Recognized(names=tuple(dates.fold(" ".join(n.split())) for n in org_names if n))
     found.lang = detect_language(" ".join(b.text for b in blocks), doc_lang, org_lang)
-    blocks = [b for b in blocks if not (b.kind != "image" and MORE.match(b.text))]
+    blocks = [b for b in _unlayout(blocks) if not (b.kind != "image" and MORE.match(b.text))]
     dateline_at = _dateline_index(blocks, found)
     head = blocks[:dateline_at] if dateline_at is not None else blocks
-    title_at = _headline_index(head)
+    title_at = _headline_index(head, found)
     # Above the headline: release line, embargo, labels, contacts, a letterhead's logo.
     i = 0
     limit = title_at if title_at is not None else len(head)
@@ -128,6 +129,20 @@ def _subheadline(block: Block, dated: bool) -> bool:
     return dated or block.kind == "heading" or block.italic
 
 
+def _unlayout(blocks: list[Block]) -> list[Block]:
+    """A table that lays out the release line, embargo or contacts (not figures) read as
+    its cells, one paragraph a cell."""
+    out = []
+    for block in blocks:
+        cells = block.cells() if block.kind == "table" else []
+        if any("@" in cell or CONTACT_LABEL.match(cell) or EMBARGO.search(cell) or
+               IMMEDIATE.match(cell) for cell in cells):
+            out.extend(Block("paragraph", block.where, [Span(cell)]) for cell in cells)
+        else:
+            out.append(block)
+    return out
+
+
 # -- the lines above the headline --------------------------------------------------------
 
 def _preamble(blocks: list[Block], i: int, limit: int, found: Recognized) -> int:
@@ -139,7 +154,13 @@ def _preamble(blocks: list[Block], i: int, limit: int, found: Recognized) -> int
         found.unplaced.append(f"{block.where}: a picture above the headline (a letterhead's "
                               f"logo?) left out; organization.yaml's logo heads every release")
         return i + 1
-    if IMMEDIATE.match(text) or LABEL.match(text):
+    immediate = IMMEDIATE.match(text)
+    if immediate:
+        rest = text[immediate.end():]
+        if rest.strip() and not _standalone_date(rest, found):
+            found.unplaced.append(f"{block.where}: not placed: {_short(rest)}")
+        return i + 1
+    if LABEL.match(text) or _letterhead(text, found):
         return i + 1
     if EMBARGO.search(text) and not found.embargo_text:
         found.embargo_where = f"{block.where}"
@@ -160,6 +181,11 @@ def _preamble(blocks: list[Block], i: int, limit: int, found: Recognized) -> int
     return i + 1
 
 
+def _letterhead(text: str, found: Recognized) -> bool:
+    """The organization's name typed at the top of the page, as a letterhead."""
+    return dates.fold(" ".join(text.split())) in found.names
+
+
 def _standalone_date(text: str, found: Recognized) -> bool:
     """A line that is only a date (and perhaps a place): the release's date when the
     dateline gives none."""
@@ -171,10 +197,11 @@ def _standalone_date(text: str, found: Recognized) -> bool:
     return False
 
 
-def _headline_index(head: list[Block]) -> int | None:
+def _headline_index(head: list[Block], found: Recognized) -> int | None:
     """The headline: a Title-styled paragraph, else the first heading, else the first bold
     line, else the first line that is none of the release line, embargo or labels."""
-    candidates = [i for i, b in enumerate(head) if b.kind != "image" and not _preamble_like(b)]
+    candidates = [i for i, b in enumerate(head) if b.kind != "image" and not _preamble_like(b)
+                  and not _letterhead(b.text, found)]
     for test in (lambda b: b.kind == "title", lambda b: b.kind == "heading",
                  lambda b: b.bold and len(b.text) < 300, lambda b: b.kind == "paragraph"):
         for i in candidates:
@@ -186,6 +213,7 @@ def _headline_index(head: list[Block]) -> int | None:
 def _preamble_like(block: Block) -> bool:
     text = block.text
     return bool(IMMEDIATE.match(text) or LABEL.match(text) or EMBARGO.search(text)
+                or block.kind == "table"
                 or CONTACT_LABEL.match(text) or "@" in text
                 or (len(dates.find_dates(text)) == 1 and len(text) < 60 and
                     len(text.split()) <= 6))
@@ -194,9 +222,14 @@ def _preamble_like(block: Block) -> bool:
 def _dateline_index(blocks: list[Block], found: Recognized) -> int | None:
     """The first paragraph that begins with a place and a date and a dash (or is only
     them): the dateline. Its place and date are taken, and the paragraph keeps the rest."""
+    seen = 0
     for i, block in enumerate(blocks):
         if block.kind not in ("paragraph", "quote") or _preamble_like_embargo(block):
             continue
+        seen += 1
+        if seen > 12:
+            # A place and date this far down are in the body, not a dateline.
+            return None
         text = block.text
         match = _dateline(text, found.lang or "")
         if match is None:
@@ -215,7 +248,9 @@ def _preamble_like_embargo(block: Block) -> bool:
     return bool(EMBARGO.search(block.text[:80]) or IMMEDIATE.match(block.text))
 
 
-_SEPARATOR = re.compile(r"^\s*\)?\s*(?:[—–―]|-{1,3}|:|/|\|)\s*")
+# After the date: a dash, a colon, or a wire's tag (/PRNewswire/ --).
+_SEPARATOR = re.compile(r"^\s*\)?\s*(?:/[^/\s][^/]{0,40}/\s*(?:[—–―]|-{1,3})?|[—–―]|-{1,3}|:|\|)"
+                        r"\s*")
 
 
 def _dateline(text: str, lang: str) -> tuple[str, dt.date, int] | None:
@@ -256,7 +291,6 @@ def _rest_of(block: Block, skip: int) -> Block:
     """The block without its first `skip` characters of text (the dateline taken out)."""
     spans = []
     left = skip
-    from .blocks import Span
     for span in block.spans:
         text = span.text
         # The spans' own whitespace is tidied in Block.text; walk it the same way.
@@ -340,20 +374,47 @@ def _embargo(found: Recognized, office_zone: str) -> None:
 
 def _section(block: Block) -> str:
     text = block.text
-    if block.kind == "image" or len(text) > 200:
+    if block.kind == "image":
         return ""
+    if len(text) > 200:
+        return "about" if _about_heading(block)[0] else ""
     if END.match(text):
         return "end"
     if NOTES.match(text):
         return "notes"
     if CONTACT_LABEL.match(text):
         return "contacts"
-    about = ABOUT.match(text)
-    if about and block.kind != "item" and len(text.split()) <= 12 and (
-            block.kind in ("heading", "title", "subtitle") or block.bold or
-            len(text.split("\n")[0].split()) <= 8) and _names_something(text[about.end():]):
+    if _about_heading(block)[0]:
         return "about"
     return ""
+
+
+def _about_heading(block: Block) -> tuple[str, int]:
+    """An About section's heading ("About the Alliance") and where its text begins in the
+    block: a heading or bold line of its own, or leading the paragraph ("**About the
+    Alliance** The Alliance is..." or "About the Alliance: The Alliance is...")."""
+    text = block.text
+    about = ABOUT.match(text)
+    if not about or block.kind in ("item", "image", "table") or \
+            not _names_something(text[about.end():]):
+        return "", 0
+    first = text.split("\n", 1)[0]
+    if len(first.split()) <= 12 and (block.kind in ("heading", "title", "subtitle") or
+                                     block.bold or len(first.split()) <= 8):
+        return first.rstrip(" :"), len(first) + 1
+    lead = ""
+    for span in block.spans:
+        if not span.bold:
+            break
+        lead += span.text
+    lead = " ".join(lead.split())
+    if not lead:
+        colon = first.find(":")
+        lead = first[:colon] if 0 < colon <= 80 else ""
+    if lead and len(lead.split()) <= 12 and text.startswith(lead):
+        rest = text[len(lead):]
+        return lead.rstrip(" :.–—"), len(text) - len(rest.lstrip(" :.–—\n"))
+    return "", 0
 
 
 _ARTICLE = re.compile(r"^(?:(?:the|us|la|le|les|el|los|las|die|der|das|den|l['’]|de|des|du)\s*)*",
@@ -395,10 +456,10 @@ def _body_and_after(blocks: list[Block], start: int, found: Recognized) -> None:
             continue
         if kind == "about":
             section = "about"
-            lines = block.text.split("\n", 1)
-            about.append((lines[0], []))
-            if len(lines) > 1 and block.kind == "paragraph" and not block.bold:
-                about[-1][1].append(_rest_of(block, len(lines[0]) + 1))
+            heading, skip = _about_heading(block)
+            about.append((heading, []))
+            if skip < len(block.text):
+                about[-1][1].append(_rest_of(block, skip))
             i += 1
             continue
         if block.kind == "image":
@@ -456,7 +517,9 @@ def _is_caption(blocks: list[Block], i: int) -> bool:
         return True
     if block.kind != "paragraph" or len(block.text.split()) > 40 or _section(block):
         return False
-    return block.italic or bool(CAPTION_WORD.match(block.text)) or "©" in block.text
+    return block.italic or bool(CAPTION_WORD.match(block.text)) or "©" in block.text or \
+        (len(block.text.split()) <= 20 and block.text.rstrip()[-1] not in ".!?:;," and
+         not block.bold)
 
 
 def _picture(blocks: list[Block], i: int, found: Recognized) -> None:
@@ -469,7 +532,34 @@ def _picture(blocks: list[Block], i: int, found: Recognized) -> None:
             credit = credited.group(1).strip()
             caption = caption[:credited.start()].rstrip(" .,;–—-") + \
                 ("." if caption[:credited.start()].rstrip().endswith(".") else "")
-    found.pictures.append(Picture(block.image, block.image_type, caption, credit, block.alt))
+    data, kind = printable(block.image, block.image_type)
+    if data is None:
+        found.unplaced.append(f"{block.where}: a picture in a format presskit cannot print "
+                              f"({block.image_type or 'unknown'}) left out; save it as PNG or "
+                              f"JPEG and give it under images:")
+        return
+    found.pictures.append(Picture(data, kind, caption, credit, block.alt))
+
+
+def printable(data: bytes, kind: str) -> tuple[bytes | None, str]:
+    """The picture as a format a PDF can hold: as it is, or made a PNG by Pillow (a BMP, a
+    TIFF); (None, kind) when Pillow cannot read it (a Windows metafile drawing)."""
+    if kind in ("png", "jpeg", "gif", "webp"):
+        return data, kind
+    if kind in ("svg+xml", "svg"):
+        return data, "svg"
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            out = io.BytesIO()
+            image.save(out, "PNG")
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        return None, kind
+    return out.getvalue(), "png"
 
 
 def to_markdown(blocks: list[Block]) -> str:

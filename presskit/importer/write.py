@@ -117,10 +117,10 @@ def release_yaml(data: dict) -> str:
 
 def _tidy(value):
     """No line ends in spaces (YAML could not keep a block scalar then), one newline at the
-    end of a multi-line text."""
+    end of a Markdown text (so that it is written as a block, even of one line)."""
     if isinstance(value, str) and not isinstance(value, _Moment):
         lines = [line.rstrip() for line in value.strip("\n").split("\n")]
-        return "\n".join(lines) + ("\n" if len(lines) > 1 else "")
+        return "\n".join(lines) + ("\n" if len(lines) > 1 or value.endswith("\n") else "")
     if isinstance(value, list):
         return [_tidy(v) for v in value]
     if isinstance(value, dict):
