@@ -566,6 +566,8 @@ def test_real_release_typed_in_word_imports_as_typed(source, tmp_path):
      "2024-03-05T09:00:00+01:00"),
     ("EMBARGADA HASTA las 10:00 horas CET del 5 de marzo de 2024", "2024-03-05T10:00:00+01:00"),
     ("Sperrfrist: 5. März 2024, 10.00 Uhr MESZ", "2024-03-05T10:00:00+02:00"),
+    ("EMBARGOED UNTIL 00:01 UK time, Tuesday 5 March 2024", "2024-03-05T00:01:00+00:00"),
+    ("Embargoed until 9am London time, 5 July 2024", "2024-07-05T09:00:00+01:00"),
 ])
 def test_embargo_lines_as_offices_write_them(office, tmp_path, line, moment):
     source = tmp_path / "release.txt"
@@ -586,6 +588,8 @@ def test_embargo_lines_as_offices_write_them(office, tmp_path, line, moment):
     ("WASHINGTON (March 5, 2024) — The", "WASHINGTON", "2024-03-05"),
     ("Wakefield, MA —20 March 2019— The", "Wakefield, MA", "2019-03-20"),
     ("Kyiv, 26 вересня 2024 р. — The", "Kyiv", "2024-09-26"),
+    ("Madrid, 8 de mayo de 2012.- The", "Madrid", "2012-05-08"),
+    ("Hamburg, 28. Oktober 2008. The", "Hamburg", "2008-10-28"),
 ])
 def test_datelines_as_offices_write_them(office, tmp_path, first, dateline, date):
     source = tmp_path / "release.txt"
@@ -633,3 +637,46 @@ def test_letterhead_layout_table_and_an_about_paragraph(office, tmp_path):
     assert image["src"].endswith(".png") and image["caption"] == "The northern crossing at dawn"
     assert Image.open(office.root / image["src"]).size == (40, 30)
     assert run("check", project_dir=office.root).exit_code == 0
+
+
+def test_ap_dateline_under_a_date_line_and_brackets_kept(office, tmp_path):
+    source = tmp_path / "release.txt"
+    source.write_text("March 5, 2024\n\nClinics open\n\nWASHINGTON — The Alliance opened two "
+                      "clinics today at the northern crossing, its first in the region [1].\n\n"
+                      "Wait times fell > 50% in a week.\n", encoding="utf-8")
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    assert (data["dateline"], str(data["date"])) == ("WASHINGTON", "2024-03-05")
+    assert data["body"] == ("The Alliance opened two clinics today at the northern crossing, "
+                            "its first in the region [1].\n\nWait times fell > 50% in a week.\n")
+
+
+def test_word_content_controls_are_read(office, tmp_path):
+    """An office's template keeps the headline in a content control (w:sdt) and a date in a
+    field: python-docx's own iteration skips both; the words must not be lost."""
+    document = docx.Document()
+    title = document.add_paragraph("Clinics open at the northern crossing", style="Title")
+    control = OxmlElement("w:sdt")
+    content = OxmlElement("w:sdtContent")
+    title._p.addprevious(control)
+    control.append(content)
+    content.append(title._p)
+    first = document.add_paragraph("PORTLAND, Maine, ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "DATE")
+    run_element = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "March 5, 2024"
+    run_element.append(text)
+    field.append(run_element)
+    first._p.append(field)
+    first.add_run(" — The Alliance opened two clinics.")
+    source = tmp_path / "template.docx"
+    document.save(str(source))
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    assert data["title"] == "Clinics open at the northern crossing"
+    assert (data["dateline"], str(data["date"])) == ("PORTLAND, Maine", "2024-03-05")
+    assert data["body"] == "The Alliance opened two clinics.\n"

@@ -41,7 +41,7 @@ class Block:
         """The words as typed, line breaks as newlines, spaces tidied."""
         if self.kind == "table":
             return "\n".join(" ".join(cell for cell in row if cell) for row in self.rows)
-        raw = "".join(span.text for span in self.spans).translate(_INVISIBLE)
+        raw = "".join(span.text for span in self.spans).translate(INVISIBLE)
         lines = [" ".join(line.split()) for line in raw.replace("\t", " ").split("\n")]
         return "\n".join(line for line in lines if line)
 
@@ -76,7 +76,7 @@ def inline_markdown(spans: list[Span]) -> str:
     (`**bold** text`, never `** bold **`), what Markdown would read as syntax escaped."""
     merged: list[Span] = []
     for span in spans:
-        span = Span(span.text.translate(_INVISIBLE), span.bold, span.italic, span.link)
+        span = Span(span.text.translate(INVISIBLE), span.bold, span.italic, span.link)
         if not span.text:
             continue
         last = merged[-1] if merged else None
@@ -107,8 +107,9 @@ def inline_markdown(spans: list[Span]) -> str:
 
 
 # Soft hyphens and zero-width spaces Word leaves in text: no word of the release holds them.
-_INVISIBLE = {0xAD: None, 0x200B: None, 0xFEFF: None}
-_SPECIAL = re.compile(r"([\\`*\[\]<>])")
+INVISIBLE = {0xAD: None, 0x200B: None, 0xFEFF: None}
+# Only what CommonMark would read as syntax: a "[1]" or "a > b" stays as typed.
+_SPECIAL = re.compile(r"([`*]|\\(?=[!-/:-@\[-`{-~])|\](?=[(\[:])|<(?=[A-Za-z/!?]))")
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(?=\s|$)", re.MULTILINE)
 

@@ -228,8 +228,33 @@ def find_time(text: str) -> tuple[int, int] | None:
     return None
 
 
+_CITY_TIME = re.compile(r"\b([A-Z][A-Za-z]+(?: [A-Z][a-z]+)?) (?:[Tt]ime|Zeit)\b")
+_COUNTRY_ZONES = {"UK": "Europe/London", "British": "Europe/London", "Irish": "Europe/Dublin",
+                  "Swiss": "Europe/Zurich", "German": "Europe/Berlin", "French": "Europe/Paris",
+                  "Spanish": "Europe/Madrid", "Belgian": "Europe/Brussels",
+                  "Brussels": "Europe/Brussels", "Geneva": "Europe/Zurich",
+                  "Washington": "America/New_York", "Ottawa": "America/Toronto",
+                  "Eastern": "America/New_York", "Pacific": "America/Los_Angeles",
+                  "Central European": "Europe/Paris"}
+
+
+@lru_cache(maxsize=None)
+def _city_zones() -> dict[str, str]:
+    """'London' -> Europe/London, 'New York' -> America/New_York, from the zone names."""
+    from zoneinfo import available_timezones
+
+    return {name.rsplit("/", 1)[-1].replace("_", " "): name for name in available_timezones()
+            if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/"))}
+
+
 def find_zone(text: str):
     """A zone named in `text`: a timedelta (fixed offset), an IANA name, or None."""
+    city = _CITY_TIME.search(text)
+    if city:
+        name = city.group(1)
+        zone = _COUNTRY_ZONES.get(name) or _city_zones().get(name)
+        if zone:
+            return zone
     m = _OFFSET.search(text)
     if m:
         sign = -1 if m["sign"] in "-−" else 1

@@ -49,7 +49,7 @@ def read_docx(path: Path) -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
-    from docx.text.hyperlink import Hyperlink
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(str(path))
@@ -73,46 +73,106 @@ def read_docx(path: Path) -> Document:
         style_italic = _style_flag(paragraph.style, "italic")
         spans: list[Span] = []
         pictures: list[Block] = []
-        for item in paragraph.iter_inner_content():
-            runs, link = (item.runs, item.address) if isinstance(item, Hyperlink) else \
-                ([item], "")
-            for run in runs:
-                bold = run.bold if run.bold is not None else \
-                    bool(_style_flag(run.style, "bold") or style_bold)
-                italic = run.italic if run.italic is not None else \
-                    bool(_style_flag(run.style, "italic") or style_italic)
-                spans.append(Span(run.text, bold, italic, link))
-                for blip in run.element.xpath(".//a:blip/@r:embed"):
-                    part = document.part.related_parts.get(blip)
-                    if part is None:
-                        continue
-                    described = run.element.xpath(".//wp:docPr/@descr")
-                    pictures.append(Block("image", where, image=part.blob,
-                                          image_type=_image_type(part.content_type),
-                                          alt=described[0] if described else ""))
+        for run, link in _docx_runs(paragraph):
+            bold = run.bold if run.bold is not None else \
+                bool(_style_flag(run.style, "bold") or style_bold)
+            italic = run.italic if run.italic is not None else \
+                bool(_style_flag(run.style, "italic") or style_italic)
+            spans.append(Span(run.text, bold, italic, link))
+            for blip in run.element.xpath(".//a:blip/@r:embed"):
+                part = document.part.related_parts.get(blip)
+                if part is None:
+                    continue
+                described = run.element.xpath(".//wp:docPr/@descr")
+                pictures.append(Block("image", where, image=part.blob,
+                                      image_type=_image_type(part.content_type),
+                                      alt=described[0] if described else ""))
         kind, level, ordered = _docx_kind(paragraph, style, numbering)
         block = Block(kind, where, spans, level=level, ordered=ordered)
-        return ([block] if block.text else []) + pictures
+        boxed = [b for inner in _text_box_paragraphs(paragraph)
+                 for b in paragraph_blocks(Paragraph(inner, paragraph._parent), where)]
+        return ([block] if block.text else []) + boxed + pictures
 
-    for item in document.iter_inner_content():
+    def table_block(table, where: str) -> Block | None:
+        rows = []
+        for row in table.rows:
+            cells, previous = [], None
+            for cell in row.cells:
+                if previous is not None and cell._tc is previous:
+                    continue      # a cell merged across columns is listed once a column
+                previous = cell._tc
+                parts = [b.markdown() for p in cell.paragraphs
+                         for b in paragraph_blocks(p, where) if b.kind != "image"]
+                cells.append(" ".join(parts))
+            if not rows or cells != rows[-1]:    # merged down the rows: keep one
+                rows.append(cells)
+        return Block("table", where, rows=rows) if any(any(c) for c in rows) else None
+
+    def body_items(parent):
+        """Paragraphs and tables in order, those inside content controls too."""
+        for child in parent.iterchildren():
+            if child.tag == _w("p"):
+                yield Paragraph(child, document._body)
+            elif child.tag == _w("tbl"):
+                yield Table(child, document._body)
+            elif child.tag == _w("sdt"):
+                for content in child.iterchildren(_w("sdtContent")):
+                    yield from body_items(content)
+
+    for item in body_items(body):
         count += 1
         where = f"paragraph {count}"
         if isinstance(item, Table):
-            rows = []
-            for row in item.rows:
-                cells = []
-                for cell in row.cells:
-                    parts = [b.markdown() for p in cell.paragraphs
-                             for b in paragraph_blocks(p, where) if b.kind != "image"]
-                    cells.append(" ".join(parts))
-                if not rows or cells != rows[-1]:    # a merged cell repeats; keep one row
-                    rows.append(cells)
-            if any(any(cells) for cells in rows):
-                blocks.append(Block("table", where, rows=rows))
+            table = table_block(item, where)
+            if table is not None:
+                blocks.append(table)
         else:
             blocks.extend(paragraph_blocks(item, where))
     langs = document.styles.element.xpath("//w:docDefaults//w:lang/@w:val")
     return Document(path, blocks, lang=langs[0] if langs else "")
+
+
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _docx_runs(paragraph):
+    """(run, link) for each run of the paragraph in order: inside hyperlinks, content
+    controls, smart tags and fields too (python-docx's own iteration skips those), but not
+    a text box's (read as paragraphs of their own) nor a drawing's fallback copy."""
+    from docx.text.run import Run
+
+    p = paragraph._p
+    for r in p.iter(_w("r")):
+        link = ""
+        parent = r.getparent()
+        inside = False
+        while parent is not None and parent is not p:
+            if parent.tag in (_w("txbxContent"), _MC_FALLBACK, _w("p")):
+                inside = True
+                break
+            if parent.tag == _w("hyperlink") and not link:
+                rel = paragraph.part.rels.get(parent.get(_R_ID) or "")
+                if rel is not None and rel.is_external:
+                    link = rel.target_ref
+            parent = parent.getparent()
+        if not inside:
+            yield Run(r, paragraph), link
+
+
+def _text_box_paragraphs(paragraph) -> list:
+    """The paragraphs of text boxes anchored in this paragraph (not their fallback copies)."""
+    found = []
+    for box in paragraph._p.iter(_w("txbxContent")):
+        parent, fallback = box.getparent(), False
+        while parent is not None and parent is not paragraph._p:
+            if parent.tag in (_MC_FALLBACK, _w("txbxContent")):
+                fallback = True
+                break
+            parent = parent.getparent()
+        if not fallback:
+            found.extend(box.iterchildren(_w("p")))
+    return found
 
 
 def _style_flag(style, name: str):

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import dates
-from .blocks import Block, Span
+from .blocks import INVISIBLE, Block, Span
 from .contacts import CONTACT_LABEL, parse_contacts
 from .language import detect_language
 
@@ -241,7 +241,22 @@ def _dateline_index(blocks: list[Block], found: Recognized) -> int | None:
         blocks[i] = _rest_of(block, len(text) - len(rest)) if rest else \
             Block("paragraph", block.where)
         return i
+    # 'WASHINGTON — The ...' with the date on a line of its own above: AP's dateline alone.
+    for i, block in enumerate(blocks):
+        if block.kind != "paragraph" or len(block.text) < 100 or block.bold or \
+                _preamble_like_embargo(block):
+            continue
+        place = _UPPER_PLACE.match(block.text)
+        if place is None:
+            return None
+        found.dateline = place.group(1).strip()
+        blocks[i] = _rest_of(block, place.end())
+        return i
     return None
+
+
+_UPPER_PLACE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý.'’-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý.'’-]+){0,3}"
+                          r"(?:, [A-ZÀ-Ý][\w.]+(?: [A-ZÀ-Ý][\w.]+)?)?)\s*[—–]\s*")
 
 
 def _preamble_like_embargo(block: Block) -> bool:
@@ -249,8 +264,10 @@ def _preamble_like_embargo(block: Block) -> bool:
 
 
 # After the date: a dash, a colon, or a wire's tag (/PRNewswire/ --).
-_SEPARATOR = re.compile(r"^\s*\)?\s*(?:/[^/\s][^/]{0,40}/\s*(?:[—–―]|-{1,3})?|[—–―]|-{1,3}|:|\|)"
-                        r"\s*")
+# After the date: a dash (Spanish '.-'), a colon, a wire's tag (/PRNewswire/ --), or a full
+# stop before the first sentence (German 'Hamburg, 28. Oktober 2008. Die ...').
+_SEPARATOR = re.compile(r"^\s*\)?\.?\s*(?:/[^/\s][^/]{0,40}/\s*(?:[—–―]|-{1,3})?|[—–―]|-{1,3}|:|\|)"
+                        r"\s*|^\.\s+(?=[A-ZÀ-Ýa-zà-ý„“\"«])")
 
 
 def _dateline(text: str, lang: str) -> tuple[str, dt.date, int] | None:
@@ -288,43 +305,32 @@ def _place(before: str, lang: str) -> str:
 
 
 def _rest_of(block: Block, skip: int) -> Block:
-    """The block without its first `skip` characters of text (the dateline taken out)."""
+    """The block without the first `skip` characters of its text (the dateline taken out).
+    Block.text counts a run of spaces or line breaks as one character; so does this walk,
+    across the spans, to find where in them the rest begins."""
+    counted, previous_space = 0, True
     spans = []
-    left = skip
     for span in block.spans:
-        text = span.text
-        # The spans' own whitespace is tidied in Block.text; walk it the same way.
-        if left > 0:
-            cut, taken = _cut(text, left)
-            left -= taken
-            text = text[cut:]
-        if text or left <= 0:
-            spans.append(Span(text, span.bold, span.italic, span.link))
-    if left <= 0 and spans:
+        text = span.text.translate(INVISIBLE).replace("\t", " ")
+        index = 0
+        while index < len(text) and counted < skip:
+            if text[index].isspace():
+                if not previous_space:
+                    counted += 1
+                previous_space = True
+            else:
+                counted += 1
+                previous_space = False
+            index += 1
+        if counted >= skip and text[index:]:
+            spans.append(Span(text[index:], span.bold, span.italic, span.link))
+    if spans:
         spans[0] = Span(spans[0].text.lstrip(), spans[0].bold, spans[0].italic, spans[0].link)
     source = ""
     if block.markdown_source:
         source = _strip_words(block.markdown_source, block.text[:skip])
     return Block(block.kind, block.where, [s for s in spans if s.text], level=block.level,
                  markdown_source=source)
-
-
-def _cut(text: str, left: int) -> tuple[int, int]:
-    """How far into `text` the first `left` tidied characters reach: (index, counted)."""
-    counted = 0
-    index = 0
-    previous_space = True
-    while index < len(text) and counted < left:
-        char = text[index]
-        if char.isspace():
-            if not previous_space:
-                counted += 1
-            previous_space = True
-        else:
-            counted += 1
-            previous_space = False
-        index += 1
-    return index, counted
 
 
 def _strip_words(source: str, prefix: str) -> str:
