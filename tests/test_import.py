@@ -568,6 +568,8 @@ def test_real_release_typed_in_word_imports_as_typed(source, tmp_path):
     ("Sperrfrist: 5. März 2024, 10.00 Uhr MESZ", "2024-03-05T10:00:00+02:00"),
     ("EMBARGOED UNTIL 00:01 UK time, Tuesday 5 March 2024", "2024-03-05T00:01:00+00:00"),
     ("Embargoed until 9am London time, 5 July 2024", "2024-07-05T09:00:00+01:00"),
+    ("EMBARGOED UNTIL 23:30 (UK TIME) WEDNESDAY 5 JUNE 2024", "2024-06-05T23:30:00+01:00"),
+    ("HOLD FOR RELEASE UNTIL 10 A.M. EDT, MARCH 5, 2024", "2024-03-05T10:00:00-04:00"),
 ])
 def test_embargo_lines_as_offices_write_them(office, tmp_path, line, moment):
     source = tmp_path / "release.txt"
@@ -680,3 +682,19 @@ def test_word_content_controls_are_read(office, tmp_path):
     assert data["title"] == "Clinics open at the northern crossing"
     assert (data["dateline"], str(data["date"])) == ("PORTLAND, Maine", "2024-03-05")
     assert data["body"] == "The Alliance opened two clinics.\n"
+
+
+def test_embargo_heading_styled_in_word_and_a_hold_line(office, tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Embargo", style="Heading 2")
+    document.add_paragraph("29 March 13:00 UTC")
+    document.add_paragraph("Clinics reach a fourth crossing", style="Heading 1")
+    document.add_paragraph("Portland, ME, March 28, 2024 — The Alliance's fourth clinic opens.")
+    source = tmp_path / "release.docx"
+    document.save(str(source))
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    assert data["title"] == "Clinics reach a fourth crossing"
+    assert data["embargo"].isoformat() == "2024-03-29T13:00:00+00:00"
+    assert "not placed" not in result.stderr

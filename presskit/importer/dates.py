@@ -49,6 +49,8 @@ NAMED_ZONES = [
     (re.compile(r"\bcentral(?: standard| daylight)? time\b", re.I), "America/Chicago"),
     (re.compile(r"\bmountain(?: standard| daylight)? time\b", re.I), "America/Denver"),
     (re.compile(r"\bpacific(?: standard| daylight)? time\b", re.I), "America/Los_Angeles"),
+    (re.compile(r"\beastern\b", re.I), "America/New_York"),
+    (re.compile(r"\bpacific\b", re.I), "America/Los_Angeles"),
     (re.compile(r"\b(?:hora|heure|uhrzeit|ora) (?:de |d['’]|)(?:madrid|peninsular)\b", re.I),
      "Europe/Madrid"),
     (re.compile(r"\bheure (?:de |d['’])(?:paris|france)\b", re.I), "Europe/Paris"),
@@ -228,7 +230,7 @@ def find_time(text: str) -> tuple[int, int] | None:
     return None
 
 
-_CITY_TIME = re.compile(r"\b([A-Z][A-Za-z]+(?: [A-Z][a-z]+)?) (?:[Tt]ime|Zeit)\b")
+_CITY_TIME = re.compile(r"\b([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?) (?:[Tt]ime|TIME|Zeit)\b")
 _COUNTRY_ZONES = {"UK": "Europe/London", "British": "Europe/London", "Irish": "Europe/Dublin",
                   "Swiss": "Europe/Zurich", "German": "Europe/Berlin", "French": "Europe/Paris",
                   "Spanish": "Europe/Madrid", "Belgian": "Europe/Brussels",
@@ -252,7 +254,8 @@ def find_zone(text: str):
     city = _CITY_TIME.search(text)
     if city:
         name = city.group(1)
-        zone = _COUNTRY_ZONES.get(name) or _city_zones().get(name)
+        zone = _COUNTRY_ZONES.get(name) or _COUNTRY_ZONES.get(name.title()) or \
+            _city_zones().get(name) or _city_zones().get(name.title())
         if zone:
             return zone
     m = _OFFSET.search(text)

@@ -21,7 +21,8 @@ IMMEDIATE = re.compile(
     r"|zur (sofortigen )?ver[öo]ffentlichung( frei| freigegeben)?|sofort zur ver[öo]ffentlichung"
     r"|zur sofortigen freigabe|freigabe: sofort)(?=\W|$)[\s:,–—-]*", re.I)
 EMBARGO = re.compile(r"\b(embargo(ed|es)?|embargad[oa]s?|sperrfrist|sperrvermerk"
-                     r"|not for (release|publication) (before|until))\b", re.I)
+                     r"|not for (release|publication|broadcast) (before|until)"
+                     r"|hold (for release|until)|for release (at|on|after))\b", re.I)
 LABEL = re.compile(
     r"^\W*((joint )?(press|news|media) (release|statement|advisory)|press notice"
     r"|(nota|comunicado) de prensa|comunicado|communiqu[ée]( de presse)?"
@@ -102,7 +103,7 @@ def recognize(blocks: list[Block], *, doc_lang: str = "", org_lang: str = "en",
                 _picture(blocks, i, found)
                 i += 2 if _is_caption(blocks, i + 1) else 1
                 continue
-            if not found.subtitle and _subheadline(block, dateline_at is not None):
+            if not found.subtitle and _subheadline(block, dateline_at is not None, found):
                 found.subtitle = _one_line(block.text)
                 i += 1
                 continue
@@ -118,13 +119,13 @@ def recognize(blocks: list[Block], *, doc_lang: str = "", org_lang: str = "en",
     return found
 
 
-def _subheadline(block: Block, dated: bool) -> bool:
+def _subheadline(block: Block, dated: bool, found: Recognized) -> bool:
     """The block under the headline is its subheadline when styled so, or (before a
     dateline that marks where the body begins) when it is a line that is nothing else."""
     if block.kind == "subtitle":
         return True
     if block.kind not in ("heading", "paragraph", "quote") or len(block.text) >= 400 or \
-            _section(block) or _preamble_like(block):
+            _section(block) or _preamble_like(block) or _letterhead(block.text, found):
         return False
     return dated or block.kind == "heading" or block.italic
 
@@ -213,10 +214,19 @@ def _headline_index(head: list[Block], found: Recognized) -> int | None:
 def _preamble_like(block: Block) -> bool:
     text = block.text
     return bool(IMMEDIATE.match(text) or LABEL.match(text) or EMBARGO.search(text)
-                or block.kind == "table"
+                or block.kind == "table" or _moment_line(text)
                 or CONTACT_LABEL.match(text) or "@" in text
                 or (len(dates.find_dates(text)) == 1 and len(text) < 60 and
                     len(text.split()) <= 6))
+
+
+def _moment_line(text: str) -> bool:
+    """'29 March 13:00 UTC': a day and a time alone on a line (under an embargo heading)."""
+    if len(text) > 60:
+        return False
+    days = dates.find_dates(text, need_year=False)
+    return len(days) == 1 and dates.find_time(text[:days[0].start] + " " +
+                                              text[days[0].end:]) is not None
 
 
 def _dateline_index(blocks: list[Block], found: Recognized) -> int | None:
