@@ -698,3 +698,62 @@ def test_embargo_heading_styled_in_word_and_a_hold_line(office, tmp_path):
     assert data["title"] == "Clinics reach a fourth crossing"
     assert data["embargo"].isoformat() == "2024-03-29T13:00:00+00:00"
     assert "not placed" not in result.stderr
+
+
+def test_labelled_contact_lines_under_an_embargo(office, tmp_path):
+    """A statistics office's header: each desk's number and address under its own label."""
+    source = tmp_path / "release.txt"
+    source.write_text(
+        "Transmission of material in this release is embargoed until 8:30 a.m. (EDT), "
+        "Thursday, July 12, 2018\n\n"
+        "Technical information: (202) 555-0155 • data@example.org • www.example.org/data\n"
+        "Media contact: (202) 555-0102 • press@example.org\n\n"
+        "CLINIC VISITS – JUNE 2018\n\n"
+        "WASHINGTON, D.C., July 12, 2018 — Clinic visits rose 0.2 percent in June.\n",
+        encoding="utf-8")
+    result = run("import", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    assert "not placed" not in result.stderr
+    _, data = release_of(office)
+    assert data["title"] == "CLINIC VISITS – JUNE 2018"
+    assert data["contacts"] == [
+        {"name": "Technical information", "title": "www.example.org/data",
+         "email": "data@example.org", "phone": "(202) 555-0155"},
+        {"name": "Media contact", "email": "press@example.org", "phone": "(202) 555-0102"}]
+    assert run("check", project_dir=office.root).exit_code == 0
+
+
+def test_libreoffice_captioned_picture(office, tmp_path):
+    """LibreOffice's Insert > Caption: a frame holding the picture's frame and the words."""
+    from odf.draw import Frame, TextBox
+    from odf.draw import Image as FrameImage
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style
+    from odf.text import P
+
+    document = OpenDocumentText()
+    title = Style(name="Title", family="paragraph")
+    document.styles.addElement(title)
+    document.text.addElement(P(stylename=title, text="Clinics open"))
+    document.text.addElement(P(text="Portland, ME, March 5, 2024 — The Alliance opened two "
+                                    "clinics."))
+    outer = Frame(width="4cm", height="3cm", anchortype="paragraph")
+    box = TextBox()
+    inside = P(text="")
+    inner = Frame(width="4cm", height="2.5cm", anchortype="as-char")
+    inner.addElement(FrameImage(href=document.addPicture("c.png", mediatype="image/png",
+                                                         content=picture_bytes())))
+    inside.addElement(inner)
+    inside.addText("Illustration 1: The clinic at dawn")
+    box.addElement(inside)
+    outer.addElement(box)
+    holder = P()
+    holder.addElement(outer)
+    document.text.addElement(holder)
+    source = tmp_path / "captioned.odt"
+    document.save(str(source))
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    assert data["images"][0]["caption"] == "Illustration 1: The clinic at dawn"
+    assert data["body"] == "The Alliance opened two clinics.\n"

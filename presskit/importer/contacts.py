@@ -53,6 +53,15 @@ def parse_contacts(text: str) -> tuple[list[dict[str, str]], list[str]]:
                 rest = rest.replace(phone, " ")
             rest = FIELD_LABEL.sub("", rest)
             rest = " ".join(rest.replace("()", " ").split()).strip(" ,:;-–—()")
+            if rest and (emails or phones) and current is not None and \
+                    (current["email"] or current["phone"]) and \
+                    part.lstrip(" (").startswith(rest.split()[0]) and \
+                    not URL.fullmatch(rest) and not _sentence(rest):
+                # "Media contact: (202) 555-0100" after another's number: a new contact,
+                # named before its number.
+                name, _, title = rest.partition(", ")
+                current = start(name=name, title=title)
+                rest = ""
             for email in emails:
                 if current is None or current["email"]:
                     current = start(email=email)

@@ -91,7 +91,7 @@ def read_docx(path: Path) -> Document:
         block = Block(kind, where, spans, level=level, ordered=ordered)
         boxed = [b for inner in _text_box_paragraphs(paragraph)
                  for b in paragraph_blocks(Paragraph(inner, paragraph._parent), where)]
-        return ([block] if block.text else []) + boxed + pictures
+        return ([block] if block.text else []) + pictures + boxed
 
     def table_block(table, where: str) -> Block | None:
         rows = []
@@ -388,6 +388,17 @@ class _OdtReader:
             if child.qname == (_SVG, "desc") or child.qname == (_SVG, "title"):
                 alt = alt or str(child).strip()
         for child in frame.childNodes:
+            if child.qname == (_DRAW, "text-box"):
+                # LibreOffice's captioned picture: a frame holding a paragraph that holds the
+                # picture's own frame and the caption's words.
+                for paragraph in child.childNodes:
+                    if paragraph.qname in ((_TEXT, "p"), (_TEXT, "h")):
+                        spans: list[Span] = []
+                        self.inline(paragraph, _attr(paragraph, _TEXT, "style-name"), "",
+                                    spans, pictures)
+                        caption = Block("caption", where, spans)
+                        if caption.text:
+                            pictures.append(caption)
             if child.qname == (_DRAW, "image"):
                 href = _attr(child, _XLINK, "href")
                 try:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import dates
 from .blocks import INVISIBLE, Block, Span
-from .contacts import CONTACT_LABEL, parse_contacts
+from .contacts import CONTACT_LABEL, EMAIL, PHONE, parse_contacts
 from .language import detect_language
 
 IMMEDIATE = re.compile(
@@ -176,10 +176,25 @@ def _preamble(blocks: list[Block], i: int, limit: int, found: Recognized) -> int
     if CONTACT_LABEL.match(text):
         j = _contact_section(blocks, i, limit, found)
         return j
-    if _standalone_date(text, found):
+    if _standalone_date(text, found) or _contact_lines(block, found):
         return i + 1
     found.unplaced.append(f"{block.where}: not placed: {_short(text)}")
     return i + 1
+
+
+def _contact_lines(block: Block, found: Recognized) -> bool:
+    """A line with an address or a number under a label of its own ('Technical information:
+    (202) 691-6555 • info@example.org'): a contact, named by its label, not lost."""
+    if block.kind in ("image", "table") or not _contact_like(block.text) or \
+            not (EMAIL.search(block.text) or PHONE.search(block.text)):
+        return False
+    contacts, left = parse_contacts(block.text)
+    if not contacts:
+        return False
+    found.contacts.extend(contacts)
+    for text in left:
+        found.unplaced.append(f"{block.where}: in the contacts, not placed: {_short(text)}")
+    return True
 
 
 def _letterhead(text: str, found: Recognized) -> bool:
@@ -484,9 +499,9 @@ def _body_and_after(blocks: list[Block], start: int, found: Recognized) -> None:
             continue
         if section == "body":
             body.append(block)
+        elif _contact_lines(block, found):
+            pass
         elif section == "after-contacts":
-            # After a contact block and before an end mark, text is the body's still
-            # only if nothing else came; else it is unplaced.
             found.unplaced.append(f"{block.where}: not placed: {_short(block.text)}")
         elif section == "notes":
             notes.append(block)
