@@ -213,7 +213,7 @@ def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
 
 
 @main.command("import", short_help="Make a release file of a Word, LibreOffice or text file.")
-@click.argument("files", nargs=-1, required=True,
+@click.argument("files", nargs=-1, required=True, metavar="FILE...",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--slug", default=None, metavar="YYYY-MM-DD-WORDS",
               help="Name the release (default: its date and the headline's first words).")

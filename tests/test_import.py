@@ -757,3 +757,20 @@ def test_libreoffice_captioned_picture(office, tmp_path):
     data = yaml.safe_load(result.stdout)
     assert data["images"][0]["caption"] == "Illustration 1: The clinic at dawn"
     assert data["body"] == "The Alliance opened two clinics.\n"
+
+
+def test_embargo_without_a_zone_in_a_project_without_one(tmp_path):
+    office = ProjectMaker(tmp_path / "office")
+    office.organization()
+    source = tmp_path / "pm.txt"
+    source.write_text("Sperrfrist: 5. März 2024, 10 Uhr\n\nAllianz eröffnet Kliniken\n\n"
+                      "Hamburg, 5. März 2024 – Die Allianz hat heute zwei Kliniken eröffnet, "
+                      "die ersten der Region, mit den Teams vor Ort und für die Menschen.\n",
+                      encoding="utf-8")
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    assert data["embargo"].isoformat() == "2024-03-05T10:00:00+01:00"
+    assert result.stderr == (f"{source}: line 1: the embargo names no time zone and "
+                             f"presskit.yaml no timezone; taken as Europe/Berlin, where the "
+                             f"release's language is spoken: Sperrfrist: 5. März 2024, 10 Uhr\n")

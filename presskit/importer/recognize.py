@@ -44,6 +44,13 @@ CREDIT = re.compile(r"\s*[(\[]?\s*((?:photo|foto|credit|cr[ée]dit|image|bild)\s
                     r"|©\s*[^)\]]+)[)\]]?\s*$", re.I)
 
 
+# An embargo that names no zone, in a project that names none: the zone of the country most
+# releases in that language come from (said to the user, who may correct it).
+LANGUAGE_ZONES = {"de": "Europe/Berlin", "fr": "Europe/Paris", "it": "Europe/Rome",
+                  "nl": "Europe/Amsterdam", "pl": "Europe/Warsaw", "ja": "Asia/Tokyo",
+                  "ko": "Asia/Seoul", "uk": "Europe/Kyiv", "he": "Asia/Jerusalem"}
+
+
 @dataclass
 class Picture:
     data: bytes
@@ -392,8 +399,14 @@ def _embargo(found: Recognized, office_zone: str) -> None:
         time = (0, 0)
     zone = dates.find_zone(rest)
     if zone is None:
+        guess = LANGUAGE_ZONES.get(found.lang.split("-")[0], "")
         if office_zone:
             zone = office_zone
+        elif guess:
+            zone = guess
+            found.unplaced.append(f"{found.embargo_where}: the embargo names no time zone and "
+                                  f"presskit.yaml no timezone; taken as {guess}, where the "
+                                  f"release's language is spoken: {_short(text)}")
         else:
             zone = dt.timedelta(0)
             found.unplaced.append(f"{found.embargo_where}: the embargo names no time zone and "
@@ -455,6 +468,8 @@ _ARTICLE = re.compile(r"^(?:(?:the|us|la|le|les|el|los|las|die|der|das|den|l['�
 def _names_something(rest: str) -> bool:
     """'About the Alliance', 'Acerca de la Alianza': a name follows (a capital letter), not
     'About 5-20x faster' in a list of features."""
+    if rest.strip(" :").casefold() in ("us", "nosotros", "nous", "uns"):
+        return True
     rest = _ARTICLE.sub("", rest.strip())
     return bool(rest) and (rest[0].isupper() or not rest[0].isascii() and rest[0].isalpha())
 
