@@ -774,3 +774,16 @@ def test_embargo_without_a_zone_in_a_project_without_one(tmp_path):
     assert result.stderr == (f"{source}: line 1: the embargo names no time zone and "
                              f"presskit.yaml no timezone; taken as Europe/Berlin, where the "
                              f"release's language is spoken: Sperrfrist: 5. März 2024, 10 Uhr\n")
+
+
+def test_no_break_spaces_typed_are_kept(office, tmp_path):
+    source = tmp_path / "communique.txt"
+    source.write_text("Cliniques ouvertes\n\nParis, le 5\u00a0mars 2024\u00a0– «\u00a0Chaque "
+                      "personne mérite des soins\u00a0», a dit la directrice à 9\u00a0h.\n",
+                      encoding="utf-8")
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    assert (data["dateline"], str(data["date"])) == ("Paris", "2024-03-05")
+    assert data["body"] == ("«\u00a0Chaque personne mérite des soins\u00a0», a dit la "
+                            "directrice à 9\u00a0h.\n")

@@ -42,7 +42,7 @@ class Block:
         if self.kind == "table":
             return "\n".join(" ".join(cell for cell in row if cell) for row in self.rows)
         raw = "".join(span.text for span in self.spans).translate(INVISIBLE)
-        lines = [" ".join(line.split()) for line in raw.replace("\t", " ").split("\n")]
+        lines = [tidy(line) for line in raw.split("\n")]
         return "\n".join(line for line in lines if line)
 
     def cells(self) -> list[str]:
@@ -101,9 +101,18 @@ def inline_markdown(spans: list[Span]) -> str:
             core = f"**{core}**"
         out.append(lead + core + trail)
     text = "".join(out)
-    lines = [" ".join(line.split()) for line in text.split("\n")]
+    lines = [tidy(line) for line in text.split("\n")]
     # A line break typed in a paragraph (Shift+Enter) stays one: a backslash at the line's end.
     return "\\\n".join(line for line in lines if line)
+
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def tidy(line: str) -> str:
+    """Spaces and tabs run together as one space, none at the ends. A no-break space is
+    kept: it was typed to bind ('9\u00a0a.m.', '«\u00a0Oui\u00a0»')."""
+    return _SPACES.sub(" ", line).strip(" ")
 
 
 # Soft hyphens and zero-width spaces Word leaves in text: no word of the release holds them.

@@ -221,12 +221,13 @@ def _standalone_date(text: str, found: Recognized) -> bool:
 
 
 def _headline_index(head: list[Block], found: Recognized) -> int | None:
-    """The headline: a Title-styled paragraph, else the first heading, else the first bold
-    line, else the first line that is none of the release line, embargo or labels."""
+    """The headline: a Title-styled paragraph, else the first heading or bold line, else the
+    first line that is none of the release line, embargo or labels."""
     candidates = [i for i, b in enumerate(head) if b.kind != "image" and not _preamble_like(b)
                   and not _letterhead(b.text, found)]
-    for test in (lambda b: b.kind == "title", lambda b: b.kind == "heading",
-                 lambda b: b.bold and len(b.text) < 300, lambda b: b.kind == "paragraph"):
+    for test in (lambda b: b.kind == "title",
+                 lambda b: b.kind == "heading" or (b.bold and len(b.text) < 300),
+                 lambda b: b.kind == "paragraph"):
         for i in candidates:
             if test(head[i]):
                 return i
@@ -346,7 +347,7 @@ def _rest_of(block: Block, skip: int) -> Block:
         text = span.text.translate(INVISIBLE).replace("\t", " ")
         index = 0
         while index < len(text) and counted < skip:
-            if text[index].isspace():
+            if text[index] in " \n\r\f\v":
                 if not previous_space:
                     counted += 1
                 previous_space = True
@@ -357,7 +358,8 @@ def _rest_of(block: Block, skip: int) -> Block:
         if counted >= skip and text[index:]:
             spans.append(Span(text[index:], span.bold, span.italic, span.link))
     if spans:
-        spans[0] = Span(spans[0].text.lstrip(), spans[0].bold, spans[0].italic, spans[0].link)
+        spans[0] = Span(spans[0].text.lstrip(" \n"), spans[0].bold, spans[0].italic,
+                        spans[0].link)
     source = ""
     if block.markdown_source:
         source = _strip_words(block.markdown_source, block.text[:skip])
