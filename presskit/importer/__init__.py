@@ -13,7 +13,11 @@ from .read import ImportError_, read_document
 from .recognize import recognize
 from .write import picture_name, release_data, release_yaml, slug_words
 
-__all__ = ["ImportError_", "Imported", "import_document"]
+__all__ = ["ImportError_", "Imported", "import_document", "import_upload"]
+
+# What `presskit serve` takes as a dropped document.
+UPLOAD_SUFFIXES = (".docx", ".odt", ".txt", ".md")
+UPLOAD_LIMIT = 50 * 1024 * 1024
 
 
 @dataclass
@@ -29,10 +33,11 @@ class Imported:
 
 
 def import_document(root: Path, source: Path, *, slug: str | None = None, force: bool = False,
-                    dry_run: bool = False) -> Imported:
+                    dry_run: bool = False, shown: str | None = None) -> Imported:
     """Read `source`, recognize its release and write releases/<slug>.yaml in the project at
     `root` (with its pictures in assets/). Refuses (ImportError_) to replace a release file
-    without `force`; with `dry_run` writes nothing."""
+    without `force`; with `dry_run` writes nothing. `shown` names the document in what is
+    said of it (an upload's own name, not where it was put)."""
     from ..load import SLUG_RE, load_project
 
     project = load_project(root, only=[])
@@ -51,7 +56,7 @@ def import_document(root: Path, source: Path, *, slug: str | None = None, force:
                         org_boilerplate=organization.boilerplate)
     text = release_yaml(data)
     target = project.root / "releases" / f"{slug}.yaml"
-    where = display_path(source)
+    where = shown or display_path(source)
     result = Imported(source, target, text, notes=[f"{where}: {n}" for n in found.unplaced])
     if dry_run:
         return result
@@ -69,6 +74,26 @@ def import_document(root: Path, source: Path, *, slug: str | None = None, force:
     write_atomic(target, text.encode("utf-8"))
     result.written = True
     return result
+
+
+def import_upload(root: Path, name: str, data: bytes) -> Imported:
+    """Import a document given as bytes (dropped on `presskit serve`'s front page): kept in
+    the project's own .presskit/ while it is read (presskit writes nowhere else), then
+    removed."""
+    base = Path(name.replace("\\", "/")).name or "document"
+    suffix = Path(base).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise ImportError_(f"{base}: presskit imports .docx, .odt, .txt and .md files")
+    if len(data) > UPLOAD_LIMIT:
+        raise ImportError_(f"{base}: larger than {UPLOAD_LIMIT // 2**20} MB")
+    held = Path(root).resolve() / ".presskit" / "imports" / f"upload{suffix}"
+    write_atomic(held, data)
+    try:
+        return import_document(root, held, shown=base)
+    except ImportError_ as exc:
+        raise ImportError_(str(exc).replace(display_path(held), base)) from None
+    finally:
+        held.unlink(missing_ok=True)
 
 
 class ImportProblems(PresskitError):
