@@ -351,6 +351,7 @@ def test_libreoffice_release_imports(office, tmp_path):
     assert result.exit_code == 0, result.output
     assert "not placed" not in result.stderr
     slug, data = release_of(office)
+    assert slug == "2024-03-05-alliance-ouvre-deux-cliniques-mobiles"
     assert data["title"] == "L’Alliance ouvre deux cliniques mobiles au passage nord"
     assert data["subtitle"] == "Les cliniques accueilleront 400 personnes par semaine"
     assert data["dateline"] == "Paris"

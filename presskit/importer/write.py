@@ -14,11 +14,14 @@ from .recognize import Picture, Recognized
 
 # Words a slug can do without: the headline's first words that say something are kept.
 _SMALL = set("a an the of for to in on at and or by with its as is are de la el los las del "
-             "y en le les des du et pour un une der die das und den dem zu im von mit".split())
+             "y en le les des du et pour un une der die das und den dem zu im von mit l d s"
+             .split())
 
 
 def slug_words(title: str, most: int = 5) -> str:
     """'Mobile clinics open at the northern crossing' -> 'mobile-clinics-open-northern-crossing'."""
+    # L’Alliance is 'alliance': an elided article is a word of its own.
+    title = re.sub(r"['’]", " ", title)
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_title.lower())
     kept = [w for w in words if w not in _SMALL] or words
