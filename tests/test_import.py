@@ -416,7 +416,7 @@ def test_plain_text_release(office, tmp_path):
                             "2018.\n")
     # What found no field is said, with where it was, and the release is written all the same.
     assert result.stderr.splitlines()[0] == \
-        f"{source}: line 14: in the contacts, not placed: Meet us at booth 12."
+        f"{source}: line 15: not placed (after the end mark): Meet us at booth 12."
     assert run("check", project_dir=office.root).exit_code == 0
 
 
@@ -788,3 +788,25 @@ def test_no_break_spaces_typed_are_kept(office, tmp_path):
     assert (data["dateline"], str(data["date"])) == ("Paris", "2024-03-05")
     assert data["body"] == ("«\u00a0Chaque personne mérite des soins\u00a0», a dit la "
                             "directrice à 9\u00a0h.\n")
+
+
+def test_wire_layout_typed_line_by_line(office, tmp_path):
+    """A release line over a contact over the headline, typed a line each with no blank line
+    between: the contact's lines stop where the headline begins."""
+    source = tmp_path / "release.txt"
+    source.write_text("NEWS RELEASE\n\nFOR IMMEDIATE RELEASE\nContact: Jane Doe\n"
+                      "(555) 123-4567\njane@example.org\n\nAlliance Opens Clinics\n"
+                      "Two clinics to serve 400 a week\n\n"
+                      "PORTLAND, Maine (March 5, 2024) – The Alliance opened two clinics at "
+                      "the\nnorthern crossing today, the first of their kind in the whole "
+                      "region and\nbeyond.\n\n###\n", encoding="utf-8")
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    data = yaml.safe_load(result.stdout)
+    assert (data["title"], data["subtitle"]) == ("Alliance Opens Clinics",
+                                                 "Two clinics to serve 400 a week")
+    assert data["contacts"] == [{"name": "Jane Doe", "email": "jane@example.org",
+                                 "phone": "(555) 123-4567"}]
+    assert data["body"] == ("The Alliance opened two clinics at the northern crossing today, "
+                            "the first of their kind in the whole region and beyond.\n")

@@ -559,8 +559,15 @@ def _text_blocks(lines: list[str], where: str, markdown: bool) -> list[Block]:
         return [Block("paragraph", where, [Span(unmarked(text), bold=bold)],
                       markdown_source=" ".join(text.split()) if not bold else "")]
     lines = [line.strip() for line in lines]
-    # Lines wrapped by hand at a measure are one paragraph; short ones (an address, a
-    # contact) keep their breaks.
-    wrapped = len(lines) > 1 and all(len(line) >= 50 and "@" not in line
-                                     for line in lines[:-1])
-    return [Block("paragraph", where, [Span((" " if wrapped else "\n").join(lines))])]
+    # Lines wrapped by hand at a measure are one paragraph. Lines of their own (a release
+    # line over a contact, a headline over its subheadline, an address) are a paragraph
+    # each, as a word processor has them.
+    longest = max(len(line) for line in lines)
+    wrapped = len(lines) > 1 and longest >= 50 and all(
+        len(line) >= 0.6 * longest and "@" not in line and not line.endswith(":")
+        for line in lines[:-1])
+    if wrapped:
+        return [Block("paragraph", where, [Span(" ".join(lines))])]
+    number = int(where.split()[-1])
+    return [Block("paragraph", f"line {number + n}", [Span(line)])
+            for n, line in enumerate(lines)]

@@ -90,34 +90,59 @@ def recognize(blocks: list[Block], *, doc_lang: str = "", org_lang: str = "en",
     found.lang = detect_language(" ".join(b.text for b in blocks), doc_lang, org_lang)
     blocks = [b for b in _unlayout(blocks) if not (b.kind != "image" and MORE.match(b.text))]
     dateline_at = _dateline_index(blocks, found)
-    head = blocks[:dateline_at] if dateline_at is not None else blocks
-    title_at = _headline_index(head, found)
-    # Above the headline: release line, embargo, labels, contacts, a letterhead's logo.
+    if dateline_at is not None:
+        end_of_head = dateline_at
+    else:   # the top ends at the first paragraph that reads as the body's
+        end_of_head = next((k for k, b in enumerate(blocks) if b.kind == "paragraph" and
+                            len(b.text) > 200), len(blocks))
+    # First what is something of its own (release line, embargo, labels, contacts, dates),
+    # so that none of it is taken for the headline.
+    placed: set[int] = set()
     i = 0
-    limit = title_at if title_at is not None else len(head)
-    while i < limit:
-        i = _preamble(blocks, i, limit, found)
+    while i < end_of_head:
+        if blocks[i].kind == "image":
+            i += 1
+            continue
+        j = _preamble(blocks, i, end_of_head, found)
+        if j is None:
+            i += 1
+        elif j > i:
+            placed.update(range(i, j))
+            i = j
+    left = [k for k in range(end_of_head) if k not in placed]
+    title_at = _headline_index(blocks, left, found)
+    subtitle_at = None
     if title_at is None:
         found.unplaced.append("no headline found: give the release a title")
-        rest_at = dateline_at if dateline_at is not None else len(blocks)
     else:
         found.title = _one_line(blocks[title_at].text)
-        i = title_at + 1
-        end_of_head = dateline_at if dateline_at is not None else len(blocks)
-        while i < end_of_head:
-            block = blocks[i]
+    captions: set[int] = set()
+    for k in left:
+        block = blocks[k]
+        if k == title_at or k in captions:
+            continue
+        if title_at is None or k < title_at:
             if block.kind == "image":
-                _picture(blocks, i, found)
-                i += 2 if _is_caption(blocks, i + 1) else 1
-                continue
-            if not found.subtitle and _subheadline(block, dateline_at is not None, found):
-                found.subtitle = _one_line(block.text)
-                i += 1
-                continue
-            if dateline_at is None:
-                break
-            i = _preamble(blocks, i, end_of_head, found)
-        rest_at = i
+                found.unplaced.append(f"{block.where}: a picture above the headline (a "
+                                      f"letterhead's logo?) left out; organization.yaml's "
+                                      f"logo heads every release")
+            elif not _letterhead(block.text, found):
+                found.unplaced.append(f"{block.where}: not placed: {_short(block.text)}")
+        elif block.kind == "image":
+            _picture(blocks, k, found)
+            if _is_caption(blocks, k + 1):
+                captions.add(k + 1)
+        elif subtitle_at is None and _subheadline(block, dateline_at is not None, found):
+            found.subtitle = _one_line(block.text)
+            subtitle_at = k
+        elif dateline_at is not None:
+            found.unplaced.append(f"{block.where}: not placed: {_short(block.text)}")
+    if dateline_at is not None:
+        rest_at = dateline_at
+    else:
+        taken = [k for k in (title_at, subtitle_at) if k is not None] + \
+            [k for k in placed | captions if title_at is not None and k > title_at]
+        rest_at = max(taken) + 1 if taken else 0
     if dateline_at is None:
         found.unplaced.append("no dateline found (the place and date leading the first "
                               "paragraph, as 'CITY, March 5, 2024 —')")
@@ -153,16 +178,18 @@ def _unlayout(blocks: list[Block]) -> list[Block]:
 
 # -- the lines above the headline --------------------------------------------------------
 
-def _preamble(blocks: list[Block], i: int, limit: int, found: Recognized) -> int:
-    """Place the block at i above the headline (or between it and the dateline); return
-    the index of the next block to look at."""
+def _preamble(blocks: list[Block], i: int, limit: int, found: Recognized) -> int | None:
+    """Place the block at i above the body if it is a release line, embargo, label, contact
+    or date; return the index of the next block to look at (i again when the block was
+    split), or None when it is none of those."""
     block = blocks[i]
     text = block.text
-    if block.kind == "image":
-        found.unplaced.append(f"{block.where}: a picture above the headline (a letterhead's "
-                              f"logo?) left out; organization.yaml's logo heads every release")
-        return i + 1
     immediate = IMMEDIATE.match(text)
+    if immediate and "\n" in text[immediate.end():].strip():
+        # FOR IMMEDIATE RELEASE over a contact, in one paragraph: the rest read on its own.
+        rest = text[immediate.end():].strip()
+        blocks[i] = Block("paragraph", block.where, [Span(rest)])
+        return i
     if immediate:
         rest = text[immediate.end():]
         if rest.strip() and not _standalone_date(rest, found):
@@ -185,8 +212,7 @@ def _preamble(blocks: list[Block], i: int, limit: int, found: Recognized) -> int
         return j
     if _standalone_date(text, found) or _contact_lines(block, found):
         return i + 1
-    found.unplaced.append(f"{block.where}: not placed: {_short(text)}")
-    return i + 1
+    return None
 
 
 def _contact_lines(block: Block, found: Recognized) -> bool:
@@ -220,16 +246,16 @@ def _standalone_date(text: str, found: Recognized) -> bool:
     return False
 
 
-def _headline_index(head: list[Block], found: Recognized) -> int | None:
+def _headline_index(blocks: list[Block], left: list[int], found: Recognized) -> int | None:
     """The headline: a Title-styled paragraph, else the first heading or bold line, else the
     first line that is none of the release line, embargo or labels."""
-    candidates = [i for i, b in enumerate(head) if b.kind != "image" and not _preamble_like(b)
-                  and not _letterhead(b.text, found)]
+    candidates = [i for i in left if blocks[i].kind not in ("image", "table") and
+                  not _preamble_like(blocks[i]) and not _letterhead(blocks[i].text, found)]
     for test in (lambda b: b.kind == "title",
                  lambda b: b.kind == "heading" or (b.bold and len(b.text) < 300),
                  lambda b: b.kind == "paragraph"):
         for i in candidates:
-            if test(head[i]):
+            if test(blocks[i]):
                 return i
     return None
 
@@ -537,17 +563,40 @@ def _body_and_after(blocks: list[Block], start: int, found: Recognized) -> None:
 
 def _contact_section(blocks: list[Block], i: int, limit: int, found: Recognized) -> int:
     """The contact block at i, and the short lines that follow it; returns the next index."""
-    lines = [CONTACT_LABEL.sub("", blocks[i].text, count=1)]
+    first = blocks[i].text
+    rest = CONTACT_LABEL.sub("", first, count=1)
+    line = rest.split("\n", 1)[0]
+    named = re.search(r"[^\W\d_]", PHONE.sub(" ", EMAIL.sub(" ", line)))
+    # "Media contact: (202) 555-0102 • press@example.org": the label names the contact.
+    lines = [rest if named or not _has_address(line) else first]
+    seen = _has_address(lines[0])
+
+    def fits(k: int) -> bool:
+        return k < limit and blocks[k].kind not in ("image", "title", "heading", "table") \
+            and not _section(blocks[k]) and _contact_like(blocks[k].text)
+
     j = i + 1
-    while j < limit and blocks[j].kind not in ("image", "title", "heading", "table") and \
-            not _section(blocks[j]) and _contact_like(blocks[j].text):
-        lines.append(blocks[j].text)
+    while fits(j):
+        text = blocks[j].text
+        # A line with no number or address is the contact's (a name, a title) before any
+        # came, or when one follows within two lines (the next contact); else it is what
+        # comes after the contacts, such as the headline.
+        if not (_has_address(text) or not seen or
+                any(fits(k) and _has_address(blocks[k].text) for k in (j + 1, j + 2))):
+            break
+        seen = seen or _has_address(text)
+        lines.append(text)
         j += 1
     contacts, left = parse_contacts("\n".join(lines))
     found.contacts.extend(contacts)
     for text in left:
         found.unplaced.append(f"{blocks[i].where}: in the contacts, not placed: {_short(text)}")
     return j
+
+
+def _has_address(text: str) -> bool:
+    return bool(EMAIL.search(text) or any(sum(c.isdigit() for c in p) >= 7
+                                          for p in PHONE.findall(text)))
 
 
 def _contact_like(text: str) -> bool:
