@@ -10,54 +10,18 @@ from dataclasses import dataclass, field
 
 from . import dates
 from .blocks import INVISIBLE, Block, Span
+from .compose import to_markdown
 from .contacts import CONTACT_LABEL, EMAIL, PHONE, parse_contacts
+from .datelines import UPPER_PLACE, dateline
 from .language import detect_language
-
-IMMEDIATE = re.compile(
-    r"^\W*(for immediate (release|distribution)|immediate release|release immediately"
-    r"|para (su )?(difusi[oó]n|publicaci[oó]n|distribuci[oó]n) inmediata"
-    r"|(difusi[oó]n|publicaci[oó]n) inmediata|pour (diffusion|publication) imm[ée]diate"
-    r"|diffusion imm[ée]diate|[àa] diffuser imm[ée]diatement"
-    r"|zur (sofortigen )?ver[öo]ffentlichung( frei| freigegeben)?|sofort zur ver[öo]ffentlichung"
-    r"|zur sofortigen freigabe|freigabe: sofort)(?=\W|$)[\s:,–—-]*", re.I)
-EMBARGO = re.compile(r"\b(embargo(ed|es)?|embargad[oa]s?|sperrfrist|sperrvermerk"
-                     r"|not for (release|publication|broadcast) (before|until)"
-                     r"|hold (for release|until)|for release (at|on|after))\b", re.I)
-LABEL = re.compile(
-    r"^\W*((joint )?(press|news|media) (release|statement|advisory)|press notice"
-    r"|(nota|comunicado) de prensa|comunicado|communiqu[ée]( de presse)?"
-    r"|presse(mitteilung|information|erkl[äa]rung)|medienmitteilung|press release)\W*$", re.I)
-MORE = re.compile(r"^\W*(more|m[áa]s|suite|mehr|weiter|continued|contin[úu]a)\W*$", re.I)
-END = re.compile(r"^\s*(#\s*#\s*#|-\s*30\s*-|[-–—]*\s*(ends?|fin|ende|fin du communiqu[ée])"
-                 r"\.?\s*[-–—]*|\*\s*\*\s*\*|x{3})\s*$", re.I)
-ABOUT = re.compile(r"^\W*(about|acerca de|sobre|[àa] propos d[e'’]|über|ueber|qui sommes-nous"
-                   r"|quiénes somos)(\s|$)", re.I)
-NOTES = re.compile(
-    r"^\W*(notes? (to|for) (the )?editors?|editors?['’]?s? notes?"
-    r"|notas? (para|a) (los |las )?(editores|redactores|redacciones|periodistas)"
-    r"|notas? al editor|notes? (aux|pour les|à l['’]attention des) (r[ée]dactions|r[ée]dacteurs"
-    r"|[ée]diteurs|journalistes)|hinweise? (für|an) (die )?redaktion(en)?"
-    r"|redaktionelle hinweise|anmerkungen? (für|an) (die )?redaktion(en)?)\b\W*", re.I)
-CAPTION_WORD = re.compile(r"^\W*(photo|foto|caption|pie de foto|l[ée]gende|bildunterschrift"
-                          r"|image|picture|imagen|bild)\b", re.I)
-CREDIT = re.compile(r"\s*[(\[]?\s*((?:photo|foto|credit|cr[ée]dit|image|bild)\s*:\s*[^)\]]+"
-                    r"|©\s*[^)\]]+)[)\]]?\s*$", re.I)
-
+from .marks import ABOUT, CAPTION_WORD, CREDIT, EMBARGO, END, IMMEDIATE, LABEL, MORE, NOTES
+from .pictures import Picture, printable
 
 # An embargo that names no zone, in a project that names none: the zone of the country most
 # releases in that language come from (said to the user, who may correct it).
 LANGUAGE_ZONES = {"de": "Europe/Berlin", "fr": "Europe/Paris", "it": "Europe/Rome",
                   "nl": "Europe/Amsterdam", "pl": "Europe/Warsaw", "ja": "Asia/Tokyo",
                   "ko": "Asia/Seoul", "uk": "Europe/Kyiv", "he": "Asia/Jerusalem"}
-
-
-@dataclass
-class Picture:
-    data: bytes
-    kind: str
-    caption: str = ""
-    credit: str = ""
-    alt: str = ""
 
 
 @dataclass
@@ -290,7 +254,7 @@ def _dateline_index(blocks: list[Block], found: Recognized) -> int | None:
             # A place and date this far down are in the body, not a dateline.
             return None
         text = block.text
-        match = _dateline(text, found.lang or "")
+        match = dateline(text, found.lang or "")
         if match is None:
             continue
         place, date, rest_start = match
@@ -305,7 +269,7 @@ def _dateline_index(blocks: list[Block], found: Recognized) -> int | None:
         if block.kind != "paragraph" or len(block.text) < 100 or block.bold or \
                 _preamble_like_embargo(block):
             continue
-        place = _UPPER_PLACE.match(block.text)
+        place = UPPER_PLACE.match(block.text)
         if place is None:
             return None
         found.dateline = place.group(1).strip()
@@ -314,53 +278,8 @@ def _dateline_index(blocks: list[Block], found: Recognized) -> int | None:
     return None
 
 
-_UPPER_PLACE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý.'’-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý.'’-]+){0,3}"
-                          r"(?:, [A-ZÀ-Ý][\w.]+(?: [A-ZÀ-Ý][\w.]+)?)?)\s*[—–]\s*")
-
-
 def _preamble_like_embargo(block: Block) -> bool:
     return bool(EMBARGO.search(block.text[:80]) or IMMEDIATE.match(block.text))
-
-
-# After the date: a dash, a colon, or a wire's tag (/PRNewswire/ --).
-# After the date: a dash (Spanish '.-'), a colon, a wire's tag (/PRNewswire/ --), or a full
-# stop before the first sentence (German 'Hamburg, 28. Oktober 2008. Die ...').
-_SEPARATOR = re.compile(r"^\s*\)?\.?\s*(?:/[^/\s][^/]{0,40}/\s*(?:[—–―]|-{1,3})?|[—–―]|-{1,3}|:|\|)"
-                        r"\s*|^\.\s+(?=[A-ZÀ-Ýa-zà-ý„“\"«])")
-
-
-def _dateline(text: str, lang: str) -> tuple[str, dt.date, int] | None:
-    first = text.split("\n", 1)[0]
-    for found in dates.find_dates(first[:160], lang):
-        before = first[:found.start]
-        place = _place(before, lang)
-        if not place or len(place) > 80 or len(place.split()) > 10:
-            return None
-        after = first[found.end:]
-        separator = _SEPARATOR.match(after)
-        if separator:
-            return place, found.date, found.end + separator.end()
-        if not after.strip():
-            return place, found.date, len(first)
-        return None
-    return None
-
-
-def _place(before: str, lang: str) -> str:
-    """The place of a dateline, without what joins it to the date (', le', ' — ', a day's
-    name)."""
-    place = before.rstrip(" ,(—–-")
-    words = dates.weekdays(lang or "en") | dates.weekdays("en")
-    while True:
-        tail = re.search(r"[\s,]*(\w+)\.?$", place)
-        if not tail:
-            break
-        word = dates.fold(tail.group(1))
-        if word in words or word in ("le", "el", "den", "am", "a", "on", "the", "du", "de"):
-            place = place[:tail.start()].rstrip(" ,(—–-")
-            continue
-        break
-    return place.strip()
 
 
 def _rest_of(block: Block, skip: int) -> Block:
@@ -636,71 +555,6 @@ def _picture(blocks: list[Block], i: int, found: Recognized) -> None:
                               f"JPEG and give it under images:")
         return
     found.pictures.append(Picture(data, kind, caption, credit, block.alt))
-
-
-def printable(data: bytes, kind: str) -> tuple[bytes | None, str]:
-    """The picture as a format a PDF can hold: as it is, or made a PNG by Pillow (a BMP, a
-    TIFF); (None, kind) when Pillow cannot read it (a Windows metafile drawing)."""
-    if kind in ("png", "jpeg", "gif", "webp"):
-        return data, kind
-    if kind in ("svg+xml", "svg"):
-        return data, "svg"
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            out = io.BytesIO()
-            image.save(out, "PNG")
-    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
-        return None, kind
-    return out.getvalue(), "png"
-
-
-def to_markdown(blocks: list[Block]) -> str:
-    """Blocks as a Markdown text: paragraphs, ## subheads, lists, quotes, tables."""
-    parts: list[str] = []
-    previous: Block | None = None
-    numbers: dict[int, int] = {}
-    for block in blocks:
-        if not block.text and block.kind != "table":
-            continue
-        if block.kind == "item":
-            same_list = previous is not None and previous.kind == "item" and \
-                (previous.level != block.level or previous.ordered == block.ordered)
-            if not same_list:
-                numbers = {}
-            numbers = {k: v for k, v in numbers.items() if k <= block.level}
-            numbers[block.level] = numbers.get(block.level, 0) + 1
-            marker = f"{numbers[block.level]}." if block.ordered else "-"
-            line = "   " * block.level + f"{marker} {block.markdown()}"
-            if same_list:
-                parts[-1] += "\n" + line
-            else:
-                parts.append(line)
-        elif block.kind in ("heading", "title", "subtitle"):
-            level = "###" if block.level >= 3 else "##"
-            parts.append(f"{level} {block.markdown(plain=True).replace(chr(10), ' ')}")
-        elif block.kind == "quote":
-            parts.append("\n".join("> " + line for line in block.markdown().split("\n")))
-        elif block.kind == "table":
-            parts.append(_table(block.rows))
-        else:
-            parts.append(block.markdown())
-        previous = block
-    return "\n\n".join(parts) + ("\n" if parts else "")
-
-
-def _table(rows: list[list[str]]) -> str:
-    width = max(len(row) for row in rows)
-    rows = [row + [""] * (width - len(row)) for row in rows]
-
-    def line(cells):
-        return "| " + " | ".join(c.replace("|", "\\|").replace("\\\n", " ") for c in cells) \
-            + " |"
-    return "\n".join([line(rows[0]), "|" + "---|" * width] + [line(r) for r in rows[1:]])
 
 
 def _one_line(text: str) -> str:

@@ -10,7 +10,8 @@ import unicodedata
 
 import yaml
 
-from .recognize import Picture, Recognized
+from .pictures import Picture
+from .recognize import Recognized
 
 # Words a slug can do without: the headline's first words that say something are kept.
 _SMALL = set("a an the of for to in on at and or by with its as is are de la el los las del "
