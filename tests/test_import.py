@@ -471,6 +471,20 @@ def test_a_document_presskit_cannot_read_is_one_line(office, tmp_path):
                         f"from Word as .docx (Word Document)")
     assert lines[1].startswith(f"{broken}: not a Word document that can be read")
     assert len(lines) == 2
+    empty = tmp_path / "empty.docx"
+    docx.Document().save(str(empty))
+    result = run("import", empty, project_dir=office.root)
+    assert (result.exit_code, result.stderr) == (1, f"{empty}: no text in it; nothing written\n")
+
+
+def test_word_unicode_text_is_read(office, tmp_path):
+    """Word's and Notepad's "Unicode Text" is UTF-16 with a byte-order mark."""
+    source = tmp_path / "release.txt"
+    source.write_bytes("Cliniques ouvertes\n\nParis, le 5 mars 2024 – L’Alliance a ouvert deux "
+                       "cliniques.\n".encode("utf-16"))
+    result = run("import", "--dry-run", source, project_dir=office.root)
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(result.stdout)["title"] == "Cliniques ouvertes"
 
 
 # -- real releases by other organizations (../shared/corpus), typed as Word documents --------

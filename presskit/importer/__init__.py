@@ -43,6 +43,8 @@ def import_document(root: Path, source: Path, *, slug: str | None = None, force:
     project = load_project(root, only=[])
     organization = project.organization
     document = read_document(source)
+    if not any(block.text or block.image for block in document.blocks):
+        raise ImportError_(f"{shown or display_path(source)}: no text in it; nothing written")
     found = recognize(document.blocks, doc_lang=document.lang, org_lang=organization.lang,
                       office_zone=project.settings.timezone,
                       org_names=(organization.name, organization.short_name))

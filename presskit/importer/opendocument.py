@@ -34,6 +34,9 @@ def read_odt(path: Path) -> Document:
             raise ImportError_(f"{display_path(path)}: not an OpenDocument text that can be "
                                f"read ({exc})") from None
         raise
+    if getattr(document, "text", None) is None:
+        raise ImportError_(f"{display_path(path)}: not a text document (a spreadsheet or a "
+                           f"presentation?); presskit imports a release written in Writer")
     reader = _OdtReader(document, path)
     return Document(path, reader.read(), lang=reader.language())
 
@@ -52,7 +55,8 @@ class _OdtReader:
         self.count = 0
 
     def language(self) -> str:
-        for node in self.document.meta.childNodes:
+        meta = getattr(self.document, "meta", None)
+        for node in meta.childNodes if meta is not None else ():
             if node.qname[1] == "language":
                 return str(node).strip()
         return ""
@@ -240,7 +244,8 @@ class _OdtReader:
 
 
 def _attr(node, space: str, name: str) -> str:
-    return node.attributes.get((space, name), "") if hasattr(node, "attributes") else ""
+    attributes = getattr(node, "attributes", None)    # a text node has none
+    return attributes.get((space, name), "") if attributes else ""
 
 
 def _descendants(node, space: str, name: str):

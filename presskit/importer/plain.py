@@ -13,8 +13,10 @@ from .read import Document, ImportError_
 
 def read_text(path: Path) -> Document:
     data = path.read_bytes()
+    # Word's and Notepad's "Unicode" text is UTF-16 with its byte-order mark.
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ImportError_(f"{display_path(path)}: not UTF-8 (byte {exc.start + 1}); save it "
                            f"as UTF-8 text and import again") from None
