@@ -15,7 +15,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 
 # Languages whose month names are always looked for, after the release's own.
-COMMON = ("en", "es", "fr", "de", "it", "pt", "nl", "ru", "uk", "pl")
+COMMON = ("en", "es", "fr", "de", "it", "pt", "nl", "ru", "uk")
 
 # Zone abbreviations as releases write them: a fixed offset, or a region whose offset
 # depends on the date (ET is EST in winter, EDT in summer).
@@ -120,25 +120,36 @@ def languages(lang: str) -> list[str]:
     return list(dict.fromkeys(first + list(COMMON)))
 
 
-@lru_cache(maxsize=None)
-def _patterns(lang: str) -> list[tuple[re.Pattern, dict[str, int]]]:
-    patterns = []
+def _patterns(lang: str, text: str):
+    """Each language's date pattern in the order tried: the release's own, then the common
+    ones (those written in Cyrillic only for a text that has some)."""
+    cyrillic = re.search(r"[\u0400-\u04ff]", text) is not None
     for each in languages(lang):
-        months = _months(each)
-        if not months:
+        if each in ("ru", "uk") and each != lang and not cyrillic:
             continue
-        names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
-        month = rf"(?P<month>{names})\.?"
-        patterns.append((re.compile(
-            rf"(?<!\w){month}\s+{_DAY},?\s+(?:de\s+)?{_YEAR}(?!\d)"
-            rf"|(?<![\w.]){_DAY.replace('day', 'day2')}\s*(?:de\s+|of\s+|ב)?"
-            rf"{month.replace('month', 'month2')},?\s+(?:de\s+|del\s+)?"
-            rf"{_YEAR.replace('year', 'year2')}(?:\s?(?:г|р)\.|\s+(?:года|року))?(?!\d)"
-            rf"|(?<!\w){month.replace('month', 'month3')}\s+{_DAY.replace('day', 'day3')}"
-            rf"(?![\d\w])"
-            rf"|(?<![\w.]){_DAY.replace('day', 'day4')}\s*(?:de\s+|of\s+|ב)?"
-            rf"{month.replace('month', 'month4')}(?!\w)", re.I), months))
-    return patterns
+        pattern = _language_pattern(each)
+        if pattern is not None:
+            yield pattern
+
+
+@lru_cache(maxsize=None)
+def _language_pattern(lang: str) -> tuple[re.Pattern, dict[str, int]] | None:
+    """One language's dates, compiled when a text first needs them: Babel's data for a
+    locale takes a moment to load, so only the languages a document needs are."""
+    months = _months(lang)
+    if not months:
+        return None
+    names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+    month = rf"(?P<month>{names})\.?"
+    return re.compile(
+        rf"(?<!\w){month}\s+{_DAY},?\s+(?:de\s+)?{_YEAR}(?!\d)"
+        rf"|(?<![\w.]){_DAY.replace('day', 'day2')}\s*(?:de\s+|of\s+|ב)?"
+        rf"{month.replace('month', 'month2')},?\s+(?:de\s+|del\s+)?"
+        rf"{_YEAR.replace('year', 'year2')}(?:\s?(?:г|р)\.|\s+(?:года|року))?(?!\d)"
+        rf"|(?<!\w){month.replace('month', 'month3')}\s+{_DAY.replace('day', 'day3')}"
+        rf"(?![\d\w])"
+        rf"|(?<![\w.]){_DAY.replace('day', 'day4')}\s*(?:de\s+|of\s+|ב)?"
+        rf"{month.replace('month', 'month4')}(?!\w)", re.I), months
 
 
 _ISO = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")
@@ -159,7 +170,9 @@ def find_dates(text: str, lang: str = "", *, need_year: bool = True) -> list[Fou
             date = _date(int(m["year"]), int(m["month"]), int(m["day"]))
             if date:
                 found.append(Found(date, date.month, date.day, m.start(), m.end()))
-    for pattern, months in _patterns(lang):
+    if need_year and not re.search(r"(?:19|20)\d\d", text):
+        return found    # no year in it: no month's name need be looked for
+    for pattern, months in _patterns(lang, text):
         for m in pattern.finditer(folded):
             groups = {k: v for k, v in m.groupdict().items() if v}
             name = next(v for k, v in groups.items() if k.startswith("month"))

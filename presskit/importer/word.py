@@ -34,17 +34,28 @@ def read_docx(path: Path) -> Document:
     blocks: list[Block] = []
     count = 0
 
+    # python-docx looks a style up among all the document's on each access: once a style.
+    styles: dict[tuple[str, str | None], tuple[str, bool | None, bool | None]] = {}
+
+    def style_of(kind: str, style_id: str | None, get) -> tuple[str, bool | None, bool | None]:
+        if (kind, style_id) not in styles:
+            style = get()
+            styles[(kind, style_id)] = (style.name if style is not None else "",
+                                        _style_flag(style, "bold"), _style_flag(style, "italic"))
+        return styles[(kind, style_id)]
+
     def paragraph_blocks(paragraph, where: str) -> list[Block]:
-        style = paragraph.style.name if paragraph.style is not None else ""
-        style_bold = _style_flag(paragraph.style, "bold")
-        style_italic = _style_flag(paragraph.style, "italic")
+        style, style_bold, style_italic = style_of("p", paragraph._p.style,
+                                                   lambda: paragraph.style)
         spans: list[Span] = []
         pictures: list[Block] = []
         for run, link in _docx_runs(paragraph):
-            bold = run.bold if run.bold is not None else \
-                bool(_style_flag(run.style, "bold") or style_bold)
-            italic = run.italic if run.italic is not None else \
-                bool(_style_flag(run.style, "italic") or style_italic)
+            run_bold = run_italic = None
+            run_id = run._r.style
+            if run_id and (run.bold is None or run.italic is None):
+                _, run_bold, run_italic = style_of("r", run_id, lambda r=run: r.style)
+            bold = run.bold if run.bold is not None else bool(run_bold or style_bold)
+            italic = run.italic if run.italic is not None else bool(run_italic or style_italic)
             spans.append(Span(run.text, bold, italic, link))
             for blip in run.element.xpath(".//a:blip/@r:embed"):
                 part = document.part.related_parts.get(blip)
