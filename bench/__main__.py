@@ -3,14 +3,14 @@
 Makes an invented organization (example.org) with 24 and 100 releases in a temporary folder and
 measures, in one run so the ratios compare like with like on a shared machine:
 
-- a cold `presskit build` of 24 releases (no `.presskit/`, no `dist/`, no renderer; what
-  presskit keeps in the user's cache folder, hyphenation patterns, C declarations and compiled
-  templates, there as after any first build on a machine, and once without) against the
-  engine floor (the same HTML rendered by WeasyPrint alone in one warm process on one core,
-  bench/floor.py) and against one `weasyprint` process per release;
-- a rebuild with nothing changed, after one release is edited (as a user meets it: with the
-  warm renderer the cold build left running; and with PRESSKIT_RENDERER=off), after a template
-  is edited;
+- a cold `presskit build` of 24 releases (no `.presskit/`, no `dist/`; what presskit keeps in
+  the user's cache folder there as after any first build on a machine, and once without)
+  against the engine floor (the same HTML rendered by WeasyPrint alone in one warm process on
+  one core, bench/floor.py) and against one `weasyprint` process per release; and the same
+  cold build with presskit/engine's tricks left out (PRESSKIT_ENGINE_SKIP=all);
+- a rebuild with nothing changed, after one release is edited (a `presskit build`, and under
+  `presskit serve`: three edits a few seconds apart, each until the served PDF is the new
+  one), after a template is edited;
 - 24 one-page releases: the cold build against its floor (the engine's start weighs more);
 - 100 releases: a cold build and `presskit kit --year` (time and peak memory);
 - `presskit send` of one release to 1000 addresses on a local aiosmtpd, rate limit off;
@@ -19,9 +19,7 @@ measures, in one run so the ratios compare like with like on a shared machine:
 Every command runs as its own process, as a user would run it. Best of five, alternated, for the
 cold builds of 24 and their floors, best of two for 100 (this machine's speed swings by a third
 from minute to minute, and one core can be a third slower than the other for a while); best of
-five for the rebuilds compared with the cold build, with their
-medians beside; median of nine for the start-up figures. The project's background renderer is
-stopped before every measurement that must be cold (the cold builds, the floors, the kit).
+five for the no-op rebuild; medians of nine for the start-up figures.
 """
 from __future__ import annotations
 
@@ -89,29 +87,7 @@ def built_count(result: Run) -> int:
     return int(last.split(" built")[0])
 
 
-def stop_renderer(project: Path, started: bool = False) -> None:
-    """Stop the project's warm background renderer, if any, and wait until it is gone; after a
-    build that `started` one, first wait for it to come up (it may not hold its lock yet)."""
-    from presskit import renderer
-
-    if started:
-        wait_renderer(project)
-    renderer.stop(project.resolve())
-
-
-def wait_renderer(project: Path) -> None:
-    """Wait until the renderer the last build started answers, as it would for a user who
-    edits a release a few seconds after building."""
-    from presskit import renderer
-    from presskit.cache import Fingerprints
-
-    root = project.resolve()
-    if renderer.wait_ready(root, Fingerprints(root), timeout=60) is None:
-        sys.exit("bench: no background renderer came up after the build")
-
-
 def clean(project: Path) -> None:
-    stop_renderer(project)
     shutil.rmtree(project / "dist", ignore_errors=True)
     shutil.rmtree(project / ".presskit", ignore_errors=True)
 
@@ -150,7 +126,6 @@ def cold_and_floor(project: Path, html_dir: Path, n: int, times: int) -> tuple[l
         if built_count(cold) != n:
             sys.exit(f"bench: the cold build built {built_count(cold)} of {n}")
         colds.append(cold)
-        stop_renderer(project, started=True)   # the floor runs alone, not beside a renderer
         floors.append(floor(project, html_dir))
     return colds, floors
 
@@ -169,7 +144,7 @@ def paired(colds: list[Run], floors: list[dict]) -> str:
     return ", ".join(f"{c.seconds / f['seconds']:.3g}" for c, f in zip(colds, floors))
 
 
-def one_edits(project: Path, n: int, env: dict | None, count: int = 5) -> list[float]:
+def one_edits(project: Path, n: int, env: dict | None, count: int = 3) -> list[float]:
     """The times of `count` builds, each after a different release is edited."""
     edits = []
     for i in range(count):
@@ -179,6 +154,39 @@ def one_edits(project: Path, n: int, env: dict | None, count: int = 5) -> list[f
             sys.exit(f"bench: one edited release rebuilt {built_count(edited)} PDFs")
         edits.append(edited.seconds)
     return edits
+
+
+def serve_edits(project: Path, n: int, count: int = 3) -> list[float]:
+    """Seconds from saving an edit to `presskit serve` answering with the new PDF, for
+    `count` edits three seconds apart (each one makes the year's kit stale again)."""
+    import urllib.request
+
+    port = free_port()
+    server = subprocess.Popen(presskit("--project", str(project), "serve", "--port", str(port)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        slugs = sorted(p.stem for p in (project / "releases").glob("*.yaml"))
+        for slug in slugs[:2]:          # the first request warms the engine up
+            urllib.request.urlopen(f"{base}/releases/{slug}.pdf", timeout=120).read()
+        times = []
+        for i in range(count):
+            time.sleep(3)
+            index = (i + 1) * n // (count + 1)
+            edit_release(project, index)
+            start = time.perf_counter()
+            urllib.request.urlopen(f"{base}/releases/{slugs[index]}.pdf", timeout=120).read()
+            times.append(time.perf_counter() - start)
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def edit_release(project: Path, index: int) -> None:
@@ -300,7 +308,6 @@ def main(argv: list[str] | None = None) -> int:
         html_dir = tmp / f"html-{n}"
         colds, floors = cold_and_floor(small, html_dir, n, 5)
         cold = min(colds, key=lambda r: r.seconds)
-        colds_s = [r.seconds for r in colds]
         engine = min(floors, key=lambda f: f["seconds"])
         cold_runs = runs(r.seconds for r in colds)
         floor_runs = runs(f["seconds"] for f in floors)
@@ -315,16 +322,24 @@ def main(argv: list[str] | None = None) -> int:
         table.ratio(f"cold build / engine floor ({n})", cold.seconds / engine["seconds"], 0.6)
         table.figure(f"each cold run / the floor after it ({n})", paired(colds, floors))
         table.figure(f"cold build / weasyprint per release ({n})", f"{cold.seconds / cli_s:.3g}")
-        # The cold builds above read hyphenation patterns, C declarations and compiled
-        # templates from the user's cache folder (presskit/user_cache.py), as every build does
-        # after the first on a machine.
+        # The cold builds above read C declarations and compiled templates from the user's
+        # cache folder (files.cache_folder), as every build does after the first on a machine.
         clean(small)
         first = build(small, env={"XDG_CACHE_HOME": str(tmp / "empty-cache")})
-        stop_renderer(small, started=True)
         table.figure(f"cold build, first on the machine ({n})",
                      f"{first.seconds:.2f} s, {first.seconds / engine['seconds']:.3g} of the "
-                     f"floor (the user's cache empty: patterns, C declarations and templates "
-                     f"made anew)")
+                     f"floor (the user's cache empty: C declarations and templates made anew)")
+        # What presskit/engine's tricks on WeasyPrint's start save: the same cold build with
+        # all of them left out, alternated with one that has them.
+        plain, tricked = [], []
+        for _ in range(3):
+            clean(small)
+            tricked.append(build(small).seconds)
+            clean(small)
+            plain.append(build(small, env={"PRESSKIT_ENGINE_SKIP": "all"}).seconds)
+        table.figure(f"cold build, {n}, engine tricks left out",
+                     f"{min(plain):.2f} s against {min(tricked):.2f} s with them (best of "
+                     f"{runs(plain)} / {runs(tricked)}; PRESSKIT_ENGINE_SKIP=all)")
 
         # The rebuilds are compared with the cold build as it is taken, best of several: a
         # median against a best-of would set a typical minute of this machine against its
@@ -335,22 +350,16 @@ def main(argv: list[str] | None = None) -> int:
                      f"median {statistics.median(noops) * 1000:.0f} ms)")
         table.ratio("no-op / cold", noop / cold.seconds, 0.05)
 
-        offs = one_edits(small, n, {"PRESSKIT_RENDERER": "off"})
-        off = statistics.median(offs)
-        table.figure("one release edited, no renderer", f"{off:.2f} s (PRESSKIT_RENDERER=off; "
-                     f"median of {runs(offs)}; exactly 1 PDF each)")
-        table.figure("one edit, no renderer / cold", f"{off / cold.seconds:.3g}")
-        clean(small)
-        build(small)          # a cold build, which leaves the warm renderer running
-        wait_renderer(small)
-        ones = one_edits(small, n, None)
-        one = min(ones)
-        table.figure("one release edited", f"{one:.2f} s (with the warm renderer the cold build "
-                     f"left; best of {runs(ones)}, median {statistics.median(ones):.2f} s; "
-                     f"exactly 1 PDF each)")
-        table.ratio("one edit / cold", one / cold.seconds, 0.15)
-        table.figure("one edit / cold, medians of each",
-                     f"{statistics.median(ones) / statistics.median(colds_s):.3g}")
+        edits = one_edits(small, n, None)
+        edit = statistics.median(edits)
+        table.figure("one release edited, presskit build", f"{edit:.2f} s (median of "
+                     f"{runs(edits)}; exactly 1 PDF each)")
+        table.figure("one edit, presskit build / cold", f"{edit / cold.seconds:.3g}")
+        served = serve_edits(small, n)
+        table.figure("one release edited, under presskit serve",
+                     f"{max(served):.2f} s the slowest ({runs(served)}; edits 3 s apart, each "
+                     f"until the served PDF is the new one)")
+        table.ratio("slowest edit under serve / cold", max(served) / cold.seconds, 0.2)
 
         edit_template(small)
         template = build(small)
@@ -358,9 +367,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"({built_count(template)} PDFs rebuilt)")
         table.figure("template edit / cold", f"{template.seconds / cold.seconds:.3g}")
         table.figure(f"template edit / engine floor ({n})",
-                     f"{template.seconds / engine['seconds']:.3g} (every PDF rebuilt, by the "
-                     f"warm renderer)")
-        stop_renderer(small)
+                     f"{template.seconds / engine['seconds']:.3g} (every PDF rebuilt)")
 
         # The same number of releases, one page each: the engine's start (about half a second
         # here, paid once a build) weighs twice as much against a floor half as long.
@@ -378,7 +385,6 @@ def main(argv: list[str] | None = None) -> int:
                     best.seconds / engine_short["seconds"], 0.6)
         table.figure(f"each cold run / the floor after it ({n} one-page)",
                      paired(shorts, floors_short))
-        stop_renderer(short)
 
         n = args.large
         large = tmp / f"org-{n}"
@@ -412,8 +418,6 @@ def main(argv: list[str] | None = None) -> int:
                          f"{sent['seconds']:.1f} s, {sent['received']} received")
             table.ratio("send rate", sent["rate"], 100, at_least=True, unit="/s")
     finally:
-        for project in tmp.glob("org-*"):
-            stop_renderer(project)
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end; {cores} cores "

@@ -1,16 +1,14 @@
 """Build release PDFs into dist/releases/: only what changed, on every core.
 
 build_project() is what `presskit build` runs, top to bottom:
-1. list releases/ and read the cache (.presskit/build-cache.json); remove the PDF and HTML of
-   releases whose file is gone;
+1. list releases/ and read the build cache (cache.py); remove the PDF and HTML of releases
+   whose file is gone;
 2. decide from content digests which PDFs are stale, without parsing any YAML: a build with
    nothing to do stops here;
-3. when the project's warm background renderer is up, hand it the stale releases: it reads
-   the project, renders HTML and PDFs, and this process writes what comes back (renderer.py);
-4. otherwise (or for what the renderer could not do) start warm workers (when two or more PDFs
-   are to be rendered), then read and validate the whole project and render the HTML of every
-   stale release, so that a data or template error stops the build before any PDF is written;
-5. render the PDFs, longest first so the workers finish together, and write each one (and its
+3. start the job runner (jobs.py: warm workers when two or more PDFs are to be rendered), then
+   read and validate the project and render the HTML of every stale release, so that a data or
+   template error stops the build before any PDF is written;
+4. render the PDFs, longest first so the workers finish together, and write each one (and its
    cache entry) as it arrives.
 """
 from __future__ import annotations
@@ -22,6 +20,7 @@ from pathlib import Path
 from . import theme
 from .cache import BuildCache, Entry, Fingerprints, file_stamp, release_inputs
 from .errors import PresskitError
+from .files import confine_outputs
 from .model import release_paths
 from .progress import Progress
 
@@ -36,7 +35,6 @@ class BuildResult:
     pdf: Path
     built: bool = True            # False when the cache said it was up to date
     warnings: list[str] = field(default_factory=list)
-    background: bool = False      # rendered by the project's warm background renderer
 
 
 def release_pdf_path(root: Path, slug: str) -> Path:
@@ -45,144 +43,69 @@ def release_pdf_path(root: Path, slug: str) -> Path:
 
 def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int | None = None,
                   force: bool = False, write_html: bool = False,
-                  progress: Progress | None = None,
-                  warm_renderer: bool = True) -> list[BuildResult]:
+                  progress: Progress | None = None) -> list[BuildResult]:
     """Build the PDFs of a project folder's releases (all, or `slugs`) that are not current.
 
-    With `warm_renderer` (and PRESSKIT_RENDERER not off) the PDFs are rendered by the project's
-    warm background renderer when one is up, and a build that rendered PDFs itself starts one.
+    The YAML is read only when something is to be built, while the workers warm up.
     """
     root = Path(root).resolve()
-    progress = progress or Progress(quiet=True)
-    files = _release_files(root)
-    cache = BuildCache.load(root / ".presskit")
-    fingerprints = Fingerprints(root)
-    removed = _remove_deleted(root, files, cache, progress)
-    selected = list(slugs) if slugs else list(files)
-    only = selected if slugs else None   # releases named: the others may be drafts, unchecked
-    fresh, html_only, stale = _plan(root, selected, files, cache, fingerprints,
-                                    force=force, write_html=write_html)
-    if files and not html_only and not stale:
-        # Every input is byte for byte what a validated build saw: nothing to read or render.
-        if removed:
-            cache.save()
-        return [_report_fresh(root, slug, progress) for slug in fresh]
+    only = list(slugs) if slugs else None   # releases named: the others may be drafts, unchecked
 
-    background = (root, fingerprints) if warm_renderer else None
-    results: dict[str, BuildResult] = {}
-    failures: list[str] = []
-    if background and stale and not html_only:
-        # A warm renderer reads the project and renders it all; this process only plans and
-        # writes. What it could not do (it died, say) is done here, below.
-        left = _build_on_renderer(root, fresh, stale, cache, fingerprints, jobs, progress,
-                                  write_html, results, failures, only)
-        if left is not None:
-            fresh, stale = [], left
+    def load():
+        from .load import load_project  # only now: a build with nothing to do needs no YAML
 
-    def work(renderer):
-        from .load import load_project
+        return load_project(root, only=only)
 
-        return _build(load_project(root, only=only), selected, fresh, html_only, stale, cache,
-                      fingerprints, renderer, progress, write_html, failures)
-
-    if html_only or stale or not files:
-        # The workers start first, so they load WeasyPrint while this process reads the YAML.
-        results.update({r.slug: r for r in _with_renderer(len(stale), jobs, work, background,
-                                                          root)})
-    if failures:
-        raise PresskitError("\n".join(failures))
-    return [results[slug] for slug in selected if slug in results]
-
-
-def _build_on_renderer(root: Path, fresh: list[str], stale: list[str], cache: BuildCache,
-                       fingerprints: Fingerprints, jobs: int | None, progress: Progress,
-                       write_html: bool, results: dict, failures: list[str],
-                       only: list[str] | None) -> list[str] | None:
-    """Build `stale` on the project's background renderer, if one is up (renderer.py).
-
-    Fills `results` (the `fresh` ones too) and `failures`; returns the slugs still to build
-    here, or None when the renderer did nothing (there is none, or it failed before reading
-    the project). Bad input raises PresskitError before any PDF is written, with the very
-    lines a build here would print.
-    """
-    from . import renderer as warm
-
-    remote = warm.connect(root, fingerprints, jobs)
-    if remote is None:
-        return None
-    left = list(stale)
-    inputs: dict[str, list[str]] = {}
-    try:
-        for outcome, html in remote.build(stale, write_html, only):
-            if outcome == "inputs":     # every release read and its HTML rendered
-                inputs = html
-                results.update({slug: _report_fresh(root, slug, progress) for slug in fresh})
-                progress.set_total(len(stale))
-                continue
-            slug = outcome.job.slug
-            result = _store(root, outcome, html if write_html else None, inputs[slug], cache,
-                            fingerprints, progress, failures)
-            if result is not None:
-                results[slug] = result
-            left.remove(slug)
-    finally:
-        remote.close()
-        if inputs:
-            cache.save()
-    # Failed part-way, the renderer leaves what it built; the rest is built here.
-    return left if inputs else None
+    return _build(root, slugs, load, jobs=jobs, force=force, write_html=write_html,
+                  progress=progress)
 
 
 def build_releases(project, slugs: list[str] | None = None, *, write_html: bool = False,
                    jobs: int | None = None, force: bool = False,
                    progress: Progress | None = None) -> list[BuildResult]:
     """Build the releases of a loaded project (all, or `slugs`) whose PDF is not current."""
-    progress = progress or Progress(quiet=True)
-    selected = list(slugs) if slugs else list(project.releases)
-    for slug in selected:
+    for slug in slugs or []:
         project.release(slug)   # an unknown slug is an error before anything is written
+    return _build(project.root, slugs or list(project.releases), lambda: project, jobs=jobs,
+                  force=force, write_html=write_html, progress=progress)
+
+
+def _build(root: Path, slugs: list[str] | None, get_project, *, jobs: int | None, force: bool,
+           write_html: bool, progress: Progress | None) -> list[BuildResult]:
+    """Plan, then (when anything is stale) start the runner, read the project and render."""
+    from .jobs import runner_for
+
+    confine_outputs(root, "dist/releases", ".presskit")
+    progress = progress or Progress(quiet=True)
     # The files on disk, not the releases loaded: a project loaded for one release (send) has
     # the others too, and their PDFs are not to be removed as if they were deleted.
-    files = _release_files(project.root)
-    cache = BuildCache.load(project.state)
-    fingerprints = Fingerprints(project.root)
-    _remove_deleted(project.root, files, cache, progress)
-    fresh, html_only, stale = _plan(project.root, selected, files, cache, fingerprints,
+    files = _release_files(root)
+    cache = BuildCache.load(root / ".presskit")
+    fingerprints = Fingerprints(root)
+    removed = _remove_deleted(root, files, cache, progress)
+    selected = list(slugs) if slugs else list(files)
+    fresh, html_only, stale = _plan(root, selected, files, cache, fingerprints,
                                     force=force, write_html=write_html)
+    if files and not html_only and not stale and set(selected) <= set(files):
+        # Every input is byte for byte what a validated build saw: nothing to read or render.
+        if removed:
+            cache.save()
+        return [_report_fresh(root, slug, progress) for slug in fresh]
+
     failures: list[str] = []
-    results = _with_renderer(len(stale), jobs, lambda renderer: _build(
-        project, selected, fresh, html_only, stale, cache, fingerprints, renderer, progress,
-        write_html, failures), root=project.root)
+    # The workers start first, so they load WeasyPrint while this process reads the YAML; a
+    # failure stops them at once, so a typo is reported without waiting for them.
+    runner = runner_for(len(stale), jobs)
+    try:
+        results = _render(get_project(), selected, fresh, html_only, stale, cache,
+                          fingerprints, runner, progress, write_html, failures)
+    except BaseException:
+        runner.close(abort=True)
+        raise
+    runner.close()
     if failures:
         raise PresskitError("\n".join(failures))
     return results
-
-
-def _with_renderer(count: int, jobs: int | None, work, background=None, root=None):
-    """Run work(renderer) with warm workers for `count` PDFs of project `root` (or this
-    process for one), and stop the workers at once if it fails: a typo is reported without
-    waiting for them.
-
-    `background` is (root, fingerprints) of a build that may hand its PDFs to the project's
-    background renderer, and start one when it rendered PDFs itself.
-    """
-    from .jobs import renderer_for
-
-    remote = None
-    if background and count:
-        from . import renderer as warm
-
-        remote = warm.connect(background[0], background[1], jobs)
-    renderer = remote or renderer_for(count, jobs, root)
-    try:
-        result = work(renderer)
-    except BaseException:
-        renderer.close(abort=True)
-        raise
-    renderer.close()
-    if background and count and (remote is None or remote.fallback is not None):
-        warm.start(background[0])
-    return result
 
 
 def _release_files(root: Path) -> dict[str, Path]:
@@ -198,6 +121,7 @@ def remove_deleted(root: Path | str, progress: Progress) -> None:
     """Remove what was built of releases whose file is gone, as every build does first (for
     `serve`, which may see a release deleted and build nothing after it)."""
     root = Path(root).resolve()
+    confine_outputs(root, "dist/releases", ".presskit")
     cache = BuildCache.load(root / ".presskit")
     if _remove_deleted(root, _release_files(root), cache, progress):
         cache.save()
@@ -269,11 +193,11 @@ def pdf_jobs(project, htmls: dict[str, str], slugs: list[str]) -> list:
                   key=lambda job: (-len(job.html), job.slug))
 
 
-def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
-           fingerprints: Fingerprints, renderer, progress: Progress,
-           write_html: bool, failures: list[str]) -> list[BuildResult]:
+def _render(project, selected, fresh, html_only, stale, cache: BuildCache,
+            fingerprints: Fingerprints, runner, progress: Progress,
+            write_html: bool, failures: list[str]) -> list[BuildResult]:
     """Read the project, render the HTML of `html_only` and `stale`, then the PDFs of `stale`
-    with `renderer`; per-release rendering errors go to `failures`."""
+    with `runner`; per-release rendering errors go to `failures`."""
     from .files import write_atomic
 
     root = project.root
@@ -294,7 +218,7 @@ def _build(project, selected, fresh, html_only, stale, cache: BuildCache,
         fingerprints.key(names)
     progress.set_total(len(jobs))
     try:
-        for outcome in renderer.run(jobs):
+        for outcome in runner.run(jobs):
             slug = outcome.job.slug
             result = _store(root, outcome, outcome.job.html if write_html else None,
                             inputs[slug], cache, fingerprints, progress, failures)
@@ -329,4 +253,4 @@ def _store(root: Path, outcome, html: str | None, inputs: list[str], cache: Buil
     cache.entries[slug] = Entry(fingerprints.key(inputs), inputs, file_stamp(pdf),
                                 file_stamp(html_path) if html is not None else None)
     progress.advance(slug, f"built {pdf.relative_to(root)}")
-    return BuildResult(slug, pdf, True, list(outcome.warnings or []), outcome.background)
+    return BuildResult(slug, pdf, True, list(outcome.warnings or []))

@@ -19,16 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, theme
+from .errors import OutsideProject
+from .files import inside
 
 FORMAT = 1
 CACHE_FILE = "build-cache.json"
 LISTING = "listing:"
-# presskit's modules whose code shapes a release PDF: editing one rebuilds every release, as a
-# version change would (a release of presskit always changes __version__; a checkout may not).
-RENDER_MODULES = ("render.py", "pdf.py", "markdown.py", "i18n.py", "images.py", "theme.py",
-                  "load.py", "model.py", "schema.py", "hyphenation.py",
-                  "line_breaks.py")
+# presskit's own code shapes a release PDF, all but these parts of it: editing any other
+# module rebuilds every release, as a version change would (a release of presskit always
+# changes __version__; a checkout may not). A module added or renamed counts by itself.
+NOT_RENDERING = ("mail", "preview", "cli.py", "__main__.py")
 ABSENT = "absent"
+OUTSIDE = "outside the project"
 
 
 @dataclass
@@ -62,6 +64,7 @@ class Fingerprints:
         self._names: dict[str, str] = {}
         self._theme: list[str] | None = None
         self._engine: str | None = None
+        self._roots: tuple[Path, ...] | None = None
 
     def name(self, path: Path) -> str:
         """How a file is recorded: relative to the project when inside it, else absolute."""
@@ -75,16 +78,11 @@ class Fingerprints:
         return self._names[key]
 
     def theme_names(self) -> list[str]:
-        """The names of the templates and styles every release depends on, and of their
-        folders' listings (listed once a build: every release shares them)."""
+        """The listings of the template and style folders (the same for every release)."""
         if self._theme is None:
-            from .render import theme_sources
-
-            names = {self.name(p) for p in theme_sources(self.root)}
-            for folder in theme.search_path(self.root, "templates") + \
-                    theme.search_path(self.root, "styles"):
-                names.add(LISTING + self.name(folder))
-            self._theme = sorted(names)
+            folders = theme.search_path(self.root, "templates") + \
+                theme.search_path(self.root, "styles")
+            self._theme = sorted(LISTING + self.name(folder) for folder in folders)
         return self._theme
 
     def digest(self, name: str) -> str:
@@ -101,17 +99,30 @@ class Fingerprints:
                            if p.is_file())
             return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
         try:
-            return hashlib.sha256((self.root / name).read_bytes()).hexdigest()
+            # Only what a build may read: a template linked to /dev/zero or a file elsewhere
+            # is never read here (the render refuses it, naming the link).
+            path = inside(self._readable(), self.root / name)
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OutsideProject:
+            return OUTSIDE
         except OSError:
             return ABSENT
+
+    def _readable(self) -> tuple[Path, ...]:
+        """The project, the built-in theme's folders and presskit's own code."""
+        if self._roots is None:
+            self._roots = tuple(r.resolve() for r in theme.readable_roots(self.root)) + \
+                (Path(__file__).resolve().parent,)
+        return self._roots
 
     def engine(self) -> str:
         """presskit's version and rendering code, and WeasyPrint's version, as one digest."""
         if self._engine is None:
             h = hashlib.sha256(f"presskit {__version__}\n".encode())
             package = Path(__file__).resolve().parent
-            for module in RENDER_MODULES:
-                h.update(module.encode() + b"\0" + self.digest(str(package / module)).encode())
+            for module in rendering_modules(package):
+                name = module.relative_to(package).as_posix()
+                h.update(name.encode() + b"\0" + self.digest(str(module)).encode())
             h.update(b"weasyprint\0" + _weasyprint_stamp().encode())
             self._engine = h.hexdigest()
         return self._engine
@@ -122,6 +133,12 @@ class Fingerprints:
         for name in sorted(inputs):
             h.update(f"\n{name}\0{self.digest(name)}".encode("utf-8"))
         return h.hexdigest()
+
+
+def rendering_modules(package: Path) -> list[Path]:
+    """The source files of `package` (presskit) whose code may shape a release PDF."""
+    return sorted(path for path in package.rglob("*.py")
+                  if path.relative_to(package).parts[0] not in NOT_RENDERING)
 
 
 def _weasyprint_stamp() -> str:
@@ -138,13 +155,12 @@ def _weasyprint_stamp() -> str:
 
 
 def release_inputs(project, release, fingerprints: Fingerprints) -> list[str]:
-    """The names of everything a release's PDF is made from (see the module docstring)."""
-    from .render import own_sources
+    """The names of everything a release's PDF is made from (render.release_sources), and the
+    listings of the template and style folders, so that a new override file counts."""
+    from .render import release_sources
 
-    root = project.root
-    files = [release.path, root / "organization.yaml", root / "presskit.yaml"]
-    files += own_sources(project, release)
-    return sorted({fingerprints.name(p) for p in files}.union(fingerprints.theme_names()))
+    names = {fingerprints.name(p) for p in release_sources(project, release)}
+    return sorted(names.union(fingerprints.theme_names()))
 
 
 @dataclass

@@ -11,7 +11,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import PresskitError
+from .errors import PresskitError, printable
+
+
+def echo(message: str = "", err: bool = False) -> None:
+    """click.echo of a line that may quote the user's files: its control characters escaped
+    (a YAML string "\\e]0;PWNED\\a" must not retitle or drive the terminal)."""
+    click.echo(printable(str(message)), err=err)
 
 
 class Context:
@@ -27,7 +33,7 @@ class Context:
 
     def say(self, message: str) -> None:
         if not self.quiet:
-            click.echo(message, err=True)
+            echo(message, err=True)
 
 
 def _slug(value: str) -> str:
@@ -56,10 +62,10 @@ def reports_errors(command):
             if ctx and ctx.debug:
                 traceback.print_exc()
             for line in exc.lines():
-                click.echo(line, err=True)
+                echo(line, err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            echo("interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:
             # `presskit sent SLUG | head`: the reader has what it wanted. Quiet, as cat is; the
@@ -71,7 +77,7 @@ def reports_errors(command):
             # disk): that names a path, not a bug, so it is reported like bad input.
             if ctx and ctx.debug:
                 traceback.print_exc()
-            click.echo(os_error_line(exc), err=True)
+            echo(os_error_line(exc), err=True)
             sys.exit(1)
     return wrapper
 
@@ -111,16 +117,6 @@ def main(ctx: click.Context, project_dir: Path, debug: bool, quiet: bool) -> Non
     ctx.obj = Context(project_dir, debug, quiet)
 
 
-# Set by a command whose every file is written and closed when it returns, and that leaves
-# nothing to finish but the interpreter's tear-down, which the presskit command then skips
-# (__main__.end_now). Only `build`: others hold a database, sockets or threads.
-_ends_at_once = False
-
-
-def ends_at_once() -> bool:
-    return _ends_at_once
-
-
 @main.command()
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.pass_obj
@@ -141,13 +137,11 @@ def check(obj: Context, strict: bool) -> None:
               help="Worker processes (default: the number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
 @click.option("--html", "write_html", is_flag=True, help="Also write the HTML beside each PDF.")
-@click.option("--no-renderer", is_flag=True,
-              help="Neither use nor start the warm background renderer for this build.")
 @quiet_option
 @click.pass_obj
 @reports_errors
 def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
-          write_html: bool, no_renderer: bool) -> None:
+          write_html: bool) -> None:
     """Build one PDF per release into dist/releases/ (all when no SLUG is given).
 
     Only releases whose inputs changed since the last build are rendered, on --jobs warm
@@ -158,12 +152,9 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
 
     with progress(label="building", quiet=obj.quiet) as bar:
         results = build_project(obj.project_dir, list(slugs) or None, jobs=jobs, force=force,
-                                write_html=write_html, progress=bar,
-                                warm_renderer=not no_renderer)
+                                write_html=write_html, progress=bar)
     built = sum(r.built for r in results)
     obj.say(f"{built} built, {len(results) - built} up to date")
-    global _ends_at_once
-    _ends_at_once = True
 
 
 @main.command(short_help="Build the annual press kit (or one for a period or tag).")
@@ -243,7 +234,7 @@ def import_(obj: Context, files: tuple[Path, ...], slug, force, dry_run) -> None
             failed.extend(exc.lines())
             continue
         for note in result.notes:
-            click.echo(note, err=True)
+            echo(note, err=True)    # quotes the document: its control characters escaped
         if dry_run:
             click.echo(("---\n" if number else "") + result.text, nl=False)
         else:
@@ -310,10 +301,10 @@ def send(obj: Context, slug, list_name, dry_run, under_embargo, correction, rese
                           resend_unknown=resend_unknown, smtp_host=smtp_host,
                           smtp_port=smtp_port, smtp_security=smtp_security, echo=obj.say)
     for other, count in Counter(report.copies.values()).items():
-        click.echo(f"note: {count} on the list got this very release as {other} (its file "
+        echo(f"note: {count} on the list got this very release as {other} (its file "
                    f"copied or renamed); not sent again", err=True)
     for address in report.changed:
-        click.echo(f"{address}: got an older version of {slug}; not resent (add --correction "
+        echo(f"{address}: got an older version of {slug}; not resent (add --correction "
                    f"to send the new one, marked CORRECTED)", err=True)
     obj.say(report.summary())
     report.raise_for_problems()
@@ -331,6 +322,6 @@ def sent(obj: Context, slug, list_name) -> None:
 
     lines = delivery_status(obj.project(only=[slug]), slug, list_name)
     for line in lines:
-        click.echo(line)
+        echo(line)
     if not lines:
         obj.say(f"{slug}: not sent to anyone yet")

@@ -22,6 +22,15 @@ MAX_DPI = 300
 READY_MODES = ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "YCbCr")
 
 
+class ImageTooLarge(BuildError):
+    """A picture of more pixels than Pillow will unpack (a decompression bomb, or a scan at
+    a printer's full resolution); `reason` says so without the path."""
+
+    def __init__(self, path: Path, reason: str):
+        self.reason = reason
+        super().__init__(f"{display_path(path)}: {reason}")
+
+
 def data_uri(path: Path, max_width_in: float, max_height_in: float = 0,
              cache_dir: Path | None = None, crop: bool = False) -> str:
     """The image as a data: URI, scaled to fit the box at 300 dpi; with `crop`, cut to the
@@ -71,6 +80,15 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
     try:
         image = Image.open(io.BytesIO(raw))
         image.load()
+    except Image.DecompressionBombError as exc:
+        # 30000 x 30000 pixels unpack to gigabytes; Pillow refuses before it reads them.
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"has {int(pixels[1]) / 1e6:,.0f} million pixels" if pixels else \
+            "has too many pixels"
+        raise ImageTooLarge(path, f"{size}, more than presskit reads in a picture "
+                                  f"({Image.MAX_IMAGE_PIXELS * 2 / 1e6:,.0f} million); scale "
+                                  f"it down to what it prints at (a page's width at 300 dpi is "
+                                  f"some 2500 pixels)") from None
     except (UnidentifiedImageError, OSError):
         raise BuildError(f"{display_path(path)}: not an image presskit can read (damaged, or "
                          f"of a kind Pillow does not know)") from None

@@ -1,18 +1,17 @@
-"""Render PDFs in the main process or on warm worker processes, one release a job.
+"""The job runners: render PDFs in this process, or on warm worker processes, one release a job.
 
-Importing WeasyPrint and loading fonts costs more than laying out a two-page release, so it is
-paid once per build, not once per worker: on Linux a fork server (multiprocessing's
-"forkserver", with presskit.preload as its preload module; a fork of the build itself where
-presskit knows that server, see _fork_server) is started before the project is read, imports
-WeasyPrint and lays out a page while the main process parses YAML and renders the
-HTML on the other core, and then forks every worker already warm. Each worker renders release
-after release with the same font configuration and parsed theme stylesheet (pdf.font_config,
-pdf.STYLESHEETS). A document's bytes depend only on its HTML, never on what the process
-rendered before, so the output is the same whatever the number of workers.
+Importing WeasyPrint and loading fonts costs more than laying out a two-page release, so on
+Linux it is paid once a build: the workers are forked from multiprocessing's fork server,
+which imports the engine and lays out a page (engine/preload.py) while this process reads the
+YAML and renders the HTML. A document's bytes depend only on its HTML, never on what the
+process rendered before, so the output is the same whatever the number of workers.
+
+No worker outlives the build: each has a pipe to this process and ends when it closes, and on
+Linux is killed with its parent (the fork server, which itself ends when this process does),
+so a build killed with SIGKILL or SIGTERM leaves nothing running.
 """
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import signal
@@ -29,25 +28,23 @@ WARM_UP_BODY = """<header class="letterhead"><p class="org-name">Warm-up</p></he
 <p class="release-line"><span class="label">For immediate release</span></p>
 <h1 class="headline">Warm-up — “quoted”</h1><p class="subheadline">Sub</p>
 <div class="body"><p><span class="dateline">Place</span> — Lorem <b>ipsum</b> <i>dolor</i>
-<a href="mailto:a@example.org">sit</a> amet, hyphenation everywhere.</p><ul><li>one</li></ul>
+<a href="mailto:a@example.org">sit</a> amet, words everywhere.</p><ul><li>one</li></ul>
 <blockquote><p>Quoted text.</p></blockquote></div>"""
+PRELOAD = "presskit.engine.preload"
 
 
-def warm_up_html(root: Path | None = None) -> str:
-    """A small page in the release style of project `root` (else the built-in one), so that
-    warming up loads the very fonts and hyphenation dictionary a release uses, and parses the
-    very stylesheet its releases carry, which every worker then reuses (pdf.StyleSheets)."""
-    from .theme import Sheet, builtin_root, style_sheets
+def warm_up_html() -> str:
+    """A small page in the built-in release style, so that warming up loads the very fonts a
+    release uses."""
+    from .theme import builtin_root
 
     try:
-        sheets = style_sheets(root, "release.css") if root else [Sheet("", (
-            builtin_root() / "styles" / "release.css").read_text(encoding="utf-8"))]
-    except (OSError, PresskitError):
-        sheets = []
-    styles = "".join(f"<style>{sheet.inline}</style>" for sheet in sheets)
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{styles}<style>'
-            f'@page {{ @bottom-right {{ content: "Page " counter(page) " of " counter(pages) }} }}'
-            f'</style></head><body>{WARM_UP_BODY}</body></html>')
+        css = (builtin_root() / "styles" / "release.css").read_text(encoding="utf-8")
+    except OSError:
+        css = ""
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>{css}</style>'
+            f'<style>@page {{ @bottom-right {{ content: "Page " counter(page) " of " '
+            f'counter(pages) }} }}</style></head><body>{WARM_UP_BODY}</body></html>')
 
 
 @dataclass(frozen=True)
@@ -68,7 +65,6 @@ class Outcome:
     data: bytes = b""
     warnings: list[str] | None = None
     error: PresskitError | None = None
-    background: bool = False      # rendered by the project's background renderer (renderer.py)
 
 
 def default_jobs() -> int:
@@ -84,53 +80,36 @@ def render_job(job: Job) -> Outcome:
     from .pdf import render_pdf
 
     warnings: list[str] = []
+    bare = Job(job.slug, "", job.base, job.roots)   # the caller has the HTML already
     try:
         data = render_pdf(job.html, job.base, job.roots, warnings=warnings)
     except PresskitError as exc:
-        return Outcome(Job(job.slug, "", job.base, job.roots), error=exc, warnings=warnings)
-    # The HTML goes back empty: the main process has it, and pickling it back is wasted time.
-    return Outcome(Job(job.slug, "", job.base, job.roots), data, warnings)
+        return Outcome(bare, error=exc, warnings=warnings)
+    return Outcome(bare, data, warnings)
 
 
 _warm = False
-# The project whose builds a fork server warms up for (set in the fork, see _fork_server).
-_warm_root: Path | None = None
 
 
-def warm_worker() -> None:
-    """A worker's initializer: import WeasyPrint, load fonts, lay out one small page (once a
-    process: a worker forked from a warm fork server starts warm)."""
+def warm_up() -> None:
+    """Import WeasyPrint, load fonts, lay out one small page: once a process (a worker forked
+    from a warm fork server starts warm)."""
     global _warm
-    # Ctrl-C reaches the whole process group; the main process alone decides what to do.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _warm:
         return
     from .pdf import import_engine, render_pdf
-    from .theme import readable_roots
 
     import_engine()
-    warmed = False
-    if _warm_root is not None:
-        try:
-            warmed = bool(render_pdf(warm_up_html(_warm_root), _warm_root,
-                                     readable_roots(_warm_root)))
-        except PresskitError:   # a project's own sheet failing: its releases will say so
-            pass
-    if not warmed:
-        render_pdf(warm_up_html(), Path.cwd(), (Path.cwd(),))
-    # What is loaded now lives as long as the worker: keep the collector from scanning it again
-    # and again (a few per cent of a layout), and collect less often.
+    render_pdf(warm_up_html(), Path.cwd(), (Path.cwd(),))
+    # What is loaded now lives as long as the process: keep the collector from scanning it
+    # again and again, and collect less often.
     gc.freeze()
     gc.set_threshold(20000, 50, 100)
     _warm = True
 
 
-def _ready() -> int:
-    return os.getpid()
-
-
-class InlineRenderer:
-    """Renders in this process, one job after another: for one job, or --jobs 1."""
+class InlineRunner:
+    """Renders in this process, one job after another: for one job, --jobs 1, the preview."""
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
         for job in jobs:
@@ -142,181 +121,157 @@ class InlineRenderer:
         pass
 
 
-def _context(root: Path | None = None):
-    """Where workers come from: forked from this process when it has WeasyPrint warm already
-    (the background renderer), else from a fork server that warms up once (for project
-    `root`), on Linux; spawned elsewhere."""
+def _context():
+    """Workers forked from a warm fork server on Linux; spawned (each warming up) elsewhere."""
     import multiprocessing
 
     if not sys.platform.startswith("linux"):
-        return multiprocessing.get_context()
-    if _warm:
-        return multiprocessing.get_context("fork")
-    from multiprocessing import forkserver
-
+        return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([PRELOAD])
-    try:
-        # Starts the server without waiting for it: it warms up while this process goes on.
-        # Started already, it is reused: warm, since a previous build.
-        if not _fork_server(root):
-            forkserver.ensure_running()   # a new interpreter
-    except OSError:   # no Unix socket to be had: each worker warms up by itself
-        return multiprocessing.get_context("fork")
     return context
 
 
-PRELOAD = "presskit.engine.preload"
-# forkserver.main's parameters where the server takes no authentication key (3.11 to 3.13).
-_SERVER_MAIN = ["listener_fd", "alive_r", "preload", "main_path", "sys_path"]
+def _worker(connection) -> None:
+    """A worker's life: render each job it is handed until its pipe closes."""
+    from .engine import die_with_parent
 
-
-def _fork_server(root: Path | None = None) -> bool:
-    """Start multiprocessing's fork server as a fork of this process, not a new interpreter,
-    warming up for the builds of project `root`.
-
-    ensure_running() starts a new Python that imports multiprocessing before it begins on
-    WeasyPrint: about 90 ms here, all of it on the critical path of a cold build. A fork of
-    this process is there at once, and it runs the server multiprocessing would run
-    (forkserver.main, on a socket and pipe made as ensure_running makes them), so workers come
-    from it exactly as before. Done only where that server's parameters are the ones known here,
-    and only from a process with no other thread (a fork copies no thread, and one might hold a
-    lock); otherwise False, and the caller starts the server the usual way.
-    """
-    global _warm_root
-    import inspect
-    import socket
-    import threading
-    from multiprocessing import connection, forkserver, resource_tracker, util
-
-    server = forkserver._forkserver
+    die_with_parent()
+    # Ctrl-C reaches the whole process group; the build alone decides what to do.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up()
     try:
-        known = list(inspect.signature(forkserver.main).parameters) == _SERVER_MAIN
-    except (TypeError, ValueError):
-        known = False
-    if (not known or threading.active_count() > 1 or not hasattr(os, "fork")
-            or not all(hasattr(server, name) for name in
-                       ("_forkserver_pid", "_forkserver_address", "_forkserver_alive_fd"))):
-        return False
-    with server._lock:
-        if server._forkserver_pid is not None:
-            pid, _ = os.waitpid(server._forkserver_pid, os.WNOHANG)
-            if not pid:
-                return True   # running, and warm since the build that started it
-            _forget_fork_server(server)   # it died: a new one below
-        # As ensure_running does first: the workers' semaphores are registered with it.
-        resource_tracker.ensure_running()
-        with socket.socket(socket.AF_UNIX) as listener:
-            address = connection.arbitrary_address("AF_UNIX")
-            listener.bind(address)
-            if not util.is_abstract_socket_namespace(address):
-                os.chmod(address, 0o600)
-            listener.listen()
-            alive_r, alive_w = os.pipe()
-            # What this process has buffered would otherwise be written again by every worker
-            # (multiprocessing flushes them so before each fork of its own).
-            util._flush_std_streams()
-            pid = os.fork()
-            if pid == 0:
-                _warm_root = root
-                try:
-                    os.close(alive_w)   # the server ends when every client has closed it
-                    forkserver.main(listener.fileno(), alive_r, [PRELOAD])
-                finally:
-                    os._exit(0)   # never back into the command that forked it
-            os.close(alive_r)
-        server._forkserver_address = address
-        server._forkserver_alive_fd = alive_w
-        server._forkserver_pid = pid
-    return True
+        while True:
+            job = connection.recv()
+            connection.send(render_job(job))
+    except (EOFError, OSError):   # the build is over, or gone
+        pass
 
 
-class PoolRenderer:
-    """Renders on `processes` warm worker processes; outcomes come back as they finish."""
+class PoolRunner:
+    """Renders on `processes` warm worker processes; outcomes come back as they finish.
 
-    def __init__(self, processes: int, initializer=None, root: Path | None = None):
-        # Imported here: a build the background renderer serves needs no pool of its own.
-        from concurrent.futures import ProcessPoolExecutor
+    The workers are started by a thread of this process, which waits for the fork server to
+    be warm while this process goes on reading the project."""
 
-        context = _context(root)
-        self.executor = ProcessPoolExecutor(processes, mp_context=context,
-                                            initializer=initializer or warm_worker)
-        method = context.get_start_method()
-        self.forked_by_server = method == "forkserver"
-        if method == "fork":
-            # The first submission starts every worker now, not when the first real job comes.
-            # (Workers from a fork server start with the first jobs, once it is warm.)
-            self.executor.submit(_ready)
+    def __init__(self, processes: int):
+        import threading
+
+        self.workers: list = []
+        self._aborted = threading.Event()
+        self._starter = threading.Thread(target=self._start, args=(processes,), daemon=True,
+                                         name="presskit-workers")
+        self._starter.start()
+
+    def _start(self, processes: int) -> None:
+        context = _context()
+        for _ in range(processes):
+            mine, theirs = context.Pipe()
+            try:
+                process = context.Process(target=_worker, args=(theirs,), daemon=True,
+                                          name="presskit-worker")
+                process.start()
+            except OSError:       # no process to be had: run() renders with those there are
+                mine.close()
+                break
+            finally:
+                theirs.close()
+            self.workers.append((process, mine))
+            if self._aborted.is_set():
+                break
+        if self._aborted.is_set():
+            self._stop(kill=True)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
-        from concurrent.futures import FIRST_COMPLETED, wait
-        from concurrent.futures.process import BrokenProcessPool
+        from multiprocessing.connection import wait
 
-        pending = {self.executor.submit(render_job, job): job for job in jobs}
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job = pending.pop(future)
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        raise BuildError(f"{job.base}: a worker process died while rendering "
-                                         f"{job.slug} (out of memory?); try --jobs 1") from None
-                    outcome.job = job
-                    yield outcome
-        finally:
-            for future in pending:
-                future.cancel()
+        waiting = list(jobs)
+        busy: dict[object, Job] = {}            # connection -> the job it renders
+        self._starter.join()
+        if not self.workers:
+            yield from InlineRunner().run(waiting)
+            return
+
+        def hand_out() -> None:
+            for _, connection in self.workers:
+                if waiting and connection not in busy:
+                    busy[connection] = waiting.pop(0)
+                    connection.send(busy[connection])
+
+        hand_out()
+        while busy:
+            sentinels = {process.sentinel: connection for process, connection in self.workers}
+            for ready in wait(list(busy) + list(sentinels)):
+                connection = sentinels.get(ready, ready)
+                if connection not in busy:
+                    continue
+                job = busy.pop(connection)
+                try:
+                    outcome = connection.recv()
+                except (EOFError, OSError):
+                    raise BuildError(f"{job.base}: a worker process died while rendering "
+                                     f"{job.slug} (out of memory?); try --jobs 1") from None
+                outcome.job = job
+                hand_out()
+                yield outcome
 
     def close(self, abort: bool = False) -> None:
         """Stop the workers: after their jobs, or at once when the build failed (`abort`),
-        so that a typo in a release is reported without waiting for WeasyPrint to load."""
+        so that a typo in a release is reported without waiting for WeasyPrint to load (the
+        workers still starting are stopped as they come)."""
         if abort:
-            for process in list(getattr(self.executor, "_processes", {}).values()):
-                process.terminate()
-        self.executor.shutdown(wait=True, cancel_futures=True)
-        if abort and self.forked_by_server:
-            _stop_fork_server()
+            self._aborted.set()
+            if self._starter.is_alive():
+                return
+        else:
+            self._starter.join()
+        self._stop(kill=abort)
+
+    def _stop(self, kill: bool) -> None:
+        for process, connection in self.workers:
+            connection.close()
+            if kill:
+                process.kill()
+        for process, _ in self.workers:
+            process.join()
 
 
-def _stop_fork_server() -> None:
-    """Stop the fork server at once (it may still be loading WeasyPrint for nothing) and forget
-    it, so that the next pool starts a new one. multiprocessing has no public way to do this
-    (3.12's private _stop() waits for the server to finish loading)."""
-    from multiprocessing import forkserver
-
-    server = forkserver._forkserver
-    with getattr(server, "_lock", contextlib.nullcontext()):
-        pid = getattr(server, "_forkserver_pid", None)
-        if pid is None:
-            return
-        try:
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-        except OSError:
-            pass
-        _forget_fork_server(server)
-
-
-def _forget_fork_server(server) -> None:
-    """Let go of a fork server that is gone (its pid reaped): its pipe, its socket file, and
-    multiprocessing's note of it. The caller holds the server's lock."""
-    fd = getattr(server, "_forkserver_alive_fd", None)
-    if fd is not None:
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    address = getattr(server, "_forkserver_address", None)
-    if isinstance(address, str) and address and not address.startswith("\0"):
-        Path(address).unlink(missing_ok=True)   # a socket file, not an abstract address
-    server._forkserver_pid = None
-    server._forkserver_alive_fd = None
-    server._forkserver_address = None
+def in_worker(function, *args, nice: int = 0):
+    """function(*args) in a worker process started warm (as PoolRunner's are), at `nice`
+    priority; its result, or the PresskitError it raised. The worker ends with the call."""
+    context = _context()
+    mine, theirs = context.Pipe()
+    process = context.Process(target=_call, args=(theirs, function, args, nice), daemon=True,
+                              name="presskit-worker")
+    process.start()
+    theirs.close()
+    try:
+        failed, value = mine.recv()
+    except (EOFError, OSError):
+        raise BuildError(f"{function.__name__}: a worker process died (out of memory?)") from None
+    finally:
+        mine.close()
+        process.join()
+    if failed:
+        raise PresskitError("\n".join(value))
+    return value
 
 
-def renderer_for(count: int, jobs: int | None,
-                 root: Path | None = None) -> InlineRenderer | PoolRenderer:
-    """A pool of min(jobs, count) warm workers (for project `root`), or the main process when
-    that is one."""
+def _call(connection, function, args, nice: int) -> None:
+    from .engine import die_with_parent
+
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(nice)
+    warm_up()
+    try:
+        result = (False, function(*args))
+    except PresskitError as exc:
+        result = (True, exc.lines())   # the lines: an error's own arguments may not pickle
+    connection.send(result)
+
+
+def runner_for(count: int, jobs: int | None) -> InlineRunner | PoolRunner:
+    """A pool of min(jobs, count) warm workers, or this process when that is one."""
     processes = min(count, jobs or default_jobs())
-    return PoolRenderer(processes, root=root) if processes > 1 else InlineRenderer()
+    return PoolRunner(processes) if processes > 1 else InlineRunner()

@@ -14,16 +14,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from . import i18n, render, theme
-from .errors import PresskitError
+from .errors import PresskitError, SelectionError
 from .files import display_path
 from .load import Project
 from .model import Contact, Release
-
-
-class SelectionError(PresskitError):
-    """The options do not say which releases to take (wrong usage: exit status 2)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -246,10 +240,13 @@ def check_output(target: Path) -> None:
 def build_kit(project: Project, selection: Selection, output: Path | None = None, *,
               variant: str | None = None) -> KitResult:
     """Select the releases, render the kit and write its PDF atomically."""
-    from .files import write_atomic
+    from .files import confine_outputs, inside, write_atomic
     from .pdf import render_pdf
 
     target = Path(output) if output is not None else default_output(project, selection)
+    if output is None:   # dist/kits a link out of the project: refused, not written through
+        inside(project.root, target.parent, writing=True)
+    confine_outputs(project.root, ".presskit")   # scaled pictures are kept there
     check_output(target)
     releases = select_releases(project, selection)
     html = kit_html(project, selection, releases)
@@ -259,6 +256,6 @@ def build_kit(project: Project, selection: Selection, output: Path | None = None
         html = flatten_transparency(html)
     warnings: list[str] = []
     data = render_pdf(html, project.root, theme.readable_roots(project.root),
-                      variant=variant, warnings=warnings)
+                      variant=variant, warnings=warnings, show_outline=True)
     write_atomic(target, data)
     return KitResult(target, releases, warnings)

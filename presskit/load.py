@@ -13,8 +13,8 @@ from typing import Iterable
 import yaml
 
 from . import schema
-from .errors import Problem, ProjectError
-from .files import display_path, relative_to_cwd
+from .errors import FileRefused, Problem, ProjectError
+from .files import display_path, read_bytes_inside, relative_to_cwd
 from .model import (
     Contact,
     EmailSettings,
@@ -75,20 +75,44 @@ class Project:
         return release.boilerplate or self.organization.boilerplate
 
 
-def read_text(path: Path, problems: list[Problem],
-              how: str = "save the file as UTF-8") -> str | None:
-    """A project file's text, or None with a problem: unreadable, or not UTF-8 (pointing at
-    the first bad byte, by line and column, and saying `how` to mend it)."""
+# The largest YAML file presskit reads: a long release is 30 KB, an organization with every
+# biography 100 KB. One of 50 MB (a paste gone wrong, a hostile file) took a minute and half a
+# gigabyte to check, and more than a gigabyte to build.
+YAML_LIMIT = 1_000_000
+
+
+def read_text(path: Path, problems: list[Problem], how: str = "save the file as UTF-8", *,
+              root: Path | None = None, limit: int = YAML_LIMIT) -> str | None:
+    """A project file's text, or None with a problem: a link out of `root` (the file's own
+    folder by default), larger than `limit` bytes, unreadable, or not UTF-8 (pointing at the
+    first bad byte, by line and column, and saying `how` to mend it)."""
+    raw = read_raw(path, problems, root=root, limit=limit)
+    return None if raw is None else decode_utf8(path, raw, problems, how)
+
+
+def read_raw(path: Path, problems: list[Problem], *, root: Path | None,
+             limit: int) -> bytes | None:
+    """A project file's bytes, or None with a problem: a link out of `root` (the file's own
+    folder by default), larger than `limit` bytes, or unreadable."""
     try:
-        raw = path.read_bytes()
+        return read_bytes_inside(root or path.parent, path, limit)
+    except FileRefused as exc:
+        problems.append(exc.problem())
+    except OSError as exc:
+        problems.append(Problem(str(path), None, None, f"cannot read: {exc.strerror}"))
+    return None
+
+
+def decode_utf8(path: Path, raw: bytes, problems: list[Problem],
+                how: str = "save the file as UTF-8") -> str | None:
+    """`raw` as UTF-8 text, or None with a problem pointing at the first bad byte."""
+    try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         problems.append(Problem(str(path), line, column,
                                 f"not UTF-8 text ({exc.reason}); {how}"))
-    except OSError as exc:
-        problems.append(Problem(str(path), None, None, f"cannot read: {exc.strerror}"))
     return None
 
 
@@ -98,15 +122,20 @@ CONTROL_NAMES = {0x0B: "a vertical tab: Word's line break, Shift+Enter",
                  0x08: "a backspace", 0x1B: "an escape character"}
 
 
-def read_yaml(path: Path, problems: list[Problem], *,
-              empty_ok: bool = False) -> yaml.Node | None:
+def read_yaml(path: Path, problems: list[Problem], *, empty_ok: bool = False,
+              root: Path | None = None, limit: int = YAML_LIMIT) -> yaml.Node | None:
     """Parse one YAML file into a node tree; syntax errors become problems, and so does an
     empty file (nothing but comments) unless `empty_ok`."""
-    text = read_text(path, problems)
+    text = read_text(path, problems, root=root, limit=limit)
     if text is None:
         return None
     try:
         node = _compose(text)
+    except RecursionError:   # [[[[... a thousand deep: the parser recurses once a level
+        problems.append(Problem(str(path), None, None, "nested too deeply to read (lists or "
+                                                       "mappings inside each other hundreds "
+                                                       "of levels deep)"))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         unclosed = exc.context_mark is not None and "end of stream" in (exc.problem or "")
@@ -223,7 +252,7 @@ def load_settings(root: Path, problems: list[Problem]) -> Settings:
         return Settings()
     # Every setting is optional: a file of comments alone (as `presskit init` writes it, with
     # each setting commented out) means the defaults.
-    node = read_yaml(path, problems, empty_ok=True)
+    node = read_yaml(path, problems, empty_ok=True, root=root)
     if node is None:
         return Settings(path=path)
     checker = schema.Checker(path, root)
@@ -256,7 +285,7 @@ def _contacts(records) -> list[Contact]:
 
 
 def load_organization(path: Path, root: Path, allowed, problems) -> Organization | None:
-    node = read_yaml(path, problems)
+    node = read_yaml(path, problems, root=root)
     if node is None:
         return None
     checker = schema.Checker(path, root, allowed)
@@ -284,7 +313,7 @@ def load_organization(path: Path, root: Path, allowed, problems) -> Organization
 def load_release(path: Path, root: Path, allowed, problems,
                  office_zone: str = "") -> Release | None:
     slug = path.stem
-    node = read_yaml(path, problems)
+    node = read_yaml(path, problems, root=root)
     if node is None:
         return None
     checker = schema.Checker(path, root, allowed, office_zone)

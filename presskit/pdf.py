@@ -7,19 +7,17 @@ selectors is about a sixth of laying out a two-page release; see StyleSheets).
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import os
 import re
-import sys
 from collections import OrderedDict
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .engine import c_declarations, deferred_imports, line_breaks
+from .engine import import_engine
+from .engine import rendered as engine_rendered
 from .errors import BuildError
 from .files import display_path
 
@@ -56,77 +54,6 @@ def _located(message: str, path: str) -> str:
         return message
     return (f"{path}:{position[1]}:{position[2]}: "
             f"{message[:position.start()]}{message[position.end():]}")
-
-_engine_ready = False
-
-
-def import_engine() -> None:
-    """Import WeasyPrint, once a process, without two costs of its C bindings that it pays
-    for nothing here.
-
-    WeasyPrint tries names like 'libpango-1.0-0' before 'libpango-1.0.so.0', and cffi asks
-    ctypes.util.find_library about each one it cannot open, which runs ldconfig, gcc and ld:
-    about 20 processes and a third of a second on every start. On Linux the '.so.N' names it
-    also tries open directly, so the search is switched off for the import; should the
-    libraries then not load, WeasyPrint is imported again the ordinary way.
-    """
-    global _engine_ready
-    if _engine_ready:
-        return
-    if "weasyprint" not in sys.modules:
-        deferred_imports.defer()   # fontTools' subsetter and instancer, until first used
-        c_declarations.install()   # cffi's C parser through the cache
-    if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
-        import ctypes.util
-
-        search = ctypes.util.find_library
-        ctypes.util.find_library = lambda name: None
-        try:
-            # WeasyPrint prints a help text before raising when a library is missing: not now.
-            with contextlib.redirect_stdout(io.StringIO()):
-                import weasyprint  # noqa: F401
-        except OSError:
-            for name in [m for m in sys.modules
-                         if m == "weasyprint" or m.startswith("weasyprint.")]:
-                del sys.modules[name]
-        finally:
-            ctypes.util.find_library = search
-    import weasyprint  # noqa: F401,F811
-    from weasyprint.text.ffi import ffi
-
-    _ArrayTypes.install(ffi)
-    line_breaks.install()
-    c_declarations.save()
-    _engine_ready = True
-
-
-class _ArrayTypes(dict):
-    """cffi's cache of parsed C types, which makes a sized array type without the C parser.
-
-    WeasyPrint subsets every font of every PDF with `ffi.new(f'hb_codepoint_t[{n}]', ...)`,
-    and cffi runs pycparser (3 ms) for each size it has not seen: 20 to 30 times a process in
-    a build of 24 releases, a tenth of a second. `T[n]` is made here from the cached `T *`,
-    which is the very type object the parser would give (cffi keeps one per type).
-    """
-
-    ARRAY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_ ]*?)\s*\[(\d+)\]")
-
-    @classmethod
-    def install(cls, ffi) -> None:
-        parsed = getattr(ffi, "_parsed_types", None)
-        backend = getattr(ffi, "_backend", None)
-        if type(parsed) is dict and hasattr(backend, "new_array_type"):
-            ffi._parsed_types = cls(parsed)
-            ffi._parsed_types.ffi = ffi
-
-    def __missing__(self, key):
-        match = self.ARRAY_RE.fullmatch(key) if isinstance(key, str) else None
-        if match is None:
-            raise KeyError(key)   # cffi parses it, as it would have
-        pointer = self.ffi.typeof(f"{match[1]} *")
-        entry = self[key] = (self.ffi._backend.new_array_type(pointer, int(match[2])), False)
-        return entry
-
 
 def confined_fetcher(roots: tuple[Path, ...]):
     """A url_fetcher that serves data: URIs and files inside `roots`, and nothing else."""
@@ -296,15 +223,13 @@ IMAGES = ImageCache()
 
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str | None = None,
                tagged: bool = True, warnings: list[str] | None = None,
-               reuse: bool = True) -> bytes:
+               reuse: bool = True, show_outline: bool = False) -> bytes:
     """Lay out `html` and return the PDF bytes. With `reuse`, what a previous document
-    left is used again: parsed stylesheets (StyleSheets) and decoded images (ImageCache)."""
+    left is used again: parsed stylesheets (StyleSheets) and decoded images (ImageCache).
+    With `show_outline`, a reader opens the PDF with its bookmarks shown (a kit)."""
     import_engine()
     from weasyprint import HTML
 
-    from .engine.hyphenation import prepare_html
-
-    prepare_html(html)
     sink: list[str] = [] if warnings is None else warnings
     fetcher = confined_fetcher(roots)
     IMAGES.trim()
@@ -312,6 +237,8 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
                "cache": IMAGES if reuse else None}
     if variant:
         options["pdf_variant"] = variant
+    if show_outline:
+        options["finisher"] = _open_with_outline
     split = StyleSheets.split(html) if reuse else None
     with weasyprint_warnings(sink):
         try:
@@ -326,5 +253,9 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
         except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
             raise BuildError(f"{base}: PDF rendering failed: {exc}") from exc
         finally:
-            c_declarations.save()   # the C types the first page named, for the next process
+            engine_rendered()
 
+
+def _open_with_outline(document, pdf) -> None:
+    """WeasyPrint's finisher: the document opens with its bookmarks panel (PDF PageMode)."""
+    pdf.catalog["PageMode"] = "/UseOutlines"

@@ -45,8 +45,10 @@ class Progress:
         """A line that stays: above the bar on a terminal, on its own line otherwise."""
         if self.quiet or not message:
             return
+        from .errors import printable
+
         self._clear()
-        self.stream.write(message + "\n")
+        self.stream.write(printable(message) + "\n")
         self._draw()
 
     def note_once(self, message: str) -> None:

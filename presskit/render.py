@@ -11,11 +11,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from . import i18n, markdown, theme
 from .errors import BuildError
-from .files import display_path
+from .files import display_path, inside
 from .load import Project
 from .model import Release
 
@@ -101,12 +102,35 @@ def _unbrace(text: str) -> str:
     return text.replace("{{", "{").replace("}}", "}")
 
 
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """The project's templates, then the built-in theme's; a template that is a link leading
+    out of the project (templates/_letterhead.html -> /etc/passwd) is refused, not read into
+    the PDFs and e-mails that go to journalists."""
+
+    def __init__(self, project_root: Path):
+        super().__init__([str(p) for p in theme.search_path(project_root, "templates")])
+        self.roots = theme.readable_roots(project_root)
+
+    def get_source(self, environment, template):
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            candidate = Path(folder, *pieces)
+            if candidate.is_file():
+                inside(self.roots, candidate)
+                break
+        return super().get_source(environment, template)
+
+
 @lru_cache(maxsize=16)
 def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
-    loader = jinja2.FileSystemLoader([str(p) for p in theme.search_path(project_root, "templates")])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True,
-                             auto_reload=True, bytecode_cache=_bytecode_cache())
+    # Sandboxed: a project's template is a file anyone with the project can change (a
+    # colleague, a contributor, a pull request), and Jinja2 otherwise lets it reach Python
+    # ({{ cycler.__init__.__globals__.os.popen(...) }}). Immutable too: no template changes
+    # the data it is given.
+    env = ImmutableSandboxedEnvironment(loader=ConfinedLoader(project_root), autoescape=True,
+                                        undefined=jinja2.StrictUndefined, trim_blocks=True,
+                                        lstrip_blocks=True, auto_reload=True,
+                                        bytecode_cache=_bytecode_cache())
     env.filters["css_string"] = css_string
     env.filters["css_page_label"] = css_page_label
     env.filters["text_direction"] = text_direction
@@ -121,7 +145,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     template's path and checks it against the source, so projects share only what they share."""
     from .files import cache_folder
 
-    folder = cache_folder() / "templates"
+    # Not the folder unsandboxed presskit kept its code in: Jinja2's cache key is the template
+    # and its source, not the environment, and that code would run outside the sandbox.
+    folder = cache_folder() / "templates-sandboxed"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -156,6 +182,12 @@ def render_template(project: Project, name: str, context: dict,
         where = _at(frame.filename, frame.lineno) if frame else name
         raise BuildError(f"{where}: template error: "
                          f"{_undefined_message(exc.message or '', frame, context)}") from None
+    except SecurityError as exc:
+        frame = _template_frame(exc)
+        where = _at(frame.filename, frame.lineno) if frame else name
+        reason = (exc.message or str(exc)).rstrip(".")
+        raise BuildError(f"{where}: template error: {reason}; a template may show the "
+                         f"release's data, not reach into Python") from None
 
 
 def _template_frame(exc: Exception):
@@ -257,7 +289,7 @@ def _narrow(path: Path, width_in: float) -> bool:
     try:
         with Image.open(path) as image:   # the header alone
             return image.width < 0.6 * width_in * 96
-    except OSError:
+    except (OSError, Image.DecompressionBombError):
         return False
 
 
@@ -275,8 +307,9 @@ def _photo_uri(project: Project, release: Release, index: int, width_in: float) 
             raise exc from None
         where = f"{display_path(release.path)}:{src.start_mark.line + 1}:" \
                 f"{src.start_mark.column + 1}"
-        raise BuildError(f"{where}: 'src': '{src.value}' is not an image presskit can read "
-                         f"(damaged, or of a kind Pillow does not know)") from None
+        reason = getattr(exc, "reason", "") or "is not an image presskit can read (damaged, " \
+            "or of a kind Pillow does not know)"
+        raise BuildError(f"{where}: 'src': '{src.value}' {reason}") from None
 
 
 def short_title(title: str, limit: int = 60) -> str:
@@ -400,16 +433,16 @@ def stylesheets(project: Project, *names: str) -> dict:
 
 
 def release_sources(project: Project, release: Release) -> list[Path]:
-    """Files besides the release whose content a release PDF depends on (for the cache)."""
-    return own_sources(project, release) + theme_sources(project.root)
-
-
-def own_sources(project: Project, release: Release) -> list[Path]:
-    """The project's files a release PDF depends on, but for templates and styles."""
-    files = [p for p in (project.organization.path, project.settings.path) if p]
-    org = project.organization
-    files += [org.logo] if org.logo else []
-    return files + [img.src for img in release.images]
+    """Every file a release's PDF is made from: the release, organization.yaml and
+    presskit.yaml (even while it does not exist: one added may change the PDF), the logo and
+    the release's images, and every template and stylesheet it may use. The one answer for the
+    build cache and the preview."""
+    root = project.root
+    files = [release.path, root / "organization.yaml", root / "presskit.yaml"]
+    files += [p for p in (project.organization.path, project.settings.path) if p]
+    files += [project.organization.logo] if project.organization.logo else []
+    files += [image.src for image in release.images]
+    return files + theme_sources(root)
 
 
 def theme_sources(root: Path) -> list[Path]:

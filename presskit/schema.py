@@ -64,6 +64,10 @@ LANGUAGE_TAG_RE = re.compile(
     rf"(?:-[xX](?:-{_ALNUM}{{1,8}})+)?"                          # private use
     rf"|[xX](?:-{_ALNUM}{{1,8}})+")
 
+# The moments any time zone can show as a date: two days inside the calendar's ends.
+EARLIEST_MOMENT = dt.datetime.min + dt.timedelta(days=2)
+LATEST_MOMENT = dt.datetime.max - dt.timedelta(days=2)
+
 STR = "tag:yaml.org,2002:str"
 NULL = "tag:yaml.org,2002:null"
 
@@ -77,6 +81,8 @@ class Field:
     schema: dict[str, "Field"] | None = None
     choices: tuple[str, ...] = ()
     help: str = ""
+    # A number's sane range (low, high); `help` then names a value outside it that is allowed.
+    limits: tuple[float, float] | None = None
 
 
 class Checker:
@@ -194,6 +200,14 @@ class Checker:
                                    f"{written}{offset} or, the same moment in UTC, "
                                    f"{utc:%Y-%m-%dT%H:%M}Z")
             return None
+        naive = value.replace(tzinfo=None)
+        if not EARLIEST_MOMENT <= naive <= LATEST_MOMENT:
+            # 9999-12-31T23:59:59-12:00 is in the year 10000 in UTC and in Kiribati, which
+            # no date can hold.
+            self.problem(node, f"'{key}' must fall between {EARLIEST_MOMENT.date()} and "
+                               f"{LATEST_MOMENT.date()} (a time zone can move it a day "
+                               f"either way), not '{text}'")
+            return None
         return value
 
     def _example_offset(self, local: dt.datetime) -> tuple[str, dt.datetime]:
@@ -283,6 +297,15 @@ class Checker:
             return None
         if value < 0:
             self.problem(node, f"'{key}' must not be negative")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.problem(node, f"'{key}' must be a number, not '{text}'")
+            return None
+        if spec.limits and not spec.limits[0] <= value <= spec.limits[1] \
+                and not (spec.help and value == 0):
+            low, high = spec.limits
+            self.problem(node, f"'{key}' must be {spec.help + ' or ' if spec.help else ''}"
+                               f"from {low:g} to {high:g}, not {text}")
             return None
         return value
 
@@ -523,7 +546,9 @@ SETTINGS = {
     "email": Field("mapping", schema={
         "from": Field("sender"),
         "reply_to": Field("sender"),
-        "per_minute": Field("number"),
+        # A message every ten minutes at the slowest, 10,000 a minute at the fastest: 1e-300
+        # would wait forever (and overflow the clock after the first message).
+        "per_minute": Field("number", limits=(0.1, 10000), help="0 (no pause)"),
         "smtp": Field("mapping", schema={
             "host": Field("host"),
             "port": Field("port"),

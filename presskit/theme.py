@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import BuildError
+from .files import read_bytes_inside
 
 
 @lru_cache(maxsize=1)
@@ -18,8 +19,10 @@ def builtin_root() -> Path:
 
 
 def readable_roots(project_root: Path) -> tuple[Path, ...]:
-    """The folders a render may read files from: the project and the built-in theme."""
-    return (project_root, builtin_root())
+    """The folders a render may read files from: the project, and the built-in theme's own
+    templates and styles (in a source checkout its root is the whole repository, .git and
+    all, which no template may reach)."""
+    return (project_root, builtin_root() / "templates", builtin_root() / "styles")
 
 
 def search_path(project_root: Path, kind: str) -> list[Path]:
@@ -67,5 +70,6 @@ def style_sheets(project_root: Path, *names: str) -> list[Sheet]:
     for name in names:
         path = find(project_root, "styles", name)
         own = path.parent.resolve() != builtin   # the sample project's styles are the theme's
-        sheets.append(Sheet(f"styles/{name}" if own else "", path.read_text(encoding="utf-8")))
+        text = read_bytes_inside(readable_roots(project_root), path).decode("utf-8")
+        sheets.append(Sheet(f"styles/{name}" if own else "", text))
     return sheets

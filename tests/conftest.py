@@ -22,19 +22,11 @@ from presskit.cli import main
 # The real SMTP server's fixtures (smtp_server, certificate), for every test module.
 pytest_plugins = ["smtp_server"]
 
-# No warm background renderer (presskit/renderer.py) outlives a test: it is off for the whole
-# suite, in this process and in the processes tests start; tests/test_renderer.py turns it on.
-os.environ["PRESSKIT_RENDERER"] = "off"
-# Hyphenation patterns are cached in the user's cache folder (presskit/hyphenation.py): the
-# suite and the processes it starts use a folder of its own, removed at the end.
+# What presskit keeps in the user's cache folder (files.cache_folder): the suite and the
+# processes it starts use a folder of their own, removed at the end.
 _CACHE = tempfile.mkdtemp(prefix="presskit-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, True)
-
-
-@pytest.fixture(autouse=True)
-def _no_background_renderer(monkeypatch):
-    monkeypatch.setenv("PRESSKIT_RENDERER", "off")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

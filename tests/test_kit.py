@@ -560,3 +560,10 @@ def test_a_portrait_placeholder_has_the_persons_initials_not_a_title():
     assert [_initials(name) for name in ("Dr. Mei Tanaka", "Prof Jane Q. Public, PhD",
                                          "Ada Example", "Mme Claire Dubois", "Madonna")] == \
         ["MT", "JP", "AE", "CD", "M"]
+
+
+def test_the_kit_opens_with_its_bookmarks_shown(project):
+    assert run("kit", "--year", "2024", project_dir=project.root).exit_code == 0
+    reader = PdfReader(project.root / "dist" / "kits" / "press-kit-2024.pdf")
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    assert reader.outline

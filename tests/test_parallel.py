@@ -125,33 +125,6 @@ def test_reusing_stylesheets_and_images_gives_the_same_bytes_as_weasyprint_alone
     assert any(key.startswith("data:image/png") for key in IMAGES)
 
 
-def test_sized_c_arrays_are_the_types_cffi_parses_without_running_its_parser():
-    """WeasyPrint asks cffi for `hb_codepoint_t[n]` with a new n for nearly every font of every
-    PDF; pdf.import_engine makes those types without pycparser, and they must be the very type
-    objects the parser gives."""
-    import cffi
-
-    from presskit.pdf import import_engine
-
-    import_engine()
-    from weasyprint.text.ffi import ffi
-
-    parsed = []
-    parse_type = ffi._parser.parse_type
-    ffi._parser.parse_type = lambda cdecl: parsed.append(cdecl) or parse_type(cdecl)
-    try:
-        made = {n: ffi.typeof(f"hb_codepoint_t[{n}]") for n in (1, 44, 2650, 99991)}
-        assert list(ffi.new("hb_codepoint_t[3]", [7, 8, 9])) == [7, 8, 9]
-        assert not [c for c in parsed if "[" in c]
-        ffi.typeof("char *[17]")          # not a plain sized array: parsed as before
-        assert parsed[-1] == "char *[17]"
-    finally:
-        ffi._parser.parse_type = parse_type
-    reference = cffi.FFI()
-    for n, ctype in made.items():
-        assert ctype is reference.typeof(f"uint32_t[{n}]")
-
-
 def _png() -> bytes:
     """A 120x40 two-colour PNG, so that the logo is a raster image WeasyPrint must decode."""
     import io
@@ -193,25 +166,6 @@ def test_a_data_error_stops_the_workers_at_once_and_leaves_none_behind(project):
     assert time.monotonic() - start < 5
     assert multiprocessing.active_children() == []
     assert not (project.root / "dist" / "releases").exists()
-
-
-def test_after_a_failed_build_the_next_one_in_the_same_process_gets_a_new_fork_server(project):
-    """A build stopped by bad input stops the fork server that was warming up; a process that
-    builds again at once (`presskit serve`) must get working workers, not the dead server."""
-    from multiprocessing import forkserver
-
-    from presskit.build import build_project
-    from presskit.errors import PresskitError
-
-    make(project)
-    good = (project.root / "releases" / f"{SLUGS[2]}.yaml").read_text(encoding="utf-8")
-    project.write(f"releases/{SLUGS[2]}.yaml", "title: No date, no body\n")
-    with pytest.raises(PresskitError):
-        build_project(project.root, jobs=2, warm_renderer=False)
-    assert forkserver._forkserver._forkserver_pid is None
-    project.write(f"releases/{SLUGS[2]}.yaml", good)
-    results = build_project(project.root, jobs=2, warm_renderer=False)
-    assert [r.built for r in results] == [True] * len(SLUGS)
 
 
 def test_quiet_build_prints_nothing(project):
@@ -267,47 +221,12 @@ def _in_a_new_python(code: str, project_root) :
     from conftest import buffered_env
 
     preamble = ("import json, os, sys\n"
-                "from multiprocessing import forkserver\n"
-                "from presskit import jobs as workers\n"
                 "from presskit.build import build_project\n"
                 f"root = {str(project_root)!r}\n")
     return subprocess.run([sys.executable, "-c", preamble + code], capture_output=True,
                           text=True, timeout=120, env=buffered_env())
 
 
-SERVER_OF_A_BUILD = """
-results = build_project(root, jobs=2, warm_renderer=False)
-pid = forkserver._forkserver._forkserver_pid
-cmdline = open(f"/proc/{pid}/cmdline", "rb").read().decode().split("\\0")
-print(json.dumps({"built": sum(r.built for r in results), "cmdline": cmdline}))
-"""
-
-
-@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="/proc, fork")
-def test_the_fork_server_is_a_fork_of_the_build_and_the_usual_one_gives_the_same_pdfs(
-        project, tmp_path):
-    """No new interpreter before WeasyPrint starts loading (about 90 ms of a cold build); where
-    presskit does not know multiprocessing's server, the usual one makes the same PDFs."""
-    import json
-    import shutil
-
-    make(project)
-    other = tmp_path / "other"
-    shutil.copytree(project.root, other)
-    forked = _in_a_new_python(SERVER_OF_A_BUILD, project.root)
-    assert forked.returncode == 0, forked.stderr
-    seen = json.loads(forked.stdout)
-    assert seen["built"] == len(SLUGS)
-    assert not any("multiprocessing.forkserver" in part for part in seen["cmdline"])
-    usual = _in_a_new_python("workers._SERVER_MAIN = ['something else']\n" + SERVER_OF_A_BUILD,
-                             other)
-    assert usual.returncode == 0, usual.stderr
-    assert any("multiprocessing.forkserver" in part
-               for part in json.loads(usual.stdout)["cmdline"])
-    for slug in SLUGS:
-        a = (project.root / "dist" / "releases" / f"{slug}.pdf").read_bytes()
-        assert a.startswith(b"%PDF-")
-        assert a == (other / "dist" / "releases" / f"{slug}.pdf").read_bytes(), slug
 
 
 def test_what_the_build_had_buffered_on_stdout_is_written_once(project):
@@ -315,28 +234,10 @@ def test_what_the_build_had_buffered_on_stdout_is_written_once(project):
     written again by the server and every worker."""
     make(project)
     done = _in_a_new_python("sys.stdout.write('[said before the build]')\n"
-                            "build_project(root, jobs=2, warm_renderer=False)\n"
+                            "build_project(root, jobs=2)\n"
                             "print('[after]')\n", project.root)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("[said before the build]") == 1, done.stdout
     assert done.stdout.endswith("[after]\n")
 
 
-@pytest.mark.parametrize("own", [False, True])
-def test_the_warm_up_page_carries_the_very_stylesheet_the_releases_do(project, own):
-    """The fork server parses the stylesheet the workers then reuse for every release, not a
-    look-alike that no release carries (which each worker parsed again)."""
-    from presskit import render
-    from presskit.jobs import warm_up_html
-    from presskit.load import load_project
-    from presskit.pdf import StyleSheets
-
-    if own:
-        css = (theme.builtin_root() / "styles" / "release.css").read_text(encoding="utf-8")
-        project.write("styles/release.css", css + "\nh1 { letter-spacing: 0.01em; }\n")
-    loaded = load_project(project.root)
-    release = next(iter(loaded.releases.values()))
-    _, carried = StyleSheets.split(render.release_html(loaded, release))
-    _, warmed = StyleSheets.split(warm_up_html(project.root))
-    assert carried[1] in warmed
-    assert ("sourceURL=styles/release.css" in carried[1]) is own

@@ -246,11 +246,40 @@ def test_a_current_release_is_served_at_once_while_a_kit_builds(project):
     preview = Preview(project.root)
     key = f"releases/{SLUG}"
     assert preview.ensure_current(key).state == "built"
-    with preview._build_lock:            # as the watcher holds it while it builds a kit
+    with preview._build_locks["kits"]:      # as while a kit is being built
         done = threading.Event()
         threading.Thread(target=lambda: (preview.ensure_current(key), done.set()),
                          daemon=True).start()
-        assert done.wait(5), "a current release waited for the running build"
+        assert done.wait(30), "a current release waited for the kit's build"
+
+
+def test_an_edited_release_is_rebuilt_while_its_year_s_kit_builds(project):
+    """An edit makes the year's kit stale too; the edited release is built in this process
+    while the kit builds in a worker of its own: the release's new PDF comes first."""
+    from presskit.preview.state import Preview
+
+    body = "\n\n".join(f"Paragraph {i}: the clinics saw more patients this week than in any "
+                        f"week since they opened, staff said." for i in range(40))
+    for day in range(10, 14):
+        project.release(f"2024-03-{day}-report", title=f"Report {day}", date=f"2024-03-{day}",
+                        body=body)
+    preview = Preview(project.root)
+    preview.refresh()
+    key = f"releases/{SLUG}"
+    assert preview.ensure_current(key).state == "built"
+    finished: list[str] = []
+    kit = threading.Thread(target=lambda: (preview.ensure_current("kits/2024"),
+                                           finished.append("kit")))
+    kit.start()
+    while preview.snapshot()[2][-1].state != "building":   # the kit is on its way
+        time.sleep(0.02)
+    project.release(title="Clinics reach the eastern valley")
+    item = preview.ensure_current(key)
+    finished.append("release")
+    kit.join(120)
+    assert item.state == "built" and finished == ["release", "kit"]
+    assert "eastern valley" in pdftotext(item.pdf)
+    assert (project.root / "dist" / "kits" / "press-kit-2024.pdf").is_file()
 
 
 def test_a_dropped_word_document_becomes_a_release(server, project, tmp_path):

@@ -47,7 +47,7 @@ def test_a_build_with_nothing_to_do_reads_no_yaml_and_imports_no_engine(project)
 
 def test_the_engine_imports_without_its_library_search_and_leaves_ctypes_as_it_was():
     code = ("import ctypes.util, sys; search = ctypes.util.find_library\n"
-            "from presskit.pdf import import_engine; import_engine()\n"
+            "from presskit.engine import import_engine; import_engine()\n"
             "assert 'weasyprint.text.ffi' in sys.modules\n"
             "assert ctypes.util.find_library is search\n"
             "from presskit.pdf import render_pdf; from pathlib import Path\n"
@@ -62,8 +62,8 @@ def test_fonttools_subsetter_and_instancer_are_put_off_until_used():
     # Imported by WeasyPrint at start but unused with HarfBuzz: 0.05 s of every engine start.
     script = (
         "import sys\n"
-        "from presskit.jobs import warm_worker\n"
-        "warm_worker()\n"
+        "from presskit.jobs import warm_up\n"
+        "warm_up()\n"
         "assert 'fontTools.varLib' not in sys.modules, 'instancer imported'\n"
         "assert 'fontTools.subset.cff' not in sys.modules, 'subsetter imported'\n"
         "import weasyprint.pdf.fonts as fonts\n"
@@ -94,16 +94,16 @@ def test_a_build_worker_does_not_import_the_command_line():
     assert done.stdout.split() == ["False", "False"]
 
 
-def test_a_build_that_ends_without_tearing_down_python_still_says_and_writes_all(tmp_path):
-    """`presskit build` skips the interpreter's tear-down (__main__.end_now): its last line,
-    on a pipe, and every PDF must still be there; a build that fails still exits 1."""
+def test_the_command_says_and_writes_all_on_a_pipe(tmp_path):
+    """`presskit build` run as a command: its last line, on a pipe, and every PDF are there;
+    a build that fails exits 1."""
     script = Path(sys.executable).parent / "presskit"
     if not script.is_file():
         pytest.skip("presskit is not installed as a command beside this Python")
     folder = tmp_path / "office"
     assert subprocess.run([str(script), "init", str(folder)], capture_output=True,
                           timeout=60).returncode == 0
-    done = subprocess.run([str(script), "--project", str(folder), "build", "--no-renderer"],
+    done = subprocess.run([str(script), "--project", str(folder), "build"],
                           capture_output=True, text=True, timeout=120, env=buffered_env())
     assert done.returncode == 0, done.stderr
     pdfs = sorted((folder / "dist" / "releases").glob("*.pdf"))
@@ -111,6 +111,6 @@ def test_a_build_that_ends_without_tearing_down_python_still_says_and_writes_all
     assert done.stderr.endswith(f"{len(pdfs)} built, 0 up to date\n"), done.stderr
     release = sorted((folder / "releases").glob("*.yaml"))[0]
     release.write_text("title: no date, no body\n", encoding="utf-8")
-    failed = subprocess.run([str(script), "--project", str(folder), "build", "--no-renderer"],
+    failed = subprocess.run([str(script), "--project", str(folder), "build"],
                             capture_output=True, text=True, timeout=120)
     assert failed.returncode == 1 and f"{release.name}:1:1:" in failed.stderr, failed.stderr

@@ -1,22 +1,11 @@
 """WeasyPrint's C declarations, parsed once a machine instead of once a process.
 
-WeasyPrint declares the Pango, HarfBuzz and fontconfig functions it calls in one cffi `cdef`
-of 450 lines, and cffi hands that text, and each C type named later (the first
-`ffi.new("PangoRectangle *")` of a process), to pycparser, a C parser written in Python: 0.07 s
-of every engine start, half at the import and half on the first page. That start is on the
-critical path of every cold build (the fork server imports WeasyPrint and lays out a page
-before any worker renders), so it is paid in wall time, not just CPU.
-
-Here the syntax trees pycparser returns are kept in the user's cache folder, keyed by the very
-text parsed (cffi prefixes every type it is asked about with the typedefs it knows, so the text
-says all the parse depends on), and given back instead of parsing again: cffi builds its types
-from the same tree, so the bindings, and the PDFs, are the same. Text not seen before is parsed
-by pycparser, as it would have been, and added.
-
-The file is named by cffi's, pycparser's and Python's versions, so an upgrade of any is a new
-file; one that cannot be read is ignored and rewritten; a cache folder that cannot be written
-is left alone. Only presskit writes it, in the user's own folder, and each tree is unpickled
-afresh for each parse, as pycparser would have made a new one.
+cffi hands WeasyPrint's 450-line `cdef`, and each C type named later, to pycparser (a C parser
+in Python): about 0.07 s of every engine start, on the critical path of a cold build. The
+syntax trees are kept in the user's cache folder, keyed by the very text parsed, in a file
+named by cffi's, pycparser's and Python's versions; cffi builds the same types from them, so
+the PDFs are the same. Relies on cffi's private `cparser._parser_cache`; left out when it is
+not there. What it saves is in `make bench` (the cold build with PRESSKIT_ENGINE_SKIP=all).
 """
 from __future__ import annotations
 

@@ -1,15 +1,11 @@
 """Parts of fontTools that WeasyPrint imports at start but a build with HarfBuzz never uses.
 
-WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is installed (setup installs
-it) and falls back to fontTools.subset only without it; it instantiates a variable font with
-fontTools.varLib.instancer only when a document uses one. Importing the two takes 0.2 to
-0.3 s here, of which about 0.05 s stays saved once the warm-up page is written (the rest is
-fontTools' table code that writing any PDF loads): 0.05 s on the critical path of every cold
-build, since the fork server imports WeasyPrint before any worker renders. Here both are put
-off until first used: each is a stand-in module that imports the real one at the first
-attribute asked of it (importlib's LazyLoader would not do: an import statement reads
-__spec__, which loads it at once). A document that needs either gets the real thing, so the
-PDF is the same.
+WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is there (the setup installs
+it) and with fontTools.subset only without it; it instantiates a variable font with
+fontTools.varLib.instancer only when a document uses one. Both imports (about 0.05 s of every
+engine start once a page is written) are put off until first used, by stand-in modules that
+import the real one at the first attribute asked of them; a document that needs either gets
+the real thing, so the PDF is the same.
 """
 from __future__ import annotations
 

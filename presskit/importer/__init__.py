@@ -71,9 +71,10 @@ def import_document(root: Path, source: Path, *, slug: str | None = None, force:
         path = project.root / picture_name(slug, picture)
         # Named by its bytes: a file of that name already holds this very picture.
         if not path.exists():
-            write_atomic(path, picture.data)
+            write_atomic(path, picture.data, root=project.root)
         result.pictures.append(path)
-    write_atomic(target, text.encode("utf-8"))
+    # Confined: a releases/ or assets/ that is a link out of the project is not written through.
+    write_atomic(target, text.encode("utf-8"), root=project.root)
     result.written = True
     return result
 
@@ -89,7 +90,7 @@ def import_upload(root: Path, name: str, data: bytes) -> Imported:
     if len(data) > UPLOAD_LIMIT:
         raise ImportError_(f"{base}: larger than {UPLOAD_LIMIT // 2**20} MB")
     held = Path(root).resolve() / ".presskit" / "imports" / f"upload{suffix}"
-    write_atomic(held, data)
+    write_atomic(held, data, root=Path(root).resolve())
     try:
         return import_document(root, held, shown=base)
     except ImportError_ as exc:

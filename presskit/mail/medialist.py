@@ -26,7 +26,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from ..errors import PresskitError, Problem, ProjectError
 from ..files import display_path
-from ..load import Project, read_text, read_yaml
+from ..load import CONTROL_NAMES, Project, decode_utf8, read_raw, read_yaml
 from .address_book import (
     GIVEN_COLUMNS,
     NAME_COLUMNS,
@@ -41,6 +41,9 @@ from .address_book import (
 SUPPRESSED = "suppressed.txt"
 SUFFIXES = (".csv", ".yaml", ".yml")
 BOM = "\ufeff"   # spreadsheets often save CSV with a byte-order mark
+# The largest media list presskit reads: 10 MB is some 50,000 journalists with every column
+# an address book exports; a larger file is not a list someone means to mail.
+LIST_LIMIT = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -194,13 +197,12 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     as Excel's "Unicode Text" and some address books save it. Any other encoding is refused
     at its first byte that is not UTF-8: a guess at which one it is (Windows-1252? -1251?)
     would put garbled names in the greetings."""
-    try:
-        with open(path, "rb") as handle:
-            start = handle.read(2)
-    except OSError:
-        start = b""
-    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        raw = path.read_bytes()
+    # Read once, confined to the project (media/ is in it: a list linked to
+    # /proc/self/environ is refused, never quoted) and to a list's sane size.
+    raw = read_raw(path, problems, root=path.parent.parent, limit=LIST_LIMIT)
+    if raw is None:
+        return None
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         try:
             return raw.decode("utf-16")   # the mark tells the byte order, and is dropped
         except UnicodeDecodeError as exc:
@@ -209,7 +211,8 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
                                                         f"though its first bytes say it is"))
             return None
     # load.read_text, as for every project file: a byte that is not UTF-8 is pointed at.
-    text = read_text(path, problems, "save the file as UTF-8 (in Excel: Save As, CSV UTF-8)")
+    text = decode_utf8(path, raw, problems,
+                       "save the file as UTF-8 (in Excel: Save As, CSV UTF-8)")
     return text[1:] if text and text.startswith(BOM) else text
 
 
@@ -327,7 +330,7 @@ def cell_starts(record: list[str], line: int, count: int,
 
 def _yaml_rows(path: Path, problems) -> list[_Row]:
     # load.read_yaml: decoding, syntax errors and an empty file reported as for every YAML file.
-    node = read_yaml(path, problems)
+    node = read_yaml(path, problems, root=path.parent.parent, limit=LIST_LIMIT)
     if node is None:
         return []
     if not isinstance(node, yaml.SequenceNode):
@@ -381,6 +384,20 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
                                         f"'{column}' holds a line break; fields reach mail "
                                         f"headers, where a line break could add headers"))
                 bad = True
+            elif control := CONTROL_RE.search(value):
+                char = ord(control[0])
+                what = CONTROL_NAMES.get(char, "a control character")
+                problems.append(Problem(str(path), *row.where(column),
+                                        f"'{column}' holds U+{char:04X} ({what}); fields reach "
+                                        f"mail headers and terminals, which it would garble: "
+                                        f"delete it"))
+                bad = True
+            elif ENCODED_WORD_RE.search(value):
+                problems.append(Problem(str(path), *row.where(column),
+                                        f"'{column}' holds what mail encodes a header with "
+                                        f"('{ENCODED_WORD_RE.search(value)[0][:40]}'); it is "
+                                        f"sent as these very characters, never decoded: write "
+                                        f"it as it should read", warning=True))
         cell = row.fields.get("email", "").strip()
         given = joined_addresses(cell)
         if len(given) > 1:
@@ -438,3 +455,8 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
 
 # A name in the To: header, whose lines a server refuses past 998 characters.
 MAX_NAME = 200
+# Control characters but tab, CR and LF (told apart above): VT, FF, ESC, NUL, DEL, C1.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# An RFC 2047 encoded word, as a name from an address book may hold one undecoded, or a list
+# made to add a recipient to the To: header of a reader that decodes it.
+ENCODED_WORD_RE = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")

@@ -51,7 +51,7 @@ def parse_sender(value: str, what: str, path: os.PathLike | str,
     """'Name <addr@host>' or 'addr@host' as an Address; a ProjectError pointing at ``path``
     (line and column ``at``: where the setting's value is) when it is not one."""
     pairs = getaddresses([value]) if value else []
-    if len(pairs) != 1 or not pairs[0][1] or "\n" in value or "\r" in value:
+    if len(pairs) != 1 or not pairs[0][1] or _CONTROL_RE.search(value):
         raise ProjectError([Problem(str(path), *at, f"email.{what} must be one address such "
                                                     f"as 'Press Office <press@example.org>'")])
     name, raw = pairs[0]
@@ -61,6 +61,9 @@ def parse_sender(value: str, what: str, path: os.PathLike | str,
     local, domain = address.rsplit("@", 1)
     return Address(display_name=name, username=local, domain=domain)
 
+
+# A control character (CR, LF, ESC, NUL ...) in a header would add headers or garble it.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 TABLE_CELL_RE = re.compile(r'<(th|td)(?: class="align-(right|center)")?>')
 
@@ -208,6 +211,8 @@ class Composer:
         # Usually one subject for the whole list: folded once.
         folded = self._subjects.get(subject)
         if folded is None:
+            # A control character in a title (YAML's "\\e" is ESC) is no part of a header.
+            subject = _CONTROL_RE.sub(" ", subject)
             folded = self._subjects[subject] = _header("Subject", subject) \
                 if subject.isascii() else _encoded("Subject", subject)
         return folded
@@ -227,8 +232,13 @@ def _encoded(name: str, text: str) -> bytes:
 
 
 def _address(name: str, address: Address) -> bytes:
-    """From, Reply-To or To: a name that is not ASCII as encoded words, then the address."""
-    if address.display_name.isascii():
+    """From, Reply-To or To: a name that is not ASCII as encoded words, then the address.
+
+    A name is text, never an encoded word: a media list's '=?utf-8?b?QmNjOiB4QGV2aWwu...?='
+    would be decoded by the reader ('To: Bcc: x@evil.example <...>', and a Reply-All to that
+    address). Encoding it as any non-ASCII name is, the reader shows the very
+    characters the list holds."""
+    if address.display_name.isascii() and "=?" not in address.display_name:
         return _fold(name, address)
     words = _encoded_words(address.display_name)
     last = words.rsplit(CRLF, 1)[-1] if CRLF in words else f"{name}: {words}"

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import heapq
 import json
+import os
+import re
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -19,8 +22,8 @@ from email.headerregistry import Address
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from ..errors import DeliveryError, PresskitError, Problem, ProjectError
-from ..files import display_path
+from ..errors import DeliveryError, OutsideProject, PresskitError, Problem, ProjectError
+from ..files import display_path, inside, mkdir_inside, write_atomic
 from ..i18n import embargo_when
 from ..load import Project, node_at
 from ..model import Release, SmtpSettings
@@ -183,8 +186,7 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
         report.seconds = time.monotonic() - started
         return report
 
-    state = project.state
-    state.mkdir(parents=True, exist_ok=True)
+    state = mkdir_inside(project.root, project.state)
     with _exclusive(state / "send.lock"), Ledger(ledger_mod.ledger_path(state)) as book:
         # Who got this very PDF, as a ledger from before the content was recorded says, got
         # this content: recorded, so that a later PDF of the same words counts as theirs.
@@ -429,8 +431,9 @@ def _reopen(connection: smtp.Connection, delays, echo) -> None:
 def _write_outbox(project: Project, slug: str, composer: Composer, jobs: list[_Job],
                   pdf: bytes) -> list[Path]:
     """--dry-run: each message as dist/outbox/<slug>/<n>-<address>.eml, old ones removed."""
-    folder = project.dist / "outbox" / slug
-    folder.mkdir(parents=True, exist_ok=True)
+    # dist/outbox/<slug> a link elsewhere (a colleague's commit, say): refused, since old
+    # messages are deleted from it.
+    folder = mkdir_inside(project.root, project.dist / "outbox" / slug)
     for old in folder.glob("*.eml"):
         old.unlink()
     width = len(str(len(jobs)))
@@ -438,10 +441,18 @@ def _write_outbox(project: Project, slug: str, composer: Composer, jobs: list[_J
     for n, job in enumerate(jobs, start=1):
         message = composer.message(job.recipient, job.rendered, pdf, msg_id=job.msg_id,
                                    references=job.references)
-        path = folder / f"{n:0{width}d}-{job.recipient.email}.eml"
-        path.write_bytes(message.replace(b"\r\n", b"\n"))   # files keep the local line ends
+        path = folder / f"{n:0{width}d}-{outbox_name(job.recipient.email)}.eml"
+        # files keep the local line ends
+        write_atomic(path, message.replace(b"\r\n", b"\n"), project.root)
         written.append(path)
     return written
+
+
+def outbox_name(address: str) -> str:
+    """An address as part of a file name: RFC 5322 allows / and other characters a file name
+    cannot hold or that a shell would take for something else (a/b@example.org), so each of
+    them is written as _."""
+    return re.sub(r"[^A-Za-z0-9@._+-]", "_", address)
 
 
 class _exclusive:
@@ -451,7 +462,15 @@ class _exclusive:
         self.path = path
 
     def __enter__(self):
-        self.handle = open(self.path, "w")
+        inside(self.path.parent.parent, self.path, writing=True)
+        try:   # not through a link (to a file it would truncate), even one inside the project
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            raise OutsideProject(self.path, "a link; presskit locks only a file of its own "
+                                            "here: remove the link") from None
+        self.handle = os.fdopen(fd, "w")
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

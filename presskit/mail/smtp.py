@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import PresskitError
+from ..errors import PresskitError, Unreachable
 from ..model import SmtpSettings
 
 USER_ENV = "PRESSKIT_SMTP_USER"
@@ -33,13 +33,6 @@ class Outcome:
     response: str         # e.g. "250 OK" or "451 try again later"
     after_dot: bool = False  # True when the connection dropped after the final dot was sent
     sender_refused: bool = False  # refused at MAIL FROM: about us, not about the recipient
-
-
-class Unreachable(PresskitError):
-    """The server could not be reached: connection refused, no such host, a timeout, a TLS
-    handshake that failed, or a greeting that says "try later" (4xx). Nothing was delivered
-    and nothing about the messages is wrong, so a later run may well succeed; a login or a
-    session the server refuses is a plain PresskitError instead (the user must fix it)."""
 
 
 def is_loopback(host: str) -> bool:

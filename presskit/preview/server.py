@@ -9,6 +9,7 @@ import). The state and the building live in state.py.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import json
 import re
 import socket
@@ -24,7 +25,47 @@ from ..files import display_path
 from .pages import index_page, item_page, page
 from .state import Preview
 
-LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+def reachable_names(host: str, bound: str) -> frozenset[str]:
+    """The names a browser may rightly ask this server by (its Host header): loopback, the
+    address it listens on and the name it was given, and for a wildcard (0.0.0.0, ::) this
+    machine's own name and addresses. Any other name is a page elsewhere that re-pointed its
+    own name at this machine (DNS rebinding), whatever the server listens on."""
+    names = {"localhost", "127.0.0.1", "::1", host, bound}
+    if _is_wildcard(bound):
+        machine = socket.gethostname()
+        names |= {machine, socket.getfqdn()}
+        try:
+            names |= {info[4][0] for info in socket.getaddrinfo(machine, None)}
+        except OSError:
+            pass   # a machine whose own name does not resolve: loopback and its name
+    return frozenset(_host_name(n) for n in names if n)
+
+
+def _is_wildcard(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_unspecified
+    except ValueError:
+        return False
+
+
+def is_loopback(address: str) -> bool:
+    """Whether a bound address is this machine alone (all of 127.0.0.0/8 is, and ::1)."""
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(value: str) -> str:
+    """A Host header's name, or an address, as compared: lower case, no port, no brackets
+    around an IPv6 address, no final dot."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        value = value[1:].split("]", 1)[0]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
 PAGE_IMAGE_RE = re.compile(r"^/((?:releases|kits)/[^/]+)/page-(\d+)\.png$")
 _IMPORTS = threading.Lock()
 
@@ -33,12 +74,12 @@ _IMPORTS = threading.Lock()
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address, preview: Preview, check_host: bool):
+    def __init__(self, address, preview: Preview):
         self.preview = preview
-        self.check_host = check_host
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
+        self.allowed_hosts = reachable_names(address[0], self.server_address[0])
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -49,7 +90,7 @@ class Handler(BaseHTTPRequestHandler):
         pass  # one line a request would drown the build warnings
 
     def do_GET(self):  # noqa: N802 - the stdlib's name
-        if self.server.check_host and not self._host_ok():
+        if not self._host_ok():
             return self._send(HTTPStatus.FORBIDDEN, "text/plain",
                               b"presskit serve answers only requests for this machine\n")
         path = urlsplit(self.path).path.rstrip("/") or "/"
@@ -80,8 +121,7 @@ class Handler(BaseHTTPRequestHandler):
         from ..importer import UPLOAD_LIMIT, import_upload
 
         name = unquote(self.headers.get("X-Presskit-Import") or "")
-        if (self.server.check_host and not self._host_ok()) or not name or \
-                urlsplit(self.path).path != "/import":
+        if not self._host_ok() or not name or urlsplit(self.path).path != "/import":
             return self._send(HTTPStatus.FORBIDDEN, "text/plain", b"not here\n")
         length = int(self.headers.get("Content-Length") or 0)
         if not 0 < length <= UPLOAD_LIMIT:
@@ -130,9 +170,7 @@ class Handler(BaseHTTPRequestHandler):
                     "Content-Disposition": f'inline; filename="{item.pdf.name}"'})
 
     def _host_ok(self) -> bool:
-        host = (self.headers.get("Host") or "").strip().lower()
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        return name in LOOPBACK_NAMES or name == self.server.server_address[0]
+        return _host_name(self.headers.get("Host") or "") in self.server.allowed_hosts
 
     def _not_found(self):
         self._html(page("Not found", '<p>No such page. <a href="/">All releases and kits</a></p>',
@@ -169,9 +207,9 @@ def serve_project(root: Path | str, *, host: str = "127.0.0.1", port: int = 8000
     preview = Preview(root, say)
     preview.refresh()
     try:
-        # Bound to loopback, only pages asking for this machine by name are served: a web
-        # site re-pointing its own name at 127.0.0.1 (DNS rebinding) gets nothing.
-        server = PreviewServer((host, port), preview, check_host=host in LOOPBACK_NAMES)
+        # Only pages asking for this machine by a name it has are served, whatever the
+        # address: a web site re-pointing its own name here (DNS rebinding) gets nothing.
+        server = PreviewServer((host, port), preview)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise PresskitError(f"{host}:{port}: the port is in use; stop what uses it or "
@@ -181,7 +219,7 @@ def serve_project(root: Path | str, *, host: str = "127.0.0.1", port: int = 8000
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     try:
         say(f"previewing {preview.root} at http://{shown}:{bound_port}/ (Ctrl-C to stop)")
-        if host not in LOOPBACK_NAMES:
+        if not is_loopback(bound_host):
             say(f"warning: listening on {host}: anyone who can reach this machine can read "
                 f"the drafts")
         threading.Thread(target=preview.watch, name="presskit-watch", daemon=True).start()

@@ -67,9 +67,10 @@ class Preview:
         self._files_digest = ""
         self._state_lock = threading.Lock()     # items, version, project: held briefly
         self._scan_lock = threading.Lock()      # one scan and load at a time
-        # One build at a time: they share the cores, and WeasyPrint's font configuration in
-        # this process is not for two threads at once.
-        self._build_lock = threading.Lock()
+        # One release build at a time: WeasyPrint's font configuration in this process is not
+        # for two threads at once. A kit is built in a worker process of its own (build_item),
+        # under its own lock, so that a release asked for never waits for a kit.
+        self._build_locks = {"releases": threading.Lock(), "kits": threading.Lock()}
         self._image_lock = threading.Lock()     # one page rendering at a time
         self._stop = threading.Event()
 
@@ -110,7 +111,7 @@ class Preview:
                 # A deleted release takes its PDF with it, as in a build; not during a build.
                 removed = io.StringIO()
                 if orphaned_outputs(self.root, project.releases):   # else no need to wait
-                    with self._build_lock:
+                    with self._build_locks["releases"]:
                         remove_deleted(self.root, Progress(stream=removed, live=False))
                 for line in removed.getvalue().splitlines():
                     if self.say:
@@ -177,7 +178,7 @@ class Preview:
             if item is None or item.state in ("built", "error"):
                 return      # as current as it can be: served at once, not after another build
         # Stale, or being built by the watcher: wait for the lock, and the build, to finish.
-        with self._build_lock:
+        with self._build_locks[key.split("/", 1)[0]]:
             with self._state_lock:
                 item, project = self.items.get(key), self.project
                 if item is None or project is None or item.state != "stale" or self.problems:
@@ -217,11 +218,14 @@ class Preview:
             return self.items.get(key)
 
     def next_stale(self) -> str | None:
+        """The next release to rebuild ahead of any request. Kits are rebuilt when someone
+        asks for one: each edit makes its year's kit stale again, and rebuilding it after
+        every save would only take the machine from the release being edited."""
         with self._state_lock:
             if self.problems:
                 return None
-            for key, item in self.items.items():  # releases first, kits last
-                if item.state == "stale":
+            for key, item in self.items.items():
+                if item.state == "stale" and key.startswith("releases/"):
                     return key
         return None
 
@@ -298,7 +302,7 @@ def _project_items(project: Project):
     years: dict[int, list] = {}
     portraits = [person.photo for person in project.organization.people if person.photo]
     for release in project.releases.values():
-        files = [release.path] + render.release_sources(project, release)
+        files = render.release_sources(project, release)
         lang = project.release_lang(release)
         yield (f"releases/{release.slug}",
                Item(f"releases/{release.slug}", release.title,
@@ -329,15 +333,23 @@ def _kit_module():
 
 
 def build_item(project: Project, key: str) -> list[str]:
-    """Build one release or kit; return its warnings."""
+    """Build one release (in this process, warm after its first) or kit (in a worker process
+    of low priority, so that a release being edited keeps a core); return its warnings."""
     kind, name = key.split("/", 1)
     if kind == "kits":
-        kit = _kit_module()
-        result = kit.build_kit(project, kit.Selection(year=int(name)))
-        return list(result.warnings)
+        from ..jobs import in_worker
+
+        return in_worker(build_kit, project.root, int(name), nice=10)
     from ..build import build_releases
 
     return [w for result in build_releases(project, [name]) for w in result.warnings]
+
+
+def build_kit(root: Path, year: int) -> list[str]:
+    """Build the kit of `year` (in a worker process); return its warnings."""
+    kit = _kit_module()
+    result = kit.build_kit(load_project(root), kit.Selection(year=year))
+    return list(result.warnings)
 
 
 def fingerprint(files: list[Path]) -> str:
