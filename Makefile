@@ -12,6 +12,7 @@ SAMPLE_SLUG := 2012-12-28-magnitsky-acquittal
 # once, so that no command, fork server or worker compiles it again on every start.
 setup: system $(STAMP)
 	@$(BIN)/python -m compileall -q presskit bench
+	@sh scripts/web-deps.sh
 
 system:
 	@sh scripts/system-deps.sh
@@ -36,6 +37,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.site 1000
 
 clean:
 	rm -rf dist .presskit

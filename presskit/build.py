@@ -25,8 +25,9 @@ from .model import release_paths
 from .progress import Progress
 
 # The shape of a release's slug (load.SLUG_RE, without importing the YAML loader): only files
-# of that shape in dist/releases/ are ever removed.
-_SLUG_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+# of that shape in dist/releases/ are ever removed (a translation's: <slug>.<lang>).
+_SLUG_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*"
+                         r"(\.[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$")
 
 
 @dataclass
@@ -49,14 +50,15 @@ def build_project(root: Path | str, slugs: list[str] | None = None, *, jobs: int
     The YAML is read only when something is to be built, while the workers warm up.
     """
     root = Path(root).resolve()
-    only = list(slugs) if slugs else None   # releases named: the others may be drafts, unchecked
+    # Releases named (with their language versions): the others may be drafts, unchecked.
+    only = with_versions(slugs, _release_files(root)) if slugs else None
 
     def load():
         from .load import load_project  # only now: a build with nothing to do needs no YAML
 
         return load_project(root, only=only)
 
-    return _build(root, slugs, load, jobs=jobs, force=force, write_html=write_html,
+    return _build(root, only, load, jobs=jobs, force=force, write_html=write_html,
                   progress=progress)
 
 
@@ -66,8 +68,11 @@ def build_releases(project, slugs: list[str] | None = None, *, write_html: bool 
     """Build the releases of a loaded project (all, or `slugs`) whose PDF is not current."""
     for slug in slugs or []:
         project.release(slug)   # an unknown slug is an error before anything is written
-    return _build(project.root, slugs or list(project.releases), lambda: project, jobs=jobs,
-                  force=force, write_html=write_html, progress=progress)
+    files = _release_files(project.root)
+    selected = [slug for slug in with_versions(slugs, files) if slug in project.releases] \
+        if slugs else list(project.releases)
+    return _build(project.root, selected, lambda: project, jobs=jobs, force=force,
+                  write_html=write_html, progress=progress)
 
 
 def _build(root: Path, slugs: list[str] | None, get_project, *, jobs: int | None, force: bool,
@@ -106,6 +111,17 @@ def _build(root: Path, slugs: list[str] | None, get_project, *, jobs: int | None
     if failures:
         raise PresskitError("\n".join(failures))
     return results
+
+
+def with_versions(slugs, files) -> list[str]:
+    """The slugs named, each original followed by its language versions (<slug>.<lang>):
+    one release in several languages is built as one, so none is left behind."""
+    selected: list[str] = []
+    for slug in slugs:
+        for name in [slug, *(f for f in files if f.startswith(slug + "."))]:
+            if name not in selected:
+                selected.append(name)
+    return selected
 
 
 def _release_files(root: Path) -> dict[str, Path]:

@@ -45,6 +45,14 @@ def _slug(value: str) -> str:
     return value
 
 
+def _condition(value: str) -> tuple[str, str]:
+    """--where COLUMN=VALUE as (COLUMN, VALUE)."""
+    column, equals, wanted = value.partition("=")
+    if not equals or not column.strip():
+        raise click.BadParameter(f"'{value}': write COLUMN=VALUE, such as beat=health")
+    return column.strip(), wanted.strip()
+
+
 def _folder(value: str) -> Path:
     if not value.strip():
         raise click.BadParameter("give the folder to start the project in ('.' for this one)")
@@ -166,6 +174,10 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
               metavar="YYYY-MM-DD", help="Last date of a period.")
 @click.option("--tag", default=None, metavar="WORD",
               help="Only releases with this tag (case-insensitive).")
+@click.option("--lang", default=None, metavar="LANG",
+              help="Each release in this language where it has that version "
+                   "(releases/<slug>.<LANG>.yaml), the original otherwise; the kit's own "
+                   "labels in it too: dist/kits/press-kit-YYYY.LANG.pdf.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the PDF (a name ending in .pdf; a file there that is not "
                    "a PDF is never replaced). Default: dist/kits/press-kit-YYYY.pdf; for a "
@@ -179,7 +191,7 @@ def build(obj: Context, slugs: tuple[str, ...], jobs: int | None, force: bool,
 @quiet_option
 @click.pass_obj
 @reports_errors
-def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
+def kit(obj: Context, year, start, end, tag, lang, output, pdf_variant) -> None:
     """Build a press kit: cover, contents, fact sheet, history, people, releases, contacts."""
     from .files import display_path
     from .i18n import embargo_when
@@ -187,7 +199,7 @@ def kit(obj: Context, year, start, end, tag, output, pdf_variant) -> None:
     from .pdf import warning_line
 
     selection = Selection(year=year, start=start.date() if start else None,
-                          end=end.date() if end else None, tag=tag)
+                          end=end.date() if end else None, tag=tag, lang=lang)
     project = obj.project()
     result = build_kit(project, selection, output, variant=pdf_variant)
     for warning in result.warnings:
@@ -245,6 +257,56 @@ def import_(obj: Context, files: tuple[Path, ...], slug, force, dry_run) -> None
         raise ImportProblems(failed)
 
 
+def _moment(ctx, param, value):
+    """--now as an ISO 8601 date and time with its offset (the embargo's own form)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO 8601 date and time, such as "
+                                 f"2024-03-05T09:00:00-05:00") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"'{value}' needs its offset, such as {value}Z or "
+                                 f"{value}-05:00")
+    return moment
+
+
+@main.command(short_help="Write the online newsroom to dist/site/.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="The site's address (default: presskit.yaml's site.url), such as "
+                   "https://example.org/newsroom/.")
+@click.option("--now", default=None, metavar="ISO-8601", callback=_moment,
+              help="Publish as of this moment (default: now): releases whose embargo has "
+                   "not lifted then are left out.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the release PDFs (default: the number of cores).")
+@quiet_option
+@click.pass_obj
+@reports_errors
+def site(obj: Context, base_url, now, jobs) -> None:
+    """Write the newsroom, a static website of the releases whose embargo has lifted, with
+    their PDFs, pictures, feed and sitemap, to dist/site/."""
+    from .files import display_path
+    from .progress import progress
+    from .site import build_site
+
+    with progress(label="building", quiet=obj.quiet) as bar:
+        result = build_site(obj.project_dir, base_url=base_url, now=now, jobs=jobs,
+                            progress=bar)
+    for warning in result.warnings:
+        obj.say(warning)
+    for path, when in result.held:
+        click.echo(f"{display_path(path)}: held back, under embargo until {when}; "
+                   f"build the site again after then", err=True)
+    count = len(result.published)
+    obj.say(f"{display_path(result.folder)}: {count} release{'s' if count != 1 else ''} "
+            f"published, {len(result.held)} held back; {len(result.written)} files written, "
+            f"{result.unchanged} unchanged, {len(result.removed)} removed")
+
+
 @main.command()
 @click.argument("directory", callback=lambda ctx, param, value: _folder(value))
 @click.pass_obj
@@ -283,6 +345,13 @@ def serve(obj: Context, port: int, host: str) -> None:
               help="Send the changed release, marked CORRECTED, to those who got an older one.")
 @click.option("--resend-unknown", is_flag=True,
               help="Resend messages whose fate a crashed run left unknown.")
+@click.option("--where", "where", multiple=True, metavar="COLUMN=VALUE",
+              callback=lambda ctx, param, value: [_condition(v) for v in value],
+              help="Only the rows whose COLUMN is VALUE (case-insensitive); repeat it for "
+                   "rows where all hold.")
+@click.option("--at-lift", is_flag=True,
+              help="Wait, with a countdown, until the embargo lifts, then send; nothing "
+                   "leaves before.")
 @click.option("--smtp-host", default=None, help="Overrides presskit.yaml's email.smtp.host.")
 @click.option("--smtp-port", type=click.IntRange(1, 65535), default=None,
               help="Overrides presskit.yaml's email.smtp.port.")
@@ -292,14 +361,23 @@ def serve(obj: Context, port: int, host: str) -> None:
 @click.pass_obj
 @reports_errors
 def send(obj: Context, slug, list_name, dry_run, under_embargo, correction, resend_unknown,
-         smtp_host, smtp_port, smtp_security) -> None:
-    """Email release SLUG to a media list, one message a recipient, each recipient once."""
+         where, at_lift, smtp_host, smtp_port, smtp_security) -> None:
+    """Email release SLUG to a media list, one message a recipient, each recipient once,
+    each in the version of their language (the list's lang column) where it has one."""
+    from .countdown import Countdown
     from .mail.send import send_release
 
-    report = send_release(obj.project(only=[slug]), slug, list_name, dry_run=dry_run,
-                          under_embargo=under_embargo, correction=correction,
-                          resend_unknown=resend_unknown, smtp_host=smtp_host,
-                          smtp_port=smtp_port, smtp_security=smtp_security, echo=obj.say)
+    project = obj.project(only=[slug])
+    countdown = Countdown(sys.stderr, quiet=obj.quiet,
+                          office_zone=project.settings.timezone)
+    try:
+        report = send_release(project, slug, list_name, dry_run=dry_run,
+                              under_embargo=under_embargo, correction=correction,
+                              resend_unknown=resend_unknown, smtp_host=smtp_host,
+                              smtp_port=smtp_port, smtp_security=smtp_security, where=where,
+                              at_lift=at_lift, countdown=countdown, echo=obj.say)
+    finally:
+        countdown.done()
     for other, count in Counter(report.copies.values()).items():
         echo(f"note: {count} on the list got this very release as {other} (its file "
                    f"copied or renamed); not sent again", err=True)

@@ -34,6 +34,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "Headquarters",
         "photo": "Photo",
         "covering": "Releases from {start} to {end}",
+        "newsroom": "Newsroom",
+        "latest": "Latest releases",
+        "search": "Search releases",
+        "no_results": "No release matches.",
+        "download_pdf": "Download PDF",
+        "languages": "Languages",
+        "download_pictures": "All pictures at full size (ZIP)",
+        "full_size": "Full size",
+        "kits": "Press kits",
+        "read_online": "Read online",
+        "skip": "Skip to content",
     },
     "fr": {
         "immediate": "Pour diffusion immédiate",
@@ -54,6 +65,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "Siège",
         "photo": "Photo",
         "covering": "Communiqués du {start} au {end}",
+        "newsroom": "Salle de presse",
+        "latest": "Derniers communiqués",
+        "search": "Rechercher un communiqué",
+        "no_results": "Aucun communiqué ne correspond.",
+        "download_pdf": "Télécharger le PDF",
+        "languages": "Langues",
+        "download_pictures": "Toutes les photos en haute définition (ZIP)",
+        "full_size": "Haute définition",
+        "kits": "Dossiers de presse",
+        "read_online": "Lire en ligne",
+        "skip": "Aller au contenu",
     },
     "es": {
         "immediate": "Para publicación inmediata",
@@ -74,6 +96,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "Sede",
         "photo": "Foto",
         "covering": "Comunicados del {start} al {end}",
+        "newsroom": "Sala de prensa",
+        "latest": "Últimos comunicados",
+        "search": "Buscar comunicados",
+        "no_results": "Ningún comunicado coincide.",
+        "download_pdf": "Descargar PDF",
+        "languages": "Idiomas",
+        "download_pictures": "Todas las fotos en alta resolución (ZIP)",
+        "full_size": "Alta resolución",
+        "kits": "Dossiers de prensa",
+        "read_online": "Leer en línea",
+        "skip": "Ir al contenido",
     },
     "de": {
         "immediate": "Zur sofortigen Veröffentlichung",
@@ -94,6 +127,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "Sitz",
         "photo": "Foto",
         "covering": "Pressemitteilungen vom {start} bis {end}",
+        "newsroom": "Pressebereich",
+        "latest": "Neueste Pressemitteilungen",
+        "search": "Pressemitteilungen durchsuchen",
+        "no_results": "Keine Pressemitteilung gefunden.",
+        "download_pdf": "PDF herunterladen",
+        "languages": "Sprachen",
+        "download_pictures": "Alle Bilder in voller Größe (ZIP)",
+        "full_size": "Volle Größe",
+        "kits": "Pressemappen",
+        "read_online": "Online lesen",
+        "skip": "Zum Inhalt",
     },
     "ru": {
         "immediate": "Для немедленной публикации",
@@ -114,6 +158,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "Штаб-квартира",
         "photo": "Фото",
         "covering": "Пресс-релизы с {start} по {end}",
+        "newsroom": "Пресс-центр",
+        "latest": "Последние пресс-релизы",
+        "search": "Поиск по пресс-релизам",
+        "no_results": "Ничего не найдено.",
+        "download_pdf": "Скачать PDF",
+        "languages": "Языки",
+        "download_pictures": "Все фотографии в полном размере (ZIP)",
+        "full_size": "Полный размер",
+        "kits": "Пресс-киты",
+        "read_online": "Читать онлайн",
+        "skip": "Перейти к содержанию",
     },
     "uk": {
         "immediate": "Для негайного оприлюднення",
@@ -134,6 +189,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "Штаб-квартира",
         "photo": "Фото",
         "covering": "Прес-релізи з {start} по {end}",
+        "newsroom": "Пресцентр",
+        "latest": "Останні прес-релізи",
+        "search": "Пошук у прес-релізах",
+        "no_results": "Нічого не знайдено.",
+        "download_pdf": "Завантажити PDF",
+        "languages": "Мови",
+        "download_pictures": "Усі фото в повному розмірі (ZIP)",
+        "full_size": "Повний розмір",
+        "kits": "Прес-кіти",
+        "read_online": "Читати онлайн",
+        "skip": "Перейти до змісту",
     },
     "ar": {
         "immediate": "للنشر الفوري",
@@ -154,6 +220,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "المقر",
         "photo": "صورة",
         "covering": "البيانات الصحفية من {start} إلى {end}",
+        "newsroom": "المركز الإعلامي",
+        "latest": "أحدث البيانات الصحفية",
+        "search": "البحث في البيانات الصحفية",
+        "no_results": "لا توجد نتائج.",
+        "download_pdf": "تنزيل PDF",
+        "languages": "اللغات",
+        "download_pictures": "جميع الصور بالحجم الكامل (ZIP)",
+        "full_size": "الحجم الكامل",
+        "kits": "الملفات الصحفية",
+        "read_online": "اقرأ على الإنترنت",
+        "skip": "انتقل إلى المحتوى",
     },
     "el": {
         "immediate": "Για άμεση δημοσίευση",
@@ -174,6 +251,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "Έδρα",
         "photo": "Φωτογραφία",
         "covering": "Δελτία Τύπου από {start} έως {end}",
+        "newsroom": "Γραφείο Τύπου",
+        "latest": "Πρόσφατα δελτία",
+        "search": "Αναζήτηση δελτίων",
+        "no_results": "Δεν βρέθηκε δελτίο.",
+        "download_pdf": "Λήψη PDF",
+        "languages": "Γλώσσες",
+        "download_pictures": "Όλες οι φωτογραφίες σε πλήρες μέγεθος (ZIP)",
+        "full_size": "Πλήρες μέγεθος",
+        "kits": "Φάκελοι Τύπου",
+        "read_online": "Ανάγνωση online",
+        "skip": "Μετάβαση στο περιεχόμενο",
     },
     "it": {
         "immediate": "Per la diffusione immediata",
@@ -194,6 +282,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "Sede",
         "photo": "Foto",
         "covering": "Comunicati dal {start} al {end}",
+        "newsroom": "Sala stampa",
+        "latest": "Ultimi comunicati",
+        "search": "Cerca nei comunicati",
+        "no_results": "Nessun comunicato corrisponde.",
+        "download_pdf": "Scarica il PDF",
+        "languages": "Lingue",
+        "download_pictures": "Tutte le foto in alta risoluzione (ZIP)",
+        "full_size": "Alta risoluzione",
+        "kits": "Cartelle stampa",
+        "read_online": "Leggi online",
+        "skip": "Vai al contenuto",
     },
     "he": {
         "immediate": "לפרסום מיידי",
@@ -214,6 +313,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "מטה",
         "photo": "צילום",
         "covering": "הודעות לעיתונות מ־{start} עד {end}",
+        "newsroom": "חדר חדשות",
+        "latest": "הודעות אחרונות",
+        "search": "חיפוש בהודעות",
+        "no_results": "לא נמצאו הודעות.",
+        "download_pdf": "הורדת PDF",
+        "languages": "שפות",
+        "download_pictures": "כל התמונות בגודל מלא (ZIP)",
+        "full_size": "גודל מלא",
+        "kits": "ערכות עיתונות",
+        "read_online": "לקריאה באתר",
+        "skip": "דילוג לתוכן",
     },
     "ja": {
         "immediate": "即日発表",
@@ -234,6 +344,17 @@ LABELS: dict[str, dict[str, str]] = {
         "headquarters": "所在地",
         "photo": "写真",
         "covering": "{start}～{end}のプレスリリース",
+        "newsroom": "ニュースルーム",
+        "latest": "最新のプレスリリース",
+        "search": "プレスリリースを検索",
+        "no_results": "該当するリリースはありません。",
+        "download_pdf": "PDFをダウンロード",
+        "languages": "言語",
+        "download_pictures": "すべての写真（原寸、ZIP）",
+        "full_size": "原寸",
+        "kits": "プレスキット",
+        "read_online": "オンラインで読む",
+        "skip": "本文へ移動",
     },
 }
 
@@ -436,6 +557,69 @@ def punctuation_spaces(text: str, lang: str) -> str:
     return _FRENCH_AFTER.sub("\u202f", _FRENCH_BEFORE.sub("\u202f", text))
 
 
+# The quotation marks each language prints for a typed " and ' (opening, closing, then the
+# inner pair), from CLDR 47's <delimiters>: Babel does not carry them. A language not listed
+# quotes as English does; Swiss French and German set guillemets without spaces.
+QUOTES: dict[str, str] = {
+    **dict.fromkeys("en es pt zh ko tr id vi hi da cy ga gl ms ta th sw".split(), "“”‘’"),
+    **dict.fromkeys("fr hy".split(), "«»«»"),
+    "fr-ca": "«»”“",
+    **dict.fromkeys("fr-ch de-ch de-li gsw fa am".split(), "«»‹›"),
+    **dict.fromkeys("de cs sk sl hr et is lb mk dsb hsb".split(), "„“‚‘"),
+    **dict.fromkeys("bg lt".split(), "„“„“"),
+    **dict.fromkeys("ru uk be ky kk-cyrl".split(), "«»„“"),
+    **dict.fromkeys("it el ca eu sq br ast pt-pt kk".split(), "«»“”"),
+    **dict.fromkeys("ar ur".split(), "”“’‘"),
+    **dict.fromkeys("he fi sv".split(), "””’’"),
+    "hu": "„”»«",
+    **dict.fromkeys("ja zh-hant zh-tw zh-hk zh-mo yue".split(), "「」『』"),
+    "ka": "„“«»",
+    "nl": "‘’‘’",
+    **dict.fromkeys("pl ro".split(), "„”«»"),
+    **dict.fromkeys("no nb nn".split(), "«»‘’"),
+    "sr": "„”’’",
+    "bs": "„”‘’",
+    "uz": "“”’‘",
+}
+
+
+def quotes(lang: str) -> tuple[str, str, str, str]:
+    """The language's quotation marks (opening, closing, inner opening, inner closing), as
+    markdown-it's typographer takes them: “…” ‘…’ in English, „…“ in German, «…» in
+    Russian, 「…」 in Japanese; French guillemets hold a narrow no-break space, as
+    punctuation_spaces sets one typed there."""
+    tag = (lang or "en").replace("_", "-").lower()
+    parts = tag.split("-")
+    marks = next((QUOTES[key] for key in ("-".join(parts[:2]), "-".join(parts[:3:2]),
+                                          parts[0]) if key in QUOTES), QUOTES["en"])
+    spaced = parts[0] == "fr" and "ch" not in parts[1:]
+    return tuple(f"{mark}\u202f" if spaced and mark == "«" else
+                 f"\u202f{mark}" if spaced and mark == "»" else mark for mark in marks)
+
+
+# How an "About" heading begins (or, in Japanese, ends) in the languages presskit has labels
+# for, and in Chinese: a boilerplate whose first line is one brings its own heading.
+ABOUT_OPENINGS = tuple(sorted({label["about"].split("{name}")[0].strip()
+                               for label in LABELS.values()
+                               if not label["about"].startswith("{name}")}
+                              | {"Об", "A propos de", "关于", "關於"}))
+ABOUT_ENDINGS = ("について", "简介", "簡介")
+
+
+def is_about_heading(line: str) -> bool:
+    """Whether `line` reads as an "About" heading: "ABOUT THE TOR PROJECT", "Über den
+    OpenOffice.org Deutschland e.V.", "关于…", "PostgreSQLについて"; short, one line, not a
+    sentence."""
+    line = line.strip().rstrip(":：")
+    if not line or "\n" in line or len(line) > 100 or line.endswith((".", "!", "?", "。")) \
+            and not line.endswith(("e.V.", "Inc.", "Ltd.", "Co.", "S.A.")):
+        return False
+    folded = line.casefold()
+    return any(folded == word.casefold() or folded.startswith(word.casefold() + " ")
+               or word in ("关于", "關於") and line.startswith(word)
+               for word in ABOUT_OPENINGS) or line.endswith(ABOUT_ENDINGS)
+
+
 def colon(lang: str) -> str:
     """':' as the language writes it after a label: French puts a narrow no-break space
     before it ("Contact presse :")."""
@@ -480,9 +664,9 @@ def format_date(date: dt.date, lang: str) -> str:
 
 def format_embargo(moment: dt.datetime, lang: str, office_zone: str = "") -> str:
     """Date, time and zone of an embargo, e.g. 'January 5, 2013, 9:00 AM EST' when the press
-    office's zone (presskit.yaml's timezone) is America/New_York, else '... 9:00 AM UTC-05:00'."""
+    office's zone (presskit.yaml's timezone) is America/New_York, else '... 9:00 AM UTC-5'."""
     locale = _locale(lang)
-    zone = embargo_zone(moment, office_zone)
+    zone = zone_abbreviation(moment, office_zone) or readable_offset(moment)
     # The language's own way of joining a date and a time ("{1}, {0}"; Arabic uses "،").
     pattern = str(get_datetime_format("long", locale=locale))
     when = pattern.replace("{1}", _babel_date(moment.date(), format="long", locale=locale)) \
@@ -530,6 +714,17 @@ def utc_offset(moment: dt.datetime) -> str:
     """The zone as written in the YAML, as an offset: UTC, UTC+01:00, UTC-05:00."""
     offset = moment.utcoffset() or dt.timedelta(0)
     return f"UTC{offset_text(offset)}" if offset else "UTC"
+
+
+def readable_offset(moment: dt.datetime) -> str:
+    """The embargo's offset as a reader reads it beside a time: UTC-5, UTC+5:30, UTC. Not
+    UTC-05:00, which reads as a range or a code; nor a zone's name guessed from it: -05:00 is
+    New York's in winter, Chicago's in summer and Lima's all year."""
+    minutes = int((moment.utcoffset() or dt.timedelta(0)).total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes > 0 else '-'}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def offset_text(offset: dt.timedelta) -> str:

@@ -28,6 +28,7 @@ class Selection:
     start: dt.date | None = None
     end: dt.date | None = None
     tag: str | None = None
+    lang: str | None = None   # each release in this language where it has that version
 
     def __post_init__(self):
         if self.year is not None and (self.start or self.end):
@@ -83,7 +84,8 @@ class Selection:
         if self.tag:
             parts.append("tag-" + (re.sub(r"[^a-z0-9]+", "-", self.tag.casefold()).strip("-")
                                    or "tag"))
-        return "-".join(parts) + ".pdf"
+        # As a release's translation is named: press-kit-2012.fr.pdf beside press-kit-2012.pdf.
+        return "-".join(parts) + (f".{self.lang}" if self.lang else "") + ".pdf"
 
 
 @dataclass
@@ -99,9 +101,12 @@ def default_output(project: Project, selection: Selection) -> Path:
 
 
 def select_releases(project: Project, selection: Selection) -> list[Release]:
-    """The releases of the selection in date order; refuses an empty selection."""
-    chosen = [r for r in project.releases.values() if selection.matches(r)]
+    """The releases of the selection in date order, each once (in the selection's language
+    where it has that version, else the original); refuses an empty selection."""
+    chosen = [r for r in project.originals() if selection.matches(r)]
     chosen.sort(key=lambda r: (r.date, r.slug))
+    if selection.lang:
+        chosen = [project.version_for(r.slug, selection.lang) for r in chosen]
     if not chosen:
         years = sorted({r.date.year for r in project.releases.values()})
         where = display_path(project.root / "releases")
@@ -132,7 +137,8 @@ def all_contacts(project: Project, releases: list[Release]) -> list[Contact]:
     contacts: list[Contact] = []
     for contact in list(project.organization.contacts) + [
             c for r in releases for c in (r.contacts or [])]:
-        key = (contact.name.casefold(), contact.email.casefold())
+        # The same person or desk twice; two desks known only by their phones are two.
+        key = (contact.name.casefold(), contact.email.casefold() or contact.phone)
         if key not in seen:
             seen.add(key)
             contacts.append(contact)
@@ -157,7 +163,7 @@ def kit_html(project: Project, selection: Selection,
     """The self-contained HTML of the kit (what the PDF is rendered from)."""
     releases = releases if releases is not None else select_releases(project, selection)
     organization = render.organization_view(project)
-    lang = organization.lang or "en"
+    lang = selection.lang or organization.lang or "en"
     context = render.page_context(project, lang)
     labels = context["labels"]
     title_year = kit_title_year(selection, releases)
@@ -196,7 +202,7 @@ def kit_html(project: Project, selection: Selection,
             covering=covering,
             tag=selection.tag or "",
             sections=sections,
-            contacts=all_contacts(project, releases),
+            contacts=render.contact_views(all_contacts(project, releases), lang),
         ),
         releases=views,
         page_label=render.css_page_label(labels["page"]),

@@ -40,6 +40,8 @@ def lint_project(project: Project, today: dt.date | None = None) -> list[Problem
     warnings: list[Problem] = []
     for release in project.releases.values():
         warnings += lint_release(project, release, today)
+        if release.original:
+            warnings += lint_translation(project, release)
     return sorted(warnings + lint_settings(project) + lint_release_files(project))
 
 
@@ -54,6 +56,32 @@ def lint_release_files(project: Project) -> list[Problem]:
             for path in sorted(folder.iterdir())
             if path.is_file() and not path.name.startswith(".")
             and path.suffix.lower() in (".yaml", ".yml") and path.suffix not in (".yaml", ".yml")]
+
+
+def lint_translation(project: Project, release: Release) -> list[Problem]:
+    """A translation that gives other pictures or other media contacts than its original's:
+    a journalist of one language would see another story, or call someone else (the captions
+    and a contact's title are translated, so only the files and the addresses compare)."""
+    original = project.release(release.original)
+    found = []
+    if "images" in release.lines and \
+            [i.src for i in release.images] != [i.src for i in original.images]:
+        found.append(Problem(str(release.path), release.lines["images"], 1,
+                             f"other pictures than {_name(original)}'s; a translation "
+                             f"that leaves images out shows the original's", warning=True))
+    if "contacts" in release.lines:
+        def reach(r):
+            return [(c.email.lower(), c.phone) for c in project.release_contacts(r)]
+        if reach(release) != reach(original):
+            found.append(Problem(str(release.path), release.lines["contacts"], 1,
+                                 f"other media contacts than {_name(original)}'s; a "
+                                 f"translation that leaves contacts out gives the original's",
+                                 warning=True))
+    return found
+
+
+def _name(release: Release) -> str:
+    return f"releases/{release.path.name}"
 
 
 def lint_settings(project: Project) -> list[Problem]:
@@ -110,7 +138,7 @@ def lint_release(project: Project, release: Release, today: dt.date) -> list[Pro
             warn("embargo", f"the embargo's offset {i18n.utc_offset(release.embargo)[3:]} is "
                             f"not {zone}'s on {release.embargo.date().isoformat()} "
                             f"({meant[3:]}): summer time? The PDF reads "
-                            f"{i18n.utc_offset(release.embargo)}, not the zone's name")
+                            f"{i18n.readable_offset(release.embargo)}, not the zone's name")
     if not project.release_contacts(release):
         warn("contacts" if release.contacts is not None else None,
              "no media contact: give 'contacts' in the release or in organization.yaml")

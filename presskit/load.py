@@ -28,10 +28,13 @@ from .model import (
     SmtpSettings,
     enclosing_project,
     release_paths,
+    split_slug,
 )
 from .yaml_advice import advice
 
 SLUG_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*$")
+# The language suffix of a translation's file name, a BCP 47 tag: fr, pt-BR, zh-Hant.
+LANG_SUFFIX_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass
@@ -65,6 +68,32 @@ class Project:
 
     def release_lang(self, release: Release) -> str:
         return release.lang or self.organization.lang or "en"
+
+    def originals(self) -> list[Release]:
+        """The releases that are no translation of another, by date: one a story."""
+        return [r for r in self.releases.values() if not r.original]
+
+    def versions(self, slug: str) -> dict[str, Release]:
+        """Every language version of a release (named by its slug or a version's), by
+        language: the original first, then its translations (releases/<slug>.<lang>.yaml).
+        What the newsroom's hreflang links and a send by language are made from."""
+        original = self.release(split_slug(slug)[0] if slug not in self.releases else slug)
+        if original.original:
+            original = self.release(original.original)
+        return {self.release_lang(original): original, **original.translations}
+
+    def version_for(self, slug: str, lang: str) -> Release:
+        """The version of release `slug` for a reader of `lang`: the exact tag, then its
+        language (fr-CA reads fr), then the original."""
+        versions = self.versions(slug)
+        by_tag = {tag.lower(): release for tag, release in versions.items()}
+        wanted = (lang or "").strip().replace("_", "-").lower()
+        if wanted in by_tag:
+            return by_tag[wanted]
+        base = wanted.split("-")[0]
+        if base and base in by_tag:
+            return by_tag[base]
+        return next(iter(versions.values()))
 
     def release_contacts(self, release: Release) -> list[Contact]:
         """The media contacts a release prints: its own, else the organization's."""
@@ -186,6 +215,11 @@ def node_at(path: Path, *keys: str) -> yaml.Node | None:
     return node
 
 
+def base_tag(lang: str) -> str:
+    """The language of a BCP 47 tag, lower-cased: 'fr-CA' is 'fr'."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
 def _compose(text: str) -> yaml.Node | None:
     """libyaml's parser when installed (thirty times faster: 24 releases in 5 ms, not 170), and
     the pure-Python one for a file libyaml rejects, so error messages read the same everywhere."""
@@ -226,9 +260,10 @@ def load_project(root: Path | str = ".", theme_roots: tuple[Path, ...] = (),
 
     releases: dict[str, Release] = {}
     seen: dict[str, Path] = {}
-    wanted = None if only is None else set(only)
+    # A release named is read with all its language versions: they are one release.
+    wanted = None if only is None else {split_slug(slug)[0] for slug in only}
     for path in release_paths(root):
-        if wanted is not None and path.stem not in wanted:
+        if wanted is not None and split_slug(path.stem)[0] not in wanted:
             continue
         if path.stem in seen:   # x.yaml and x.yml: two releases could not share one PDF
             problems.append(Problem(str(path), 1, 1, f"the same release as "
@@ -239,11 +274,64 @@ def load_project(root: Path | str = ".", theme_roots: tuple[Path, ...] = (),
         if release is not None:
             releases[release.slug] = release
 
+    link_translations(releases, {p.stem for p in release_paths(root)}, problems)
     if problems:
         raise ProjectError(problems)
     assert organization is not None
     ordered = dict(sorted(releases.items(), key=lambda kv: (kv[1].date, kv[0])))
     return Project(root=root, settings=settings, organization=organization, releases=ordered)
+
+
+# What a translation that leaves a field out takes from its original: the same pictures,
+# media contacts and tags serve every language (captions and titles then read as the
+# original's). Text a reader reads in their language (notes, boilerplate) is not taken.
+INHERITED = ("images", "contacts", "tags")
+
+
+def link_translations(releases: dict[str, Release], stems: set[str],
+                      problems: list[Problem]) -> None:
+    """Join each translation to its original (Release.original, .translations), give it the
+    fields it leaves out (INHERITED), and refuse one without an original or whose date or
+    embargo differs from the original's: an embargo lifts at one moment in every language."""
+    for slug, release in releases.items():
+        base, suffix = split_slug(slug)
+        if not suffix:
+            continue
+        original = releases.get(base)
+        if original is None:
+            if base not in stems:
+                problems.append(Problem(str(release.path), 1, 1, (
+                    f"a translation of releases/{base}.yaml, which does not exist: a file "
+                    f"named <slug>.<lang>.yaml is the <lang> version of <slug>.yaml")))
+            continue   # an original that failed to load has its own problems
+        release.original = base
+        original.translations[release.lang] = release
+        for name in INHERITED:
+            if name not in release.lines:
+                setattr(release, name, getattr(original, name))
+        if release.date != original.date:
+            problems.append(_version_problem(release, original, "date",
+                                             release.date.isoformat(),
+                                             original.date.isoformat()))
+        # Instants, not text: 10:00+01:00 is 09:00Z.
+        if release.embargo != original.embargo:
+            problems.append(_version_problem(
+                release, original, "embargo",
+                release.embargo.isoformat() if release.embargo else "none",
+                original.embargo.isoformat() if original.embargo else "none"))
+
+
+def _version_problem(release: Release, original: Release, name: str, own: str,
+                     theirs: str) -> Problem:
+    node = node_at(release.path, name)
+    line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None \
+        else (1, 1)
+    what = {"date": "the date", "embargo": "the embargo"}[name]
+    then = ("an embargo lifts at the same moment in every language" if name == "embargo"
+            else "every version of a release is issued the same day")
+    return Problem(str(release.path), line, column,
+                   f"{what} of this translation ({own}) is not that of "
+                   f"{display_path(original.path)} ({theirs}): give the same; {then}")
 
 
 def load_settings(root: Path, problems: list[Problem]) -> Settings:
@@ -268,6 +356,7 @@ def load_settings(root: Path, problems: list[Problem]) -> Settings:
         accent=values.get("accent", ""),
         timezone=values.get("timezone", ""),
         labels=values.get("labels", {}),
+        site_url=values.get("site", {}).get("url", ""),
         email=EmailSettings(
             sender=email.get("from", ""),
             reply_to=email.get("reply_to", ""),
@@ -280,8 +369,8 @@ def load_settings(root: Path, problems: list[Problem]) -> Settings:
 
 
 def _contacts(records) -> list[Contact]:
-    return [Contact(name=r["name"], title=r.get("title", ""), email=r.get("email", ""),
-                    phone=r.get("phone", "")) for r in records if "name" in r]
+    return [Contact(name=r.get("name", ""), title=r.get("title", ""), email=r.get("email", ""),
+                    phone=r.get("phone", "")) for r in records]
 
 
 def load_organization(path: Path, root: Path, allowed, problems) -> Organization | None:
@@ -301,6 +390,7 @@ def load_organization(path: Path, root: Path, allowed, problems) -> Organization
         location=v.get("location", ""),
         website=v.get("website", ""),
         logo=v.get("logo"),
+        logo_has_name=v.get("logo_has_name", False),
         history=[HistoryEntry(str(r["year"]), r["text"]) for r in v.get("history", [])],
         facts=[Fact(r["label"], r["value"]) for r in v.get("facts", [])],
         people=[Person(name=r["name"], title=r.get("title", ""), bio=r.get("bio", ""),
@@ -313,13 +403,16 @@ def load_organization(path: Path, root: Path, allowed, problems) -> Organization
 def load_release(path: Path, root: Path, allowed, problems,
                  office_zone: str = "") -> Release | None:
     slug = path.stem
+    base, suffix = split_slug(slug)
     node = read_yaml(path, problems, root=root)
     if node is None:
         return None
     checker = schema.Checker(path, root, allowed, office_zone)
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.match(base) or (suffix and not LANG_SUFFIX_RE.match(suffix)):
+        translation = (", or <YYYY-MM-DD>-<words>.<lang>.yaml for a translation"
+                       if suffix else "")
         named = (f"a release file is named releases/<YYYY-MM-DD>-<words>.yaml (lower-case "
-                 f"words joined by hyphens), not '{path.name}'")
+                 f"words joined by hyphens){translation}, not '{path.name}'")
         keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)} \
             if isinstance(node, yaml.MappingNode) else set()
         if not keys & {"title", "body"}:
@@ -329,6 +422,11 @@ def load_release(path: Path, root: Path, allowed, problems,
             return None
         checker.problems.append(Problem(str(path), 1, 1, named))
     v = checker.mapping(node, schema.RELEASE, "a release")
+    lang = (v.get("lang") or "").strip()
+    if suffix and lang and base_tag(lang) != suffix.lower() and lang.lower() != suffix.lower():
+        checker.problems.append(Problem(str(path), v["__lines__"].get("lang", 1), 1, (
+            f"lang '{lang}' contradicts the file's name, which makes it the '{suffix}' "
+            f"version; rename the file or leave lang out")))
     problems.extend(checker.problems)
     if checker.problems:
         return None
@@ -341,7 +439,7 @@ def load_release(path: Path, root: Path, allowed, problems,
         dateline=v["dateline"].strip(),
         body=v["body"],
         embargo=v.get("embargo"),
-        lang=(v.get("lang") or "").strip(),
+        lang=lang or suffix,
         images=[Image(src=r["src"], caption=r.get("caption", ""), credit=r.get("credit", ""),
                       alt=r.get("alt", "")) for r in v.get("images", [])],
         contacts=_contacts(v["contacts"]) if "contacts" in v else None,

@@ -13,8 +13,9 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core.replacements import replace_rare
 
-from .i18n import punctuation_spaces
+from .i18n import is_about_heading, punctuation_spaces, quotes
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 SPACED_DASH_RE = re.compile(r" ([\u2013\u2014])(?= )")
@@ -35,11 +36,51 @@ def _validate_link(url: str) -> bool:
 def _link_open(self, tokens, idx, options, env):
     kept = followable(tokens[idx].attrGet("href") or "")
     env.setdefault("links", []).append(kept)
+    # The text of a bare address is the address: it breaks only where address_html says.
+    env["address"] = tokens[idx].markup in ("linkify", "autolink")
     return self.renderToken(tokens, idx, options, env) if kept else ""
 
 
 def _link_close(self, tokens, idx, options, env):
+    env["address"] = False
     return self.renderToken(tokens, idx, options, env) if env["links"].pop() else ""
+
+
+def _text(self, tokens, idx, options, env):
+    content = tokens[idx].content
+    return address_html(content) if env.get("address") else compounds_html(content)
+
+
+COMPOUND_RE = re.compile(r"\w+(?:-\w+)+")
+
+
+def compounds_html(text: str) -> str:
+    """`text` as HTML, each word joined by hyphens (Calderón-Whitfield, community-driven) kept
+    on one line: broken at its hyphen it copies out of the PDF as another word (pdftotext
+    joins the halves and drops the hyphen, "CalderónWhitfield"). One too long for a narrow
+    line may break."""
+    return COMPOUND_RE.sub(lambda m: f'<span class="unbroken">{m[0]}</span>'
+                           if len(m[0]) <= LONGEST_PIECE else m[0], escapeHtml(text))
+
+
+# An address this short moves whole to the next line rather than break.
+WHOLE_ADDRESS = 28
+# A piece of an address longer than this may break anywhere, as a long word does, rather than
+# run past the margin (a line of the narrowest column holds about 30 characters).
+LONGEST_PIECE = 30
+ADDRESS_BREAK_RE = re.compile(r"(?<=/)(?!/)|(?=[.@?&#])")
+
+
+def address_html(address: str, whole: int = WHOLE_ADDRESS) -> str:
+    """A web or e-mail address as HTML that breaks only after a / or before a dot, an @ or a
+    query, never at its own hyphens: broken there it reads, and copies out of the PDF, as
+    another address (pdftotext joins a line ending in a hyphen to the next one, hyphen
+    dropped). One of `whole` characters or fewer never breaks."""
+    if len(address) <= whole:
+        return f'<span class="unbroken">{escapeHtml(address)}</span>'
+    return "<wbr>".join(f'<span class="unbroken">{escapeHtml(piece)}</span>'
+                        if len(piece) <= LONGEST_PIECE else escapeHtml(piece)
+                        for piece in ADDRESS_BREAK_RE.split(address) if piece)
 
 
 def _bind_dashes(state) -> None:
@@ -49,6 +90,91 @@ def _bind_dashes(state) -> None:
         for child in token.children or ():
             if child.type == "text" and (" \u2013" in child.content or " \u2014" in child.content):
                 child.content = SPACED_DASH_RE.sub("\u00a0\\1", child.content)
+
+
+def _dashes(state) -> None:
+    """markdown-it's typographic replacements (-- and --- as dashes, ... as an ellipsis) but for
+    (c), (r) and (tm), which would print 501(c)(3), a tax status, as 501©(3)."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            replace_rare(token.children)
+
+
+# Hebrew writes an abbreviation with gershayim (צה״ל) and a foreign sound with a geresh
+# (ג׳ורג׳), typed as " and ' between two letters.
+GERSHAYIM_RE = re.compile(r"(?<=[\u05d0-\u05ea])\"(?=[\u05d0-\u05ea])")
+GERESH_RE = re.compile(r"(?<=[\u05d0-\u05ea])'(?=[\u05d0-\u05ea])")
+
+
+def _hebrew_marks(state) -> None:
+    for child in _texts(state):
+        if '"' in child.content or "'" in child.content:
+            child.content = GERESH_RE.sub("\u05f3", GERSHAYIM_RE.sub("\u05f4", child.content))
+
+
+def _texts(state):
+    """The text tokens of a document, but for those of bare addresses."""
+    for token in state.tokens:
+        address = False
+        for child in token.children or ():
+            if child.type in ("link_open", "link_close") and child.info == "auto":
+                address = child.type == "link_open"
+            elif child.type == "text" and not address:
+                yield child
+
+
+def _leftover_quotes(state) -> None:
+    """The straight quotes markdown-it's smartquotes leaves as typed, which it could not pair:
+    one that opens a quotation running on into the next paragraph (unclosed, as the
+    convention is), one typed with a space each side, an inch mark, an elision ('90s). Each
+    becomes what its place says."""
+    opening, closing = state.md.options["quotes"][:2]
+    for token in state.tokens:
+        quoted = False   # whether a quotation is open at this point of the paragraph
+        before = " "
+        address = False
+        for child in token.children or ():
+            if child.type in ("link_open", "link_close") and child.info == "auto":
+                address = child.type == "link_open"
+            elif child.type in ("softbreak", "hardbreak"):
+                before = " "
+            elif child.type == "text" and not address:
+                child.content, quoted = _settle(child.content, before, quoted, opening, closing)
+            if child.content and child.type in ("text", "code_inline"):
+                before = child.content[-1]
+
+
+def _settle(text: str, before: str, quoted: bool, opening: str, closing: str):
+    """`text` with its leftover quotes settled, and whether a quotation is open after it.
+
+    A “ typed between spaces while a quotation is open closes it, as the word processor that
+    typed it meant to after a stray space ('China, “ says')."""
+    opens_with, closes_with = opening.strip("\u202f"), closing.strip("\u202f")
+    out = list(text)
+    for at, mark in enumerate(text):
+        if mark not in ('"', "'", "“", opens_with, closes_with):
+            continue
+        previous = text[at - 1] if at else before
+        following = text[at + 1] if at + 1 < len(text) else " "
+        alone = previous.isspace() and following.isspace()
+        if mark == "'":
+            out[at] = "\u2019"                     # an elision: ’90s, ’tis
+        elif mark == '"' and previous.isdigit() and not following.isalnum() and not quoted:
+            out[at] = "\u2033"                     # an inch mark: 12″
+        elif mark == '"' or (mark == "“" == opens_with and alone and quoted):
+            opens = not quoted if alone else (
+                previous.isspace() or previous in OPENING_CONTEXT) and not following.isspace()
+            out[at] = opening if opens else closing
+            quoted = opens
+        elif opens_with == closes_with:
+            quoted = not quoted
+        else:
+            quoted = mark == opens_with
+    return "".join(out), quoted
+
+
+# After these a quote opens: "(“A”)", "—“A”", "/“A”".
+OPENING_CONTEXT = "([{\u2014\u2013-/\u00a0\u202f"
 
 
 def _space_punctuation(state) -> None:
@@ -145,6 +271,21 @@ def _table_open(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env)
 
 
+# A paragraph of at most this many characters ending with a colon leads in to what follows
+# ("For more information about Ingenuity:", "Participants are expected to include:").
+LEAD_IN_CHARACTERS = 200
+
+
+def _paragraph_open(self, tokens, idx, options, env):
+    """A lead-in gets class lead-in, which the theme keeps on a page with what follows."""
+    inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
+    if (inline is not None and inline.type == "inline" and not tokens[idx].hidden
+            and len(inline.content) <= LEAD_IN_CHARACTERS
+            and inline.content.rstrip().endswith((":", "：", "\u202f:"))):
+        tokens[idx].attrSet("class", "lead-in")
+    return self.renderToken(tokens, idx, options, env)
+
+
 def _ordered_list_open(self, tokens, idx, options, env):
     """A numbered list that starts past 1 counts from there: WeasyPrint ignores the start
     attribute, so the list's counter is set too (the one style attribute a body may hold; a
@@ -156,11 +297,24 @@ def _ordered_list_open(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env)
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": True})
+def _typographer(md: MarkdownIt) -> None:
+    """Typographic quotes, apostrophes and dashes, whatever was typed (markdown-it's
+    smartquotes, with the language's marks, and its replacements but for _dashes' exceptions),
+    then the quotes it leaves. Code and bare addresses stay as written."""
+    md.enable("smartquotes")
+    md.core.ruler.before("smartquotes", "dashes", _dashes)
+    md.core.ruler.before("smartquotes", "hebrew_marks", _hebrew_marks)
+    md.core.ruler.after("smartquotes", "leftover_quotes", _leftover_quotes)
+
+
+@lru_cache(maxsize=16)
+def _parser(marks: tuple[str, ...] = quotes("en")) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": marks,
+                                   "linkify": True})
     md.enable("linkify")
+    _typographer(md)
     md.linkify.tlds(LINK_DOMAINS, False)
+    md.add_render_rule("text", _text)
     # Images inside the body would bypass the images list (captions, credits, size limits):
     # one prints as its description (lint.py says so).
     md.add_render_rule("image", _image)
@@ -170,6 +324,7 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("th_open", _cell_open)
     md.add_render_rule("td_open", _cell_open)
     md.add_render_rule("ordered_list_open", _ordered_list_open)
+    md.add_render_rule("paragraph_open", _paragraph_open)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("link_close", _link_close)
     md.core.ruler.push("names_not_links", _names_not_links)
@@ -181,15 +336,84 @@ def _parser() -> MarkdownIt:
 
 def to_html(text: str, shift_headings: int = 1, lang: str = "") -> str:
     """Render Markdown; headings are shifted down so '#' in a body never outranks the headline.
-    `lang` is the text's language, for its punctuation's spaces."""
+    `lang` is the text's language, for its quotation marks and its punctuation's spaces."""
     env = {"lang": lang}
-    tokens = _parser().parse(text or "", env)
+    parser = _parser(quotes(lang))
+    tokens = parser.parse(text or "", env)
     if shift_headings:
         for token in tokens:
             if token.type in ("heading_open", "heading_close"):
                 level = min(6, int(token.tag[1]) + shift_headings)
                 token.tag = f"h{level}"
-    return _parser().renderer.render(tokens, _parser().options, env)
+    return parser.renderer.render(tokens, parser.options, env)
+
+
+@lru_cache(maxsize=16)
+def _plain_parser(marks: tuple[str, ...]) -> MarkdownIt:
+    md = MarkdownIt("zero", {"typographer": True, "quotes": marks})
+    _typographer(md)
+    md.core.ruler.push("space_punctuation", _space_punctuation)
+    return md
+
+
+def typeset(text: str, lang: str = "") -> str:
+    """A plain text (a headline, a name, a title) with the typography of the Markdown around
+    it: the language's quotation marks, apostrophes and dashes, French spaces. Nothing in it
+    is read as Markdown."""
+    if not text:
+        return text or ""
+    parser = _plain_parser(quotes(lang))
+    env = {"lang": lang}
+    tokens = parser.parse(text, env)
+    return "".join(child.content for token in tokens for child in token.children or ()
+                   if child.type == "text")
+
+
+def split_about(text: str) -> tuple[str, str]:
+    """A boilerplate that opens with its own heading ("ABOUT THE TOR PROJECT", "## Über uns",
+    "关于…"): (that heading, the rest), so that it is printed instead of presskit's "About …"
+    rather than under it. Each later "About …" line of the rest (a second organization's, as
+    in a joint release) becomes a heading too. ("", text) for one that does not."""
+    lines = (text or "").splitlines(keepends=True)
+    heading = ""
+    for token, inline in _blocks(text):
+        about = token.type == "heading_open" or (
+            token.type == "paragraph_open" and token.level == 0
+            and token.map[1] - token.map[0] == 1 and is_about_heading(inline.content))
+        if not heading and token.map[0] == _first_block_line(text):
+            first = inline.content.split("\n", 1)[0]
+            if about:
+                heading = inline.content.strip()
+                lines[token.map[0]:token.map[1]] = [""] * (token.map[1] - token.map[0])
+            elif (token.type == "paragraph_open" and is_about_heading(first)
+                  and _title_like(first)):
+                # "ABOUT THE TOR PROJECT" on the line above the text, with no blank line.
+                heading = first.strip()
+                lines[token.map[0]] = ""
+            else:
+                return "", text
+        elif about and token.type == "paragraph_open":
+            lines[token.map[0]] = "# " + lines[token.map[0]]
+    return heading, "".join(lines)
+
+
+def _title_like(line: str) -> bool:
+    """A line set as a title, not the start of a sentence wrapped in the YAML ("About 300
+    clinics serve"): capitals or title case, or a script without capitals."""
+    words = [word for word in line.split() if len(word) > 3 and word[0].isalpha()]
+    return all(word[0].isupper() or not word[0].islower() for word in words)
+
+
+def _blocks(text: str):
+    """(block opening token, its inline token) for each paragraph and heading of `text`."""
+    tokens = _parser().parse(text or "")
+    return [(token, tokens[n + 1]) for n, token in enumerate(tokens)
+            if token.type in ("paragraph_open", "heading_open") and token.map]
+
+
+def _first_block_line(text: str) -> int:
+    tokens = _parser().parse(text or "")
+    return tokens[0].map[0] if tokens and tokens[0].map else -1
 
 
 def link_targets(text: str) -> list[str]:
@@ -200,17 +424,18 @@ def link_targets(text: str) -> list[str]:
 
 def to_inline_html(text: str, lang: str = "") -> str:
     """Render a short Markdown text (a caption, a bio line) without a surrounding paragraph."""
-    return _parser().renderInline(text or "", {"lang": lang})
+    return _parser(quotes(lang)).renderInline(text or "", {"lang": lang})
 
 
-def to_text(text: str, width: int | None = None, lead: str = "") -> str:
+def to_text(text: str, width: int | None = None, lead: str = "", lang: str = "") -> str:
     """Markdown as a plain-text e-mail shows it: no markup left, a link as 'text (address)',
     list items as '- ' or '1. ', a quote as '> ', and a table as it was written.
 
     With `width`, a paragraph, item or quote is filled to lines of that many characters at
     most (a longer word stays whole), as the covering note is: not broken where the YAML
     happened to break, nor one line of 400. `lead` (the dateline) begins the first paragraph,
-    or stands on its own before a text that begins otherwise.
+    or stands on its own before a text that begins otherwise. `lang` gives the quotation
+    marks, as in the PDF.
     """
     source = (text or "").splitlines()
     blocks: list[str] = []
@@ -220,7 +445,7 @@ def to_text(text: str, width: int | None = None, lead: str = "") -> str:
     items: set[int] = set()   # the blocks that are list items: one a line, no blank between
     lists: list[list] = []    # for each open list: [ordered, next number]
     quote = 0
-    tokens = _parser().parse(text or "")
+    tokens = _parser(quotes(lang)).parse(text or "", {"lang": lang})
     index = 0
     while index < len(tokens):
         token = tokens[index]

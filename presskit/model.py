@@ -30,9 +30,20 @@ def release_paths(root: Path) -> list[Path]:
                   if not p.name.startswith("."))
 
 
+def split_slug(stem: str) -> tuple[str, str]:
+    """A release file's stem as (the original's slug, the translation's language suffix):
+    '2024-03-05-clinics.fr' is ('2024-03-05-clinics', 'fr'), an original's suffix is ''.
+    Hugo names translations so (index.fr.md beside index.md)."""
+    base, dot, suffix = stem.rpartition(".")
+    return (base, suffix) if dot and base else (stem, "")
+
+
 @dataclass(frozen=True)
 class Contact:
-    name: str
+    """A media contact: a person or a desk, or only an address; an email or a phone at least
+    (schema.CONTACTS)."""
+
+    name: str = ""
     title: str = ""
     email: str = ""
     phone: str = ""
@@ -75,6 +86,7 @@ class Organization:
     location: str = ""
     website: str = ""
     logo: Path | None = None
+    logo_has_name: bool = False   # a wordmark: the name is not printed beside it again
     history: list[HistoryEntry] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
@@ -100,6 +112,11 @@ class Release:
     tags: list[str] = field(default_factory=list)
     # 1-based line of each field in the release file, for lint messages.
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # A translation (releases/<slug>.<lang>.yaml) names its original's slug here; an original
+    # has '' and its translations by language, in file-name order (Project.versions).
+    original: str = ""
+    translations: dict[str, "Release"] = field(default_factory=dict, repr=False,
+                                               compare=False)
 
     def under_embargo(self, now: dt.datetime | None = None) -> bool:
         """True while the embargo has not lifted."""
@@ -133,3 +150,4 @@ class Settings:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> key -> text
     accent: str = ""
     timezone: str = ""    # the press office's IANA zone: embargoes then say EST, not UTC-05:00
+    site_url: str = ""    # the newsroom's address (site: {url: ...}), for its absolute links

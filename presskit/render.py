@@ -18,7 +18,7 @@ from . import i18n, markdown, theme
 from .errors import BuildError
 from .files import display_path, inside
 from .load import Project
-from .model import Release
+from .model import Contact, Release
 
 PAPER = {"letter": ("letter", 8.5, 11.0), "a4": ("A4", 8.27, 11.69)}
 MARGIN_IN = 2 * 3.7 / 2.54  # left and right page margins together, in inches (see release.css)
@@ -86,15 +86,11 @@ def css_page_label(label: str) -> Markup:
 
 
 def email_breaks(address: str, whole: int = WHOLE_EMAIL) -> Markup:
-    """An e-mail address kept whole on its line when it fits any (`whole` characters: a kit's
-    contact column holds about 30, a release's contact line about 100); a longer one may break
-    before a dot or the @, and nowhere else: broken at its own hyphen it would read, and copy
-    out of the PDF, as another address."""
-    if len(address) <= whole:
-        return Markup('<span class="unbroken">{}</span>').format(address)
-    pieces = re.split(r"(?=[.@])", address)
-    return Markup("<wbr>").join(Markup('<span class="unbroken">{}</span>').format(piece)
-                                for piece in pieces if piece)
+    """An e-mail or web address kept whole on its line when it fits any (`whole` characters: a
+    kit's contact column holds about 30, a release's contact line about 100); a longer one may
+    break after a / or before a dot or the @, and nowhere else: broken at its own hyphen it
+    would read, and copy out of the PDF, as another address."""
+    return Markup(markdown.address_html(address, whole))
 
 
 def _unbrace(text: str) -> str:
@@ -136,6 +132,7 @@ def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
     env.filters["text_direction"] = text_direction
     env.filters["comma"] = comma
     env.filters["email_breaks"] = email_breaks
+    env.filters["compounds"] = lambda text: Markup(markdown.compounds_html(str(text)))
     return env
 
 
@@ -246,24 +243,43 @@ def _organization_view(project: Project) -> SimpleNamespace:
     lang = org.lang
     return SimpleNamespace(
         name=org.name, short_name=org.short_name, location=org.location, website=org.website,
+        **_website(org.website),
+        # A wordmark spells the name: the letterhead and the cover do not set it again.
+        name_in_logo=bool(org.logo and org.logo_has_name),
+        running_name=running_heads(project.settings.paper, _head_name(project), "")[0],
         logo_uri=_image_uri(project, org.logo, 2.2, 0.7) if org.logo else "",
-        boilerplate_html=Markup(markdown.to_html(org.boilerplate, lang=lang)),
+        **_about(org.boilerplate, org.name, lang, i18n.labels_for(lang, project.settings.labels)),
         history=[SimpleNamespace(year=h.year,
                                  text_html=Markup(markdown.to_inline_html(h.text, lang)))
                  for h in org.history],
         facts=[SimpleNamespace(label=f.label,
                                value_html=Markup(markdown.to_inline_html(f.value, lang)))
                for f in org.facts],
-        people=[SimpleNamespace(name=p.name, title=p.title,
+        people=[SimpleNamespace(name=p.name, title=markdown.typeset(p.title, lang),
                                 bio_html=Markup(markdown.to_html(p.bio, lang=lang))
                                 if p.bio else "",
                                 photo_uri=_image_uri(project, p.photo, *PORTRAIT_IN, crop=True)
                                 if p.photo else "")
                 for p in org.people],
-        contacts=org.contacts,
+        contacts=contact_views(org.contacts, lang),
         lang=org.lang,
         content_width=width,
     )
+
+
+def _website(website: str) -> dict:
+    """The organization's website as printed, "www.postgresql.org" for
+    https://www.postgresql.org/ (a reader types no scheme, nor the slash at the end), and the
+    address its link leads to: https:// before one written without."""
+    written = website.strip()
+    shown = re.sub(r"^https?://", "", written, flags=re.IGNORECASE).rstrip("/")
+    if re.match(r"https?://", written, re.IGNORECASE):
+        url = written
+    elif re.fullmatch(r"[\w.-]+\.[a-z]{2,}(/\S*)?", written, re.IGNORECASE):
+        url = "https://" + written
+    else:
+        url = ""     # not an address: printed as written, no link
+    return {"website_shown": shown if url else written, "website_url": url}
 
 
 def _name_of(path: Path) -> str:
@@ -312,11 +328,68 @@ def _photo_uri(project: Project, release: Release, index: int, width_in: float) 
         raise BuildError(f"{where}: 'src': '{src.value}' {reason}") from None
 
 
-def short_title(title: str, limit: int = 60) -> str:
-    if len(title) <= limit:
-        return title
-    cut = title[:limit].rsplit(" ", 1)[0]
+# The running heads (release.css, @top-left and @top-right): 8 pt Noto Sans, side by side in
+# the width the page's side margins leave, a gap of 3 em between them.
+HEAD_PT = 8
+HEAD_GAP_EM = 3
+# The organization's share of the line at most; the headline has the rest.
+HEAD_NAME_SHARE = 0.4
+
+
+def head_width_em(paper: str) -> float:
+    """How many em of running head a line of the paper holds, with 8 % to spare: the widths
+    below are estimates, and a head one em too long would wrap onto a second line."""
+    return (PAPER[paper][1] - MARGIN_IN) * 72 / HEAD_PT * 0.92 - HEAD_GAP_EM
+
+
+def text_width_em(text: str) -> float:
+    """The width of `text` in Noto Sans, in em, estimated generously by kind of character
+    (its advance widths: i 0.26, a 0.56, W 0.9; CJK a full em)."""
+    import unicodedata
+
+    width = 0.0
+    for char in text:
+        if unicodedata.east_asian_width(char) in ("W", "F"):
+            width += 1.0
+        elif char in "MWmw@%—…":
+            width += 0.92
+        elif char.isupper():
+            width += 0.72
+        elif char.isspace() or char in ".,:;'’|!ijlft()[]":
+            width += 0.32
+        else:
+            width += 0.6
+    return width
+
+
+def fit(text: str, width_em: float) -> str:
+    """`text`, cut at a word's end with an ellipsis when it is wider than `width_em`; a text
+    with no space near its end (Chinese, Japanese) is cut between two characters."""
+    if text_width_em(text) <= width_em:
+        return text
+    cut = ""
+    for char in text:
+        if text_width_em(cut + char + "…") > width_em:
+            break
+        cut += char
+    word_end = cut.rstrip().rfind(" ")
+    if word_end > len(cut) * 0.6:
+        cut = cut[:word_end]
     return cut.rstrip(",;:—-– ") + "…"
+
+
+def running_heads(paper: str, name: str, title: str) -> tuple[str, str]:
+    """The organization's name and the headline as the running heads print them, each on one
+    line: the name (its short form when it has one) in at most HEAD_NAME_SHARE of the line,
+    the headline in the rest (a two-line head crowded the page, on real releases)."""
+    line = head_width_em(paper)
+    name = fit(name, line * HEAD_NAME_SHARE)
+    return name, fit(title, line - text_width_em(name))
+
+
+def _head_name(project: Project) -> str:
+    org = project.organization
+    return markdown.typeset(org.short_name or org.name, org.lang)
 
 
 def release_view(project: Project, release: Release) -> SimpleNamespace:
@@ -328,15 +401,15 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
     contacts = project.release_contacts(release)
     boilerplate = project.release_boilerplate(release)
     boilerplate_lang = lang if release.boilerplate else project.organization.lang
-    title = i18n.punctuation_spaces(release.title, lang)
+    title = markdown.typeset(release.title, lang)
     return SimpleNamespace(
         slug=release.slug,
         title=title,
-        short_title=short_title(title),
-        subtitle=i18n.punctuation_spaces(release.subtitle, lang),
+        short_title=running_heads(project.settings.paper, _head_name(project), title)[1],
+        subtitle=markdown.typeset(release.subtitle, lang),
         date=release.date,
         date_text=date_text,
-        dateline=release.dateline,
+        dateline=markdown.typeset(release.dateline, lang),
         embargo=release.embargo,
         embargo_text=i18n.format_embargo(release.embargo, lang, project.settings.timezone)
         if release.embargo else "",
@@ -348,7 +421,7 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
                                             release.dateline, date_text)),
         notes_html=Markup(markdown.to_html(release.notes, lang=lang))
         if release.notes.strip() else "",
-        boilerplate_html=Markup(markdown.to_html(boilerplate, lang=boilerplate_lang)),
+        **_about(boilerplate, project.organization.name, boilerplate_lang, labels),
         # The organization's own boilerplate is in its language, which may run the other way.
         boilerplate_lang=boilerplate_lang,
         boilerplate_dir=i18n.direction(boilerplate_lang),
@@ -356,14 +429,34 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
                                 narrow=_narrow(img.src, width),
                                 caption_html=Markup(markdown.to_inline_html(img.caption, lang)),
                                 credit=img.credit, alt=img.alt,
-                                credit_line=credit_line(img.credit, labels, i18n.colon(lang)),
+                                credit_line=credit_line(markdown.typeset(img.credit, lang),
+                                                        labels, i18n.colon(lang)),
                                 # A tagged PDF needs a text for every picture: failing the
                                 # alt and the caption, the file's name (check warns of it).
                                 alt_text=img.alt or img.caption or _name_of(img.src))
                 for n, img in enumerate(release.images)],
-        contacts=contacts,
+        contacts=contact_views(contacts, lang),
         tags=release.tags,
     )
+
+
+def _about(boilerplate: str, name: str, lang: str, labels: dict) -> dict:
+    """The About section's heading and text: the boilerplate's own heading when it opens with
+    one ("ABOUT THE TOR PROJECT"), else "About <name>" (twice, one under the other, on real
+    releases); `boilerplate_text` is the Markdown under it, for the e-mail."""
+    heading, text = markdown.split_about(boilerplate)
+    return {"about_heading": markdown.typeset(heading, lang) if heading
+            else labels["about"].format(name=name),
+            "about_heading_own": bool(heading),   # in the boilerplate's language, not a label's
+            "boilerplate_text": text,
+            "boilerplate_html": Markup(markdown.to_html(text, lang=lang))}
+
+
+def contact_views(contacts: list[Contact], lang: str) -> list[SimpleNamespace]:
+    """Media contacts as printed: a name and title typeset, the address and phone as written."""
+    return [SimpleNamespace(name=markdown.typeset(c.name, lang),
+                            title=markdown.typeset(c.title, lang), email=c.email, phone=c.phone)
+            for c in contacts]
 
 
 # How a credit that names itself begins: it gets no "Photo:" before it.
@@ -383,8 +476,9 @@ def lead_with_dateline(body_html: str, dateline: str, date_text: str) -> str:
     """Put 'DATELINE — Date — ' at the head of the first paragraph, as wire copy does."""
     lead = (f'<span class="dateline">{Markup.escape(dateline)}</span> — '
             f'<span class="dateline-date">{Markup.escape(date_text)}</span> — ')
-    if body_html.startswith("<p>"):
-        return "<p>" + lead + body_html[3:]
+    first = re.match(r'<p(?: class="[^"]*")?>', body_html)
+    if first:
+        return first[0] + lead + body_html[first.end():]
     return f'<p class="dateline-alone">{lead.rstrip(" —")}</p>\n' + body_html
 
 
@@ -439,6 +533,8 @@ def release_sources(project: Project, release: Release) -> list[Path]:
     build cache and the preview."""
     root = project.root
     files = [release.path, root / "organization.yaml", root / "presskit.yaml"]
+    if release.original:   # a translation takes the pictures it leaves out from its original
+        files.append(project.release(release.original).path)
     files += [p for p in (project.organization.path, project.settings.path) if p]
     files += [project.organization.logo] if project.organization.logo else []
     files += [image.src for image in release.images]

@@ -33,9 +33,10 @@ def scaffold_files(today: dt.date) -> dict[str, bytes]:
         if relative == "releases/release.yaml":
             relative = f"releases/{today.isoformat()}-{RELEASE_WORDS}.yaml"
             data = data.replace(b"__DATE__", today.isoformat().encode("ascii"))
-        elif relative == "gitignore":
-            # Stored without the dot so packaging tools do not read it as their own ignore file.
-            relative = ".gitignore"
+        elif relative in ("gitignore", "gitattributes"):
+            # Stored without the dot so packaging tools and this repository's git do not read
+            # them as their own.
+            relative = "." + relative
         files[relative] = data
     return files
 

@@ -83,6 +83,8 @@ class Field:
     help: str = ""
     # A number's sane range (low, high); `help` then names a value outside it that is allowed.
     limits: tuple[float, float] | None = None
+    # For records: each entry must give at least one of these fields, not blank.
+    needs_one_of: tuple[str, ...] = ()
 
 
 class Checker:
@@ -253,6 +255,22 @@ class Checker:
             return None
         return name.strip()
 
+    def _url(self, node, spec, key):
+        """The newsroom's address: http(s), a host, no query; a path is the site's folder."""
+        from urllib.parse import urlsplit
+
+        text = self._scalar(node, key, "a web address")
+        if text is None:
+            return None
+        parts = urlsplit(text.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
+                or parts.fragment or " " in text.strip():
+            self.problem(node, f"'{key}' must be the site's address, such as "
+                               f"https://press.example.org/ or https://example.org/newsroom/, "
+                               f"not '{text}'")
+            return None
+        return text.strip()
+
     def _host(self, node, spec, key):
         return self._matching(node, key, HOST_RE, "a server name", "such as smtp.example.org")
 
@@ -308,6 +326,15 @@ class Checker:
                                f"from {low:g} to {high:g}, not {text}")
             return None
         return value
+
+    def _flag(self, node, spec, key):
+        text = self._scalar(node, key, "true or false")
+        if text is None:
+            return None
+        if node.tag != "tag:yaml.org,2002:bool" and text.lower() not in ("true", "false"):
+            self.problem(node, f"'{key}' must be true or false, not '{text}'")
+            return None
+        return text.lower() in ("true", "yes", "on", "y")
 
     def _choice(self, node, spec, key):
         text = self._scalar(node, key, "one of " + ", ".join(spec.choices))
@@ -377,7 +404,15 @@ class Checker:
             return None
         out = []
         for item in node.value:
+            before = len(self.problems)
             record = self.mapping(item, spec.schema or {}, f"each entry of '{key}'")
+            # Told only of an entry that is otherwise right: 'emial' is one problem, not two.
+            if (spec.needs_one_of and len(self.problems) == before
+                    and not any(str(record.get(name) or "").strip()
+                                for name in spec.needs_one_of)):
+                fields = " or ".join(f"'{name}'" for name in spec.needs_one_of)
+                self.problem(item, f"each entry of '{key}' needs {fields}: a way to reach it "
+                                   f"(a name alone, of a person or a desk, is not one)")
             if record is not None:
                 record["__node__"] = item
                 out.append(record)
@@ -490,12 +525,15 @@ def _comment_hint(path: Path, key_node: yaml.Node, key: str) -> str:
 
 
 # -- the schemas ----------------------------------------------------------------------------
+# A media contact is a person or a desk ("National Archives Public Affairs"), or no more than
+# an address (press@postgresql.org): name and title are optional, a way to reach it is not.
 CONTACT = {
-    "name": Field("text", required=True),
+    "name": Field("text"),
     "title": Field("text"),
     "email": Field("email"),
     "phone": Field("text"),
 }
+CONTACTS = Field("records", schema=CONTACT, needs_one_of=("email", "phone"))
 
 IMAGE = {
     "src": Field("image", required=True),
@@ -510,6 +548,8 @@ ORGANIZATION = {
     "location": Field("text"),
     "website": Field("text"),
     "logo": Field("image"),
+    # The logo is a wordmark, which spells the name: the name is not set beside it again.
+    "logo_has_name": Field("flag"),
     "boilerplate": Field("text", required=True),
     "history": Field("records", schema={"year": Field("text", required=True),
                                         "text": Field("text", required=True)}),
@@ -519,7 +559,7 @@ ORGANIZATION = {
                                        "title": Field("text"),
                                        "bio": Field("text"),
                                        "photo": Field("image")}),
-    "contacts": Field("records", schema=CONTACT),
+    "contacts": CONTACTS,
     "lang": Field("lang"),
 }
 
@@ -532,7 +572,7 @@ RELEASE = {
     "lang": Field("lang"),
     "body": Field("text", required=True),
     "images": Field("records", schema=IMAGE),
-    "contacts": Field("records", schema=CONTACT),
+    "contacts": CONTACTS,
     "notes": Field("text"),
     "boilerplate": Field("text"),
     "tags": Field("texts"),
@@ -543,6 +583,7 @@ SETTINGS = {
     "accent": Field("colour"),
     "timezone": Field("timezone"),
     "labels": Field("labels"),
+    "site": Field("mapping", schema={"url": Field("url")}),
     "email": Field("mapping", schema={
         "from": Field("sender"),
         "reply_to": Field("sender"),

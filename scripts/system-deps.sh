@@ -3,6 +3,8 @@
 # HarfBuzz's subsetter (about 4x faster PDF writing), Noto fonts (Latin, Cyrillic, Greek,
 # Arabic, Hebrew ... and, in fonts-noto-cjk, Japanese, Chinese and Korean, which would print as
 # empty boxes without it) and poppler-utils (the tests read PDFs back with pdftotext/pdfinfo).
+# For the newsroom's tests (tests/test_site.py): Chromium (axe-core runs in it headless), Java
+# (the Nu Html Checker is a jar) and Node.js with npm (they drive both; scripts/web-deps.sh).
 # Installs what is missing when it can (as root with apt-get), otherwise prints the command.
 set -u
 missing=""
@@ -13,6 +15,9 @@ have_lib libharfbuzz-subset.so.0 || missing="$missing libharfbuzz-subset0"
 fc-list 2>/dev/null | grep -q "NotoSerif-Regular" || missing="$missing fonts-noto-core"
 fc-list :lang=ja 2>/dev/null | grep -q . || missing="$missing fonts-noto-cjk"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 [ -n "$missing" ] || exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

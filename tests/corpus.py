@@ -37,7 +37,7 @@ def to_project(source: Path, root: Path) -> str:
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     root.mkdir(parents=True, exist_ok=True)
     contacts = [{k: str(c[k]) for k in ("name", "title", "email", "phone") if c.get(k)}
-                for c in (data.get("contacts") or []) if c.get("name")]
+                for c in (data.get("contacts") or [])]
     organization = {
         "name": data["organization"],
         "boilerplate": data.get("boilerplate") or data["organization"],

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from presskit.i18n import labels_for
-from presskit.render import short_title
+from presskit.markdown import typeset
+from presskit.render import running_heads
 
 from conftest import pdf_pages, pdftotext, run
 from corpus import corpus_files, to_project
@@ -40,7 +41,8 @@ def test_real_release_builds_and_reads_back_in_order(source, tmp_path):
         # Every paragraph of the body, whole and in the order written, once the page furniture
         # (running heads, "- more -", page numbers) is taken out. Right-to-left and CJK text
         # extract in visual order, so those are checked by the build and the glyphs only.
-        furniture = {data["organization"], short_title(data["title"]), more}
+        furniture = {*running_heads("letter", data["organization"],
+                                    typeset(data["title"], data.get("lang") or "en")), more}
         page_label = re.escape(labels_for(data.get("lang") or "en")["page"]).replace(
             r"\{page\}", r"\d+").replace(r"\{pages\}", r"\d+")
         lines = [line for line in pdftotext(pdf).splitlines()

@@ -129,7 +129,7 @@ def test_git_keeps_the_send_ledger_but_not_what_presskit_makes_again(tmp_path):
     """A clone without the ledger would mail every journalist again."""
     target = tmp_path / "office"
     assert run("init", target).exit_code == 0
-    made = [".presskit/sent.sqlite3", ".presskit/build-cache.json", ".presskit/send.lock",
+    made = [".presskit/sent.jsonl", ".presskit/build-cache.json", ".presskit/send.lock",
             "dist/releases/a.pdf", "dist/outbox/a/1-a@example.org.eml"]
     for name in made:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
@@ -138,3 +138,7 @@ def test_git_keeps_the_send_ledger_but_not_what_presskit_makes_again(tmp_path):
     ignored = subprocess.run(["git", "-C", str(target), "check-ignore", *made],
                              capture_output=True, text=True).stdout.split()
     assert ignored == made[1:]
+    # Two colleagues' sends merge line by line, with no conflict (test_send_git).
+    merge = subprocess.run(["git", "-C", str(target), "check-attr", "merge", made[0]],
+                           capture_output=True, text=True).stdout
+    assert merge == f"{made[0]}: merge: union\n"

@@ -100,7 +100,7 @@ def test_an_embargo_in_russian(built):
     text = pdftotext(pdf(built, "2024-03-06-embargo-ru"))
     moment = dt.datetime(2024, 3, 6, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
     assert f"ЭМБАРГО ДО {plain(i18n.format_embargo(moment, 'ru'))}".upper() in text.upper()
-    assert "6 марта 2024 г., 09:00 UTC+03:00" in text
+    assert "6 марта 2024 г., 09:00 UTC+3" in text
 
 
 def test_arabic_reads_back_and_lays_out_right_to_left(built):
@@ -293,10 +293,10 @@ def test_a_headline_in_the_other_direction_keeps_its_punctuation_and_the_pages_a
     # Right to left, the frame is mirrored: the title at the left, the organization right,
     # and the page number bottom left.
     assert running_head[:2] == ["Clinics", "Open!"], running_head
-    assert running_head[-1] == "Alliance", running_head
+    assert running_head[-1] == "NRHA", running_head     # the short name
     footer = [w for w in sorted(_words(path, page=2)) if w[1] > 700]
     assert footer[0][4] == "3" and footer[0][0] < 150, footer      # "עמוד 2 מתוך 3"
-    assert "https://nrha.example.org/" in pages[0] and "/https://" not in pages[0]
+    assert "nrha.example.org" in pages[0] and "gro.elpmaxe" not in pages[0]   # as typed
     headline = _headline_words(path)
     right_edge = max(w[2] for w in _words(path))
     assert max(w[2] for w in headline) > right_edge - 2     # flush with the right margin
@@ -311,7 +311,7 @@ def test_a_right_to_left_kit_mirrors_its_frame(project):
     words = sorted(_words(path, page=3))            # the fact sheet: a section page
     head = [w for w in words if w[1] < 60]
     foot = [w for w in words if w[1] > 700]
-    assert head[-1][4] == "Alliance" and head[-1][2] > 450, head      # organization, right
+    assert head[-1][4] == "NRHA" and head[-1][2] > 450, head          # organization, right
     assert foot and foot[0][2] < 200, foot                            # page number, left
 
 
@@ -411,8 +411,10 @@ def test_ukrainian_has_its_labels_and_no_wrong_hyphens(project):
 def test_an_arabic_contact_line_uses_the_arabic_comma(project):
     """"سارة المصري, مسؤولة" had a Latin comma; an English contact keeps its own."""
     project.release(lang="ar", title="عيادات متنقلة", dateline="عمّان", body="نص البيان.",
-                    contacts=[{"name": "سارة المصري", "title": "مسؤولة الإعلام"},
-                              {"name": "Ada Example", "title": "Press officer"}])
+                    contacts=[{"name": "سارة المصري", "title": "مسؤولة الإعلام",
+                               "phone": "+962 6 555 0100"},
+                              {"name": "Ada Example", "title": "Press officer",
+                               "email": "ada@example.org"}])
     assert run("build", "--html", project_dir=project.root).exit_code == 0
     html = pdf(project, "2024-03-05-clinics-open").with_suffix(".html").read_text("utf-8")
     assert 'سارة المصري</bdi>\u060c <bdi class="contact-title">' in html

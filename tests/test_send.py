@@ -10,6 +10,7 @@ import pytest
 
 from presskit.errors import DeliveryError
 from presskit.load import load_project
+from presskit.mail.ledger import Ledger, has_record, ledger_path
 from presskit.mail.send import send_release
 
 from conftest import ProjectMaker, pdftotext, run
@@ -39,11 +40,14 @@ def send(project: ProjectMaker, *extra):
     return run("send", SLUG, "--to", "journalists", *extra, project_dir=project.root)
 
 
-def ledger_rows(project: ProjectMaker) -> dict[str, tuple]:
-    with sqlite3.connect(project.root / ".presskit" / "sent.sqlite3") as db:
-        return {row[0]: row[1:] for row in
-                db.execute("SELECT address, state, message_id, pdf_sha256, sent_at "
-                           "FROM deliveries WHERE slug = ?", (SLUG,))}
+def ledger_rows(project: ProjectMaker, slug: str = SLUG) -> dict[str, tuple]:
+    """(state, message_id, pdf_sha256, sent_at) of each recipient of `slug`, as the send
+    record says."""
+    if not has_record(project.root / ".presskit"):
+        return {}
+    with Ledger(ledger_path(project.root / ".presskit"), create=False) as book:
+        return {a: (e.state, e.message_id, e.pdf_sha256, e.sent_at)
+                for a, e in book.entries(slug).items()}
 
 
 def test_one_private_message_a_recipient_with_text_html_and_the_pdf(project, smtp_server):
@@ -238,7 +242,7 @@ def test_no_server_set_and_none_on_this_machine_is_one_line(project):
         f"none answers on "
         f"localhost:{port}: set your organization's server in presskit.yaml, or give "
         "--smtp-host"]
-    assert not (project.root / ".presskit" / "sent.sqlite3").exists() or ledger_rows(project) == {}
+    assert not (project.root / ".presskit" / "sent.jsonl").exists() or ledger_rows(project) == {}
 
 
 def test_a_server_without_starttls_says_which_security_to_choose(project):
@@ -267,7 +271,7 @@ def test_no_password_in_the_clear_to_another_host(project, monkeypatch):
                              "in the clear to another machine; use starttls or ssl, or unset "
                              "PRESSKIT_SMTP_USER and PRESSKIT_SMTP_PASSWORD for a relay that "
                              "needs no login\n")
-    assert not (project.root / ".presskit" / "sent.sqlite3").exists()
+    assert not (project.root / ".presskit" / "sent.jsonl").exists()
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_sent(project, smtp_server):
@@ -296,7 +300,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_sent(project, smtp_server):
                              "no message")
     assert len(lines) == 4
     assert smtp_server.handler.received == [] and smtp_server.handler.attempts == {}
-    assert not (project.root / ".presskit" / "sent.sqlite3").exists()
+    assert not (project.root / ".presskit" / "sent.jsonl").exists()
     checked = run("check", project_dir=project.root)
     assert checked.exit_code == 1
     assert [line.split("/")[-1] for line in checked.stderr.splitlines()] == \
@@ -335,7 +339,7 @@ def test_embargo_refused_unless_under_embargo(project, smtp_server):
     result = send(project, "--under-embargo")
     assert result.exit_code == 0, result.stderr
     msg = smtp_server.handler.received[0].message
-    assert msg["Subject"] == ("EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-05:00: "
+    assert msg["Subject"] == ("EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-5: "
                               "Mobile clinics open at the northern crossing")
     assert "under embargo until January 5, 2099" in msg.get_body(("plain",)).get_content()
     # A correction under embargo: its subject still begins with the embargo (the contract).
@@ -343,7 +347,7 @@ def test_embargo_refused_unless_under_embargo(project, smtp_server):
     corrected = send(project, "--under-embargo", "--correction")
     assert corrected.exit_code == 0, corrected.stderr
     assert smtp_server.handler.received[-1].message["Subject"] == (
-        "EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-05:00: CORRECTED: "
+        "EMBARGOED UNTIL January 5, 2099, 9:00 AM UTC-5: CORRECTED: "
         "Mobile clinics open at the northern crossing")
 
 
@@ -413,7 +417,7 @@ def test_dry_run_writes_eml_files_and_leaves_the_ledger_alone(project, smtp_serv
     names = sorted(p.name for p in outbox.iterdir())
     assert names == [f"{n}-{a}.eml" for n, a in enumerate(ADDRESSES, start=1)]
     assert smtp_server.handler.attempts == {}
-    assert not (project.root / ".presskit" / "sent.sqlite3").exists()
+    assert not (project.root / ".presskit" / "sent.jsonl").exists()
     first = (outbox / names[0]).read_bytes()
     assert b"To: Ana Reyes <ana.reyes@example.org>" in first
     assert send(project, "--dry-run").exit_code == 0
@@ -575,22 +579,39 @@ def test_a_release_copied_or_renamed_reaches_nobody_again(project, smtp_server):
     assert [r.rcpt_tos[0] for r in smtp_server.handler.received[3:]] == ["dana.li@example.org"]
 
 
+OLD_SCHEMA = """CREATE TABLE deliveries (
+    slug TEXT NOT NULL, address TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',
+    list TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    updated TEXT NOT NULL, sent_at TEXT, message_id TEXT NOT NULL DEFAULT '',
+    pdf_sha256 TEXT NOT NULL DEFAULT '', correction INTEGER NOT NULL DEFAULT 0,
+    response TEXT NOT NULL DEFAULT '', PRIMARY KEY (slug, address))"""
+
+
+def write_old_ledger(project: ProjectMaker, content: bool = False) -> list[tuple]:
+    """The SQLite ledger of an earlier presskit in place of the send record, with the rows the
+    record holds (with content_sha256 when `content`, as the last SQLite version kept)."""
+    state = project.root / ".presskit"
+    with Ledger(ledger_path(state), create=False) as book:
+        entries = list(book.entries(SLUG).values())
+    ledger_path(state).unlink()
+    rows = [(e.slug, e.address, e.name, e.list, e.state, e.attempts, e.updated, e.sent_at,
+             e.message_id, e.pdf_sha256, int(e.correction), e.response)
+            + ((e.content_sha256,) if content else ()) for e in entries]
+    with sqlite3.connect(state / "sent.sqlite3") as db:
+        db.execute(OLD_SCHEMA)
+        if content:
+            db.execute("ALTER TABLE deliveries ADD COLUMN content_sha256 TEXT NOT NULL "
+                       "DEFAULT ''")
+        db.executemany(f"INSERT INTO deliveries VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    return rows
+
+
 def test_a_ledger_from_before_content_digests_learns_them(project, smtp_server):
     """A ledger written before presskit recorded content has only the PDFs' digests: those who
     got the PDF a send finds current are then known to have its content."""
     configure(project, smtp_server.port)
     assert send(project).exit_code == 0
-    path = project.root / ".presskit" / "sent.sqlite3"
-    with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT * FROM deliveries").fetchall()
-        columns = [c[1] for c in db.execute("PRAGMA table_info(deliveries)")]
-    path.unlink()
-    old = [c for c in columns if c != "content_sha256"]
-    with sqlite3.connect(path) as db:   # the table as presskit made it before
-        db.execute(f"CREATE TABLE deliveries ({', '.join(old)}, PRIMARY KEY (slug, address))")
-        db.executemany(f"INSERT INTO deliveries VALUES ({', '.join('?' * len(old))})",
-                       [[v for c, v in zip(columns, row) if c != "content_sha256"]
-                        for row in rows])
+    write_old_ledger(project)
     assert versions_shown(project) == ["current"] * 3      # read only: by the PDF
     dry = send(project, "--dry-run")                        # read only too
     assert dry.exit_code == 0 and "3 already reached" in dry.stderr, dry.stderr
@@ -603,8 +624,8 @@ def test_a_ledger_from_before_content_digests_learns_them(project, smtp_server):
     project.release()                                       # back as it was sent
     assert send(project).stderr.splitlines()[-1] == \
         f"{SLUG} to journalists: sent 0, 3 already reached"
-    with sqlite3.connect(path) as db:
-        learned = {row[0] for row in db.execute("SELECT content_sha256 FROM deliveries")}
+    with Ledger(ledger_path(project.root / ".presskit"), create=False) as book:
+        learned = {e.content_sha256 for e in book.entries(SLUG).values()}
     assert len(learned) == 1 and "" not in learned
     restyle(project)
     assert send(project).stderr.splitlines()[-1] == \

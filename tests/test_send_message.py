@@ -158,7 +158,7 @@ def test_the_covering_note_is_in_the_releases_language(project):
     assert "<p>Bonjour Ana Reyes,</p>" in rendered.html
     # The subject begins EMBARGOED UNTIL in English, as newsroom filters look for it.
     assert rendered.subject.startswith(
-        "EMBARGOED UNTIL March 5, 2024, 9:00 AM UTC+01:00: CORRIGÉ: ")
+        "EMBARGOED UNTIL March 5, 2024, 9:00 AM UTC+1: CORRIGÉ: ")
     assert max(len(line) for line in rendered.text.split("\n\n")[1].splitlines()) <= 72
     # A language presskit has no note in yet: English, the embargo's date in English too
     # (an English note of an Arabic release read "until 10 ص 11:00 ،2026 ديسمبر").
@@ -169,7 +169,7 @@ def test_the_covering_note_is_in_the_releases_language(project):
                      reply_to=None, pdf_name=f"{SLUG}.pdf", embargoed=True).render(
         Recipient(email="ana@example.org")).text
     assert greek.startswith("Hello,") and "With best regards," in greek
-    assert ("This release is under embargo until March 5, 2024, 9:00 AM UTC+01:00."
+    assert ("This release is under embargo until March 5, 2024, 9:00 AM UTC+1."
             in " ".join(greek.split()))
 
 
@@ -266,3 +266,20 @@ def test_a_file_name_is_not_broken_at_its_hyphens_and_an_english_about_reads_lef
         Recipient(email="ana@example.org", name="Ana", outlet="The Coastal Herald Weekly"))
     assert f"({SLUG}.pdf)" in rendered.text
     assert '<div lang="en" dir="ltr">' in rendered.html.split("###")[0].split("<h2")[-1]
+
+
+def test_with_a_newsroom_each_message_links_the_release_page(project):
+    recipient = Recipient(email="ana@example.org", name="Ana")
+    without = composer(project).render(recipient)
+    assert "Read online" not in without.text and "Read online" not in without.html
+    project.write("presskit.yaml", "site:\n  url: https://example.org/newsroom\n")
+    rendered = composer(project).render(recipient)
+    page = f"https://example.org/newsroom/releases/{SLUG}.html"
+    assert f"\nRead online: {page}\n" in rendered.text
+    assert f'<a href="{page}">Read online</a>' in rendered.html
+    # Under embargo the page is not published yet: no link to a page that is not there.
+    loaded = load_project(project.root)
+    embargoed = Composer(loaded, loaded.release(SLUG),
+                         sender=parse_sender("NRHA <press@example.org>", "from", "t"),
+                         reply_to=None, pdf_name=f"{SLUG}.pdf", embargoed=True)
+    assert "Read online" not in embargoed.render(recipient).text

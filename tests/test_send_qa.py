@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import random
 import socket
-import sqlite3
 import threading
 from contextlib import contextmanager
 from email import message_from_bytes, policy
@@ -22,6 +21,7 @@ from aiosmtpd.smtp import SMTP
 
 from presskit.errors import DeliveryError
 from presskit.load import load_project
+from presskit.mail.ledger import Ledger
 from presskit.mail.medialist import cell_starts
 from presskit.mail.send import send_release
 from presskit.mail.smtp import is_loopback
@@ -65,8 +65,8 @@ def test_to_takes_a_list_by_its_file_name_too(project, smtp_server):
     real = run("send", SLUG, "--to", "journalists.csv", project_dir=project.root)
     assert real.exit_code == 0, real.stderr
     assert f"{SLUG} to journalists: sent 3" in real.stderr
-    with sqlite3.connect(project.root / ".presskit" / "sent.sqlite3") as db:
-        assert {row[0] for row in db.execute("SELECT list FROM deliveries")} == {"journalists"}
+    with Ledger(project.root / ".presskit" / "sent.jsonl", create=False) as book:
+        assert {e.list for e in book.entries(SLUG).values()} == {"journalists"}
     # A suffix names that very file: there is no media/journalists.yaml.
     other = run("send", SLUG, "--to", "journalists.yaml", "--dry-run", project_dir=project.root)
     assert other.exit_code == 1
@@ -346,7 +346,8 @@ def test_a_dry_run_under_embargo_needs_no_flag(project, smtp_server, monkeypatch
     assert real.exit_code == 1
     assert real.stderr == (f"releases/{SLUG}.yaml:{line}:{column}: under embargo until "
                            f"2099-01-05 09:00 UTC-05:00; nothing sent (add --under-embargo to "
-                           f"send it to journalists before then)\n")
+                           f"send it to journalists before then, or --at-lift to send it as "
+                           f"it lifts)\n")
     assert smtp_server.handler.attempts == {}
 
 

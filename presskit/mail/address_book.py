@@ -22,13 +22,16 @@ GIVEN_COLUMNS = ("first name", "given name")
 FAMILY_COLUMNS = ("last name", "family name", "surname")
 OUTLET_COLUMNS = ("outlet", "company", "organization", "organisation", "publication",
                   "media outlet", "company name", "organization name", "organization 1 - name")
+# The column of the language a journalist reads: presskit's own 'lang', an address book's or
+# media database's 'Language', and the word in the languages of offices that keep lists in them.
+LANG_COLUMNS = ("lang", "language", "langue", "idioma", "sprache")
 # Outlook's export names a contact it has no first or last name for only here, as
 # "Ana Reyes (ana@example.org)", or as the bare address.
 OUTLOOK_DISPLAY = "e-mail display name"
 GOOGLE_JOIN = " ::: "   # between the addresses of one contact in Google's export
 # Every column presskit reads but the address's.
 KNOWN_COLUMNS = ("name", "outlet", *NAME_COLUMNS[1:], *GIVEN_COLUMNS, *FAMILY_COLUMNS,
-                 *OUTLET_COLUMNS[1:], OUTLOOK_DISPLAY)
+                 *OUTLET_COLUMNS[1:], OUTLOOK_DISPLAY, *LANG_COLUMNS)
 
 
 def column_name(cell: str) -> str:
@@ -47,6 +50,11 @@ def person(fields: dict[str, str]) -> str:
 
 def outlet(fields: dict[str, str]) -> str:
     return _first(fields, OUTLET_COLUMNS)
+
+
+def language(fields: dict[str, str]) -> str:
+    """The language tag a journalist reads ('fr-CA'), '' when the list does not say."""
+    return _first(fields, LANG_COLUMNS).replace("_", "-")
 
 
 def split_display_name(value: str) -> tuple[str, str]:

@@ -29,9 +29,12 @@ from ..files import display_path
 from ..load import CONTROL_NAMES, Project, decode_utf8, read_raw, read_yaml
 from .address_book import (
     GIVEN_COLUMNS,
+    LANG_COLUMNS,
     NAME_COLUMNS,
+    OUTLET_COLUMNS,
     column_name,
     joined_addresses,
+    language,
     meant_column,
     outlet,
     person,
@@ -55,6 +58,7 @@ class Recipient:
     outlet: str = ""
     fields: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     line: int = 0
+    lang: str = ""             # the language they read ('fr-CA'); '' when the list says none
 
     @property
     def key(self) -> str:
@@ -110,6 +114,48 @@ def load_list(project: Project, name: str) -> MediaList:
     kept = [r for r in recipients if r.key not in suppressed]
     dropped = [r for r in recipients if r.key in suppressed]
     return MediaList(stem, path, kept, dropped, warnings)
+
+
+class WhereError(PresskitError):
+    """A --where that names no column of the list (wrong usage: exit status 2)."""
+
+    exit_code = 2
+
+
+def columns(media: MediaList) -> list[str]:
+    """The list's columns as presskit names them ('E-mail Address' is 'email'), in order."""
+    seen: dict[str, None] = {}
+    for r in media.recipients + media.suppressed:
+        seen.update(dict.fromkeys(r.fields))
+    return list(seen)
+
+
+def select(media: MediaList, where: list[tuple[str, str]]) -> list[Recipient]:
+    """The recipients of the rows where every (column, value) holds: the column as the list
+    names it or by presskit's own name (name, outlet, lang: whichever column the list gives
+    them in), values compared without regard to case or surrounding spaces."""
+    have = columns(media)
+    tests = []
+    for column, value in where:
+        name = column_name(column)
+        if name in have:
+            def get(r, name=name):
+                return r.fields.get(name, "")
+        elif name in LANG_COLUMNS and set(have) & set(LANG_COLUMNS):
+            def get(r):
+                return r.lang
+        elif name in NAME_COLUMNS and set(have) & set(NAME_COLUMNS + GIVEN_COLUMNS):
+            def get(r):
+                return r.name
+        elif name in OUTLET_COLUMNS and set(have) & set(OUTLET_COLUMNS):
+            def get(r):
+                return r.outlet
+        else:
+            raise WhereError(f"--where {column}={value}: {display_path(media.path)} has no "
+                             f"column '{column}' (its columns: {', '.join(have)})")
+        tests.append((get, value.strip().casefold()))
+    return [r for r in media.recipients
+            if all(get(r).strip().casefold() == wanted for get, wanted in tests)]
 
 
 def check_lists(project: Project) -> list[Problem]:
@@ -449,7 +495,7 @@ def _check_rows(path: Path, rows: list[_Row], problems: list[Problem]) -> list[R
             continue
         recipients.append(Recipient(email=address, name=name,
                                     outlet=outlet(fields), fields=fields,
-                                    line=row.line))
+                                    line=row.line, lang=language(fields)))
     return recipients
 
 

@@ -39,6 +39,14 @@ TEXT_WIDTH = 72
 QP_LINE = 76
 
 
+def site_page_url(site_url: str, slug: str) -> str:
+    """The address of a release's page in the newsroom (presskit site)."""
+    from ..site import addresses
+
+    return addresses.absolute(addresses.normalize_base(site_url),
+                              addresses.release_page(slug))
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str
@@ -110,7 +118,6 @@ class Composer:
         self.env.filters["mail_tables"] = mail_tables
         view = render.release_view(project, release)
         org = project.organization
-        boilerplate = project.release_boilerplate(release)
         self.context = {
             "release": view,
             "labels": view.labels,
@@ -128,12 +135,18 @@ class Composer:
                              if view.embargo_text else view.labels["immediate"]).upper(),
             "embargo_lifted": bool(view.embargo_text) and not embargoed,
             # The Markdown read as text: no ** or ## in a text-only reader's mail.
+            # With the PDF's typography: its quotation marks, apostrophes and dashes.
             "body_text": markdown.to_text(release.body, TEXT_WIDTH,
-                                          lead=f"{release.dateline} — {view.date_text} — "),
-            "notes_text": markdown.to_text(release.notes, TEXT_WIDTH),
-            "boilerplate_text": markdown.to_text(boilerplate, TEXT_WIDTH),
-            "about": view.labels["about"].format(name=org.name),
+                                          lead=f"{view.dateline} — {view.date_text} — ",
+                                          lang=view.lang),
+            "notes_text": markdown.to_text(release.notes, TEXT_WIDTH, lang=view.lang),
+            "boilerplate_text": markdown.to_text(view.boilerplate_text, TEXT_WIDTH,
+                                                 lang=view.boilerplate_lang),
+            "about": view.about_heading,
             "pdf_name": pdf_name,
+            # The release's page in the newsroom (presskit site), once it is published there.
+            "online_url": "" if embargoed or not project.settings.site_url else
+            site_page_url(project.settings.site_url, release.slug),
         }
         # The headers that are the same in every message of the run, folded once.
         unsubscribe = (reply_to or sender).addr_spec
@@ -143,8 +156,10 @@ class Composer:
         self._fixed.update({name: _address(name, value) for name, value in (
             ("From", sender), ("Reply-To", reply_to)) if value})
 
-    def render(self, recipient: Recipient, *, correction: bool = False) -> Rendered:
-        """The subject, text and HTML for one recipient (raises BuildError on a template error)."""
+    def render(self, recipient: Recipient, *, correction: bool = False,
+               changes: str = "") -> Rendered:
+        """The subject, text and HTML for one recipient (raises BuildError on a template
+        error). `changes` says what a correction corrects, in the note's language."""
         release = self.context["release"]
         # The embargo in the note's own language: an English note of an Arabic release read
         # "until 10 ص 11:00 ،2026 ديسمبر CET" (a QA pass).
@@ -153,6 +168,7 @@ class Composer:
         note = i18n.covering_for(release.lang, name=recipient.name,
                                  organization=self.context["organization"].name,
                                  outlet=recipient.outlet, when=when, pdf=self.pdf_name)
+        note.changes = changes
         context = dict(self.context, correction=correction, note=note,
                        recipient=SimpleNamespace(**{**recipient.fields, "email": recipient.email,
                                                     "name": recipient.name,

@@ -27,9 +27,9 @@ from ..files import display_path, inside, mkdir_inside, write_atomic
 from ..i18n import embargo_when
 from ..load import Project, node_at
 from ..model import Release, SmtpSettings
+from . import changes, medialist, smtp
 from . import ledger as ledger_mod
-from . import medialist, smtp
-from .ledger import DEFERRED, FAILED, PENDING, SENDING, SENT, UNKNOWN, Ledger
+from .ledger import DEFERRED, FAILED, PENDING, SENDING, SENT, UNKNOWN, Ledger, RecordError
 from .medialist import Recipient
 from .message import Composer, Rendered, message_id, parse_sender
 
@@ -57,6 +57,10 @@ class SendReport:
     written: list[Path] = field(default_factory=list)      # --dry-run: the .eml files
     dry_run: bool = False
     seconds: float = 0.0
+    # Messages sent (or written, in a dry run) by the language of the version they carry;
+    # told in the summary when the release has versions in several languages.
+    languages: Counter = field(default_factory=Counter)
+    multilingual: bool = False
 
     def summary(self) -> str:
         if self.dry_run:
@@ -65,6 +69,8 @@ class SendReport:
                      f"{'s' if len(self.written) != 1 else ''}{where} (dry run: nothing sent)"]
         else:
             parts = [f"{self.slug} to {self.list_name}: sent {len(self.sent)}"]
+            if self.multilingual and self.languages:
+                parts[0] += f" ({language_counts(self.languages)})"
         if self.already:
             parts.append(f"{len(self.already)} already reached")
         if self.suppressed:
@@ -82,15 +88,41 @@ class SendReport:
             raise DeliveryError(list(self.problems))
 
 
+def language_counts(counts: Counter) -> str:
+    """'en 3, fr 2, ru 1': messages by language, most first."""
+    return ", ".join(f"{lang} {n}" for lang, n in counts.most_common())
+
+
 class _Version(NamedTuple):
-    """One version of a release as sent: the digest of its content, and of its PDF's bytes."""
+    """One version of a release as sent: the digest of its content, and of its PDF's bytes;
+    and, for the record, its language and the release it is a version of (its base slug)."""
 
     content: str
     pdf: str
+    lang: str = ""
+    release: str = ""
+
+
+@dataclass
+class _Variant:
+    """One language version of the release (the original, or releases/<slug>.<lang>.yaml) as
+    this run sends it: its PDF, the digests the ledger keeps, and its messages' composer."""
+
+    release: Release
+    lang: str            # as the ledger records it (Entry.lang)
+    pdf: bytes
+    version: _Version
+    composer: Composer
+    content: str         # release_content, kept for what a later correction corrects
 
 
 def release_version(project: Project, release: Release) -> str:
-    """The digest of what a journalist reads of a release: its headline, dateline, dates,
+    """The digest of release_content: what a journalist reads of a release."""
+    return changes.digest(release_content(project, release))
+
+
+def release_content(project: Project, release: Release) -> str:
+    """The text of what a journalist reads of a release: its headline, dateline, dates,
     embargo, body, pictures (their bytes, captions and credits), notes to editors, and the
     organization's name, media contacts and "About" text as the release prints them.
 
@@ -107,8 +139,7 @@ def release_version(project: Project, release: Release) -> str:
         "contacts": [dataclasses.astuple(c) for c in project.release_contacts(release)],
         "boilerplate": project.release_boilerplate(release), "notes": release.notes,
     }
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return json.dumps(content, ensure_ascii=False, sort_keys=True)
 
 
 @dataclass
@@ -119,6 +150,7 @@ class _Job:
     correction: bool = False
     references: str = ""
     tries: int = 0
+    variant: _Variant | None = None   # the language version this message carries
 
 
 def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool = False,
@@ -127,8 +159,15 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
                  smtp_port: int | None = None, smtp_security: str | None = None,
                  per_minute: float | None = None, retry_delays=RETRY_DELAYS,
                  reconnect_delays=RECONNECT_DELAYS, ssl_context=None, timeout: float = 60.0,
+                 where: list[tuple[str, str]] | None = None, at_lift: bool = False,
+                 countdown: Callable[[float, dt.datetime], None] = lambda left, lift: None,
                  echo: Callable[[str], None] = lambda message: None) -> SendReport:
     """Send release ``slug`` to media list ``list_name``; return what happened.
+
+    Each recipient gets the version of the release in their language (the list's lang
+    column: the exact tag, then its language, then the original), recorded in the ledger
+    under ``slug`` whichever version it was: one release, each journalist once. ``where``
+    (column, value) pairs keep the rows where all hold (medialist.select).
 
     Raises PresskitError (nothing sent) for bad input or an embargo, and DeliveryError
     naming every recipient (recorded in the ledger, so that the next run tries them) when
@@ -136,24 +175,35 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
     report's ``problems``; call ``report.raise_for_problems()`` to turn them into a
     DeliveryError.
 
+    With ``at_lift``, a release under embargo waits until the embargo lifts, calling
+    ``countdown(seconds_left, lift)`` about once a second, and no message is handed to the
+    server before then: the clock is read again before each one.
+
     A dry run of a release under embargo needs no ``under_embargo``: it sends nothing, and
     writes the messages as they would go out with it.
     """
     started = time.monotonic()
     release = project.release(slug)
+    if release.original:
+        raise PresskitError(
+            f"{display_path(release.path)}: the {release.lang} version of {release.original}; "
+            f"send {release.original}: each journalist gets the version in their language "
+            f"(the list's lang column), and is counted once")
     email = project.settings.email
     sender = _address(project, "from")
     reply_to = _address(project, "reply_to") if email.reply_to else None
     media = medialist.load_list(project, list_name)
     list_name = media.name   # "journalists.csv" on the command line is list "journalists"
+    recipients = medialist.select(media, where) if where else media.recipients
     for warning in media.warnings:
         echo(str(warning))
     embargoed = release.under_embargo()
-    if embargoed and not under_embargo:
+    lift = release.embargo if at_lift and embargoed else None
+    if embargoed and not under_embargo and lift is None:
         if not dry_run:
             raise ProjectError([_embargo_problem(
                 release, project.settings.timezone, "nothing sent (add --under-embargo to "
-                "send it to journalists before then)")])
+                "send it to journalists before then, or --at-lift to send it as it lifts)")])
         # A dry run sends nothing: it shows the messages as --under-embargo would send them.
         echo(str(_embargo_problem(release, project.settings.timezone, "the messages are "
                                   "written as --under-embargo would send them; a real send "
@@ -163,37 +213,71 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
         login = smtp.credentials()
         smtp.check_settings(settings, login)   # before connecting: no password in the clear
     report = SendReport(slug, list_name, suppressed=[r.email for r in media.suppressed],
-                        dry_run=dry_run)
+                        dry_run=dry_run, multilingual=len(project.versions(slug)) > 1)
 
     from ..build import build_releases
 
-    pdf_path = build_releases(project, [slug])[0].pdf
-    pdf = pdf_path.read_bytes()
-    version = _Version(release_version(project, release), hashlib.sha256(pdf).hexdigest())
-    composer = Composer(project, release, sender=sender, reply_to=reply_to,
-                        pdf_name=f"{slug}.pdf", embargoed=embargoed)
+    pdfs = {result.slug: result.pdf for result in build_releases(project, [slug])}
+    if lift is not None and not dry_run:
+        # Every message is ready before the lift, and none leaves before it: they say it
+        # has lifted.
+        embargoed = False
+    variants = [_variant(project, version, pdfs[version.slug], sender, reply_to, embargoed)
+                for version in project.versions(slug).values()]
+    version = variants[0].version   # the original's
     domain = sender.domain
+
+    def pick(recipient: Recipient, entry) -> _Variant:
+        """The version a recipient gets: the one they had (a correction, a resend), else
+        the one in their language."""
+        if entry is not None and (entry.sent_at is not None or entry.state == UNKNOWN):
+            had = entry.lang.lower()
+            return next((v for v in variants if v.lang.lower() == had), variants[0])
+        chosen = project.version_for(slug, recipient.lang)
+        return next(v for v in variants if v.release is chosen)
 
     if dry_run:
         # The messages a real send would deliver now: not to those an earlier run reached.
-        jobs = _plan(*_recorded(project, slug, version.content), media.recipients, composer,
-                     report, slug=slug, domain=domain, version=version, correction=correction,
-                     resend_unknown=resend_unknown)
+        entries, copies = _recorded(project, slug, [v.version.content for v in variants])
+        if where or report.multilingual:
+            by_lang = Counter(pick(r, entries.get(r.key)).lang for r in recipients)
+            segment = " and ".join(f"{c}={v}" for c, v in where or [])
+            count = (f" where {segment}: {len(recipients)} of {len(media.recipients)}"
+                     if segment else f": {len(recipients)}")
+            echo(f"{display_path(media.path)}{count} recipient"
+                 f"{'s' if len(media.recipients) != 1 else ''} ({language_counts(by_lang)})")
+        jobs = _plan(entries, copies, recipients, pick, report, slug=slug, domain=domain,
+                     correction=correction, resend_unknown=resend_unknown,
+                     state=project.state)
         for problem in report.problems:   # nothing was tried: told, not failed
             echo(f"note: {problem}")
         report.problems = []
-        report.written = _write_outbox(project, slug, composer, jobs, pdf)
+        report.written = _write_outbox(project, slug, jobs)
+        report.languages.update(job.variant.lang for job in jobs)
         report.seconds = time.monotonic() - started
         return report
 
+    for warning in ledger_mod.git_warnings(project.root):
+        echo(warning)
     state = mkdir_inside(project.root, project.state)
-    with _exclusive(state / "send.lock"), Ledger(ledger_mod.ledger_path(state)) as book:
+    # Two sends at the lift (to two lists) take turns: the second one is not refused.
+    turn = echo if lift is not None else None
+    with _exclusive(state / "send.lock", turn), Ledger(ledger_mod.ledger_path(state)) as book:
         # Who got this very PDF, as a ledger from before the content was recorded says, got
         # this content: recorded, so that a later PDF of the same words counts as theirs.
         book.record_content(slug, version.pdf, version.content)
-        jobs = _plan(book.entries(slug), book.reached_as_another(slug, version.content),
-                     media.recipients, composer, report, slug=slug, domain=domain,
-                     version=version, correction=correction, resend_unknown=resend_unknown)
+        copies: dict[str, str] = {}
+        for variant in reversed(variants):
+            copies.update(book.reached_as_another(slug, variant.version.content))
+        jobs = _plan(book.entries(slug), copies, recipients, pick, report, slug=slug,
+                     domain=domain, correction=correction, resend_unknown=resend_unknown,
+                     state=state)
+        for variant in {id(job.variant): job.variant for job in jobs}.values():
+            changes.keep(state, variant.content)   # what a later correction compares with
+        if lift is not None and jobs:
+            # Waited for here, holding the send lock, with every message rendered: the first
+            # goes out as the embargo lifts, not after a project's worth of rendering.
+            wait_for(lift, countdown)
         if jobs:
             connection = smtp.Connection(settings, login=login, ssl_context=ssl_context,
                                          timeout=timeout)
@@ -202,30 +286,59 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
             except smtp.Unreachable as exc:
                 if not settings.given and not smtp_host:
                     # Not a server that is down: no server was ever named.
-                    where = display_path(project.settings.path or project.root / "presskit.yaml")
+                    where_set = display_path(project.settings.path or
+                                             project.root / "presskit.yaml")
                     raise PresskitError(
-                        f"{where}: no mail server is set (email: smtp: host), and none "
+                        f"{where_set}: no mail server is set (email: smtp: host), and none "
                         f"answers on {connection.where}: set your organization's server in "
                         f"presskit.yaml, or give --smtp-host") from None
                 # Nobody was reached: each is named (exit status 3), and recorded as deferred
                 # (as a 4xx is), so that the next run tries them again.
                 _not_reached(jobs, book, report, slug=slug, list_name=list_name,
-                             version=version, response=str(exc),
+                             response=str(exc),
                              why=f"the server {connection.where} could not be reached; run "
                                  f"send again later")
                 raise DeliveryError([str(exc), *report.problems]) from None
             try:
-                _deliver(jobs, connection, book, composer, report, pdf=pdf, version=version,
-                         slug=slug, list_name=list_name, sender=sender.addr_spec,
+                _deliver(jobs, connection, book, report, slug=slug, list_name=list_name,
+                         sender=sender.addr_spec,
                          per_minute=email.per_minute if per_minute is None else per_minute,
                          retry_delays=retry_delays, reconnect_delays=reconnect_delays,
-                         echo=echo)
+                         echo=echo, lift=lift, countdown=countdown)
+            except RecordError as exc:
+                # A full disk, say: nothing more goes out than the record can tell of.
+                connection.abort()
+                raise RecordError(f"{exc}: the send stopped after {len(report.sent)} sent; "
+                                  f"the record says nothing false; free some space, then "
+                                  f"run send again") from None
             except BaseException:
                 connection.abort()   # e.g. Ctrl-C while the server stalls: leave at once
                 raise
             connection.close()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _variant(project: Project, release: Release, pdf_path: Path, sender: Address,
+             reply_to: Address | None, embargoed: bool) -> _Variant:
+    pdf = pdf_path.read_bytes()
+    content = release_content(project, release)
+    return _Variant(release, project.release_lang(release), pdf,
+                    _Version(changes.digest(content), hashlib.sha256(pdf).hexdigest()),
+                    Composer(project, release, sender=sender, reply_to=reply_to,
+                             pdf_name=f"{release.slug}.pdf", embargoed=embargoed), content)
+
+
+def wait_for(lift: dt.datetime, countdown: Callable[[float, dt.datetime], None]) -> None:
+    """Wait until the moment `lift` by the wall clock, read again at least once a second: a
+    clock set back (or a machine woken from sleep) is waited for again, and a moment past is
+    not waited for at all. Ctrl-C (KeyboardInterrupt) ends the wait; nothing was sent."""
+    while True:
+        left = (lift - dt.datetime.now(dt.timezone.utc)).total_seconds()
+        if left <= 0:
+            return
+        countdown(left, lift)
+        time.sleep(min(left, 1.0))
 
 
 def _address(project: Project, key: str) -> Address:
@@ -259,16 +372,23 @@ def _value_position(path: Path, *keys: str) -> tuple[int, int] | None:
 
 
 def _not_reached(jobs: list[_Job], book: Ledger, report: SendReport, *, slug: str,
-                 list_name: str, version: _Version, response: str, why: str) -> None:
+                 list_name: str, response: str, why: str) -> None:
     """Record recipients as deferred (tried, not reached: the next run tries them) and name
     each in the report."""
     for job in jobs:
-        r = job.recipient
-        book.begin(slug, r.email, name=r.name, list_name=list_name, message_id=job.msg_id,
-                   pdf_sha256=version.pdf, content_sha256=version.content,
-                   correction=job.correction)
-        book.mark(slug, r.email, DEFERRED, response)
-        report.problems.append(f"{r.email}: not sent: {why}")
+        _begin(book, slug, job, list_name)
+        book.mark(slug, job.recipient.email, DEFERRED, response)
+        report.problems.append(f"{job.recipient.email}: not sent: {why}")
+
+
+def _begin(book: Ledger, slug: str, job: _Job, list_name: str) -> None:
+    """The ledger's row for a message about to be tried, under the original's slug with the
+    language of the version it carries."""
+    r, variant = job.recipient, job.variant
+    assert variant is not None
+    book.begin(slug, r.email, name=r.name, list_name=list_name, message_id=job.msg_id,
+               pdf_sha256=variant.version.pdf, content_sha256=variant.version.content,
+               correction=job.correction, lang=variant.lang)
 
 
 def _smtp_settings(base: SmtpSettings, host, port, security) -> SmtpSettings:
@@ -279,30 +399,44 @@ def _smtp_settings(base: SmtpSettings, host, port, security) -> SmtpSettings:
                                security=security or base.security)
 
 
-def _plan(entries, copies: dict[str, str], recipients: list[Recipient], composer: Composer,
-          report: SendReport, *, slug: str, domain: str, version: _Version, correction: bool,
-          resend_unknown: bool) -> list[_Job]:
-    """Who gets a message this run, rendered now so that template errors stop us early.
-    `copies` are those who got this content as another release (Ledger.reached_as_another)."""
+def _plan(entries, copies: dict[str, str], recipients: list[Recipient],
+          pick: Callable[[Recipient, object], _Variant], report: SendReport, *, slug: str,
+          domain: str, correction: bool, resend_unknown: bool,
+          state: Path | None = None) -> list[_Job]:
+    """Who gets a message this run, and in which version (`pick`), rendered now so that
+    template errors stop us early. `copies` are those who got this content as another
+    release (Ledger.reached_as_another). A correction's note says what it corrects, from
+    the version the journalist got as kept in `state` (changes.py)."""
     jobs = []
+
+    def job(*args) -> _Job:
+        return _Job(*args, variant=variant)   # the version chosen for this recipient
+
+    def corrected(r: Recipient, entry) -> Rendered:
+        old = changes.kept(state, entry.content_sha256) if state else None
+        what = changes.describe(old, json.loads(variant.content), variant.lang)
+        return composer.render(r, correction=True, changes=what)
+
     for r in recipients:
         entry = entries.get(r.key)
+        variant = pick(r, entry)
+        version, composer = variant.version, variant.composer
         original = message_id(slug, r.email, domain)
         if entry is None and r.key in copies:
             report.already.append(r.email)
             report.copies[r.email] = copies[r.key]
             continue
         if entry is None:
-            jobs.append(_Job(r, composer.render(r), original))
+            jobs.append(job(r, composer.render(r), original))
             continue
         if entry.state == UNKNOWN:
-            if resend_unknown and not entry.has_version(*version):
+            if resend_unknown and not entry.has_version(version.content, version.pdf):
                 # The server may have the old version under that Message-ID: the new one is
                 # another message, a correction (as for those who surely have the old one).
                 if correction:
-                    jobs.append(_Job(r, composer.render(r, correction=True),
-                                     message_id(slug, r.email, domain, version.content),
-                                     True, original))
+                    jobs.append(job(r, corrected(r, entry),
+                                    message_id(slug, r.email, domain, version.content),
+                                    True, original))
                 else:
                     # Not "has an older version": nobody knows that they have any.
                     report.problems.append(
@@ -310,23 +444,23 @@ def _plan(entries, copies: dict[str, str], recipients: list[Recipient], composer
                         f"changed since; not resent (rerun with --resend-unknown "
                         f"--correction to send the new version, marked CORRECTED)")
             elif resend_unknown:
-                jobs.append(_Job(r, composer.render(r, correction=entry.correction),
-                                 entry.message_id, entry.correction,
-                                 original if entry.correction else ""))
+                jobs.append(job(r, composer.render(r, correction=entry.correction),
+                                entry.message_id, entry.correction,
+                                original if entry.correction else ""))
             else:
                 report.problems.append(
                     f"{r.email}: unknown: {_lost_touch(entry)}; not resent (rerun with "
                     f"--resend-unknown to send it again)")
             continue
-        current = entry.state == SENT and entry.has_version(*version)
+        current = entry.state == SENT and entry.has_version(version.content, version.pdf)
         if current:
             report.already.append(r.email)
         elif entry.sent_at is None:
-            jobs.append(_Job(r, composer.render(r), original))   # never reached: try again
+            jobs.append(job(r, composer.render(r), original))   # never reached: try again
         elif correction:
-            jobs.append(_Job(r, composer.render(r, correction=True),
-                             message_id(slug, r.email, domain, version.content), True,
-                             original))
+            jobs.append(job(r, corrected(r, entry),
+                            message_id(slug, r.email, domain, version.content), True,
+                            original))
         else:
             report.changed.append(r.email)
     return jobs
@@ -339,11 +473,13 @@ def _lost_touch(entry) -> str:
             f"({_local_time(entry.updated)})")
 
 
-def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, composer: Composer,
-             report: SendReport, *, pdf: bytes, version: _Version, slug: str, list_name: str,
-             sender: str, per_minute: float, retry_delays, reconnect_delays,
-             echo) -> None:
-    """Send every job; deferred ones wait in a queue ordered by when they may try again."""
+def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger,
+             report: SendReport, *, slug: str, list_name: str, sender: str,
+             per_minute: float, retry_delays, reconnect_delays, echo,
+             lift: dt.datetime | None = None, countdown=lambda left, lift: None) -> None:
+    """Send every job; deferred ones wait in a queue ordered by when they may try again.
+    With `lift`, none is handed to the server before that moment by the clock read just
+    before it (a clock set back since the wait is waited for again)."""
     rate = smtp.RateLimit(per_minute)
     queue = deque(jobs)
     later: list[tuple[float, int, _Job]] = []   # (when, order, job): deferred by the server
@@ -356,18 +492,25 @@ def _deliver(jobs: list[_Job], connection: smtp.Connection, book: Ledger, compos
             job = queue.popleft()
         r = job.recipient
         rate.wait()
+        if lift is not None:
+            wait_for(lift, countdown)
         job.tries += 1
-        book.begin(slug, r.email, name=r.name, list_name=list_name, message_id=job.msg_id,
-                   pdf_sha256=version.pdf, content_sha256=version.content,
-                   correction=job.correction)
-        data = composer.message(r, job.rendered, pdf, msg_id=job.msg_id,
-                                references=job.references)
+        _begin(book, slug, job, list_name)
+        assert job.variant is not None
+        data = job.variant.composer.message(r, job.rendered, job.variant.pdf,
+                                            msg_id=job.msg_id, references=job.references)
         outcome = connection.transact(
             sender, r.email, data,
             before_dot=lambda email=r.email: book.mark(slug, email, SENDING))
         if outcome.status == smtp.DELIVERED:
-            book.mark(slug, r.email, SENT, outcome.response)
             report.sent.append(r.email)
+            try:
+                book.mark(slug, r.email, SENT, outcome.response)
+            except RecordError as exc:
+                raise RecordError(f"{exc}; {r.email} got the message, but the record could "
+                                  f"not say so, and the next run reports it as unknown (not "
+                                  f"to be resent)") from None
+            report.languages[job.variant.lang] += 1
             echo(f"sent {len(report.sent)}/{total} {r.email}")
         elif outcome.status == smtp.TEMPORARY and job.tries <= len(retry_delays):
             book.mark(slug, r.email, DEFERRED, outcome.response)
@@ -428,8 +571,7 @@ def _reopen(connection: smtp.Connection, delays, echo) -> None:
                 raise
 
 
-def _write_outbox(project: Project, slug: str, composer: Composer, jobs: list[_Job],
-                  pdf: bytes) -> list[Path]:
+def _write_outbox(project: Project, slug: str, jobs: list[_Job]) -> list[Path]:
     """--dry-run: each message as dist/outbox/<slug>/<n>-<address>.eml, old ones removed."""
     # dist/outbox/<slug> a link elsewhere (a colleague's commit, say): refused, since old
     # messages are deleted from it.
@@ -439,8 +581,9 @@ def _write_outbox(project: Project, slug: str, composer: Composer, jobs: list[_J
     width = len(str(len(jobs)))
     written = []
     for n, job in enumerate(jobs, start=1):
-        message = composer.message(job.recipient, job.rendered, pdf, msg_id=job.msg_id,
-                                   references=job.references)
+        assert job.variant is not None
+        message = job.variant.composer.message(job.recipient, job.rendered, job.variant.pdf,
+                                               msg_id=job.msg_id, references=job.references)
         path = folder / f"{n:0{width}d}-{outbox_name(job.recipient.email)}.eml"
         # files keep the local line ends
         write_atomic(path, message.replace(b"\r\n", b"\n"), project.root)
@@ -458,8 +601,9 @@ def outbox_name(address: str) -> str:
 class _exclusive:
     """An exclusive lock on a file for one run: two sends at once could mail someone twice."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, wait: Callable[[str], None] | None = None):
         self.path = path
+        self.wait = wait   # called with a note, then waits its turn, rather than refusing
 
     def __enter__(self):
         inside(self.path.parent.parent, self.path, writing=True)
@@ -474,6 +618,11 @@ class _exclusive:
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if self.wait is not None:
+                self.wait(f"{display_path(self.path)}: another 'presskit send' is running in "
+                          f"this project; waiting for it to finish")
+                fcntl.flock(self.handle, fcntl.LOCK_EX)
+                return self
             self.handle.close()
             raise PresskitError(f"{display_path(self.path)}: another 'presskit send' is "
                                 f"running in this project; wait for it to finish") from None
@@ -484,21 +633,29 @@ class _exclusive:
         self.handle.close()
 
 
-def _recorded(project: Project, slug: str, content: str = "") -> tuple[dict, dict[str, str]]:
-    """What the ledger holds of `slug`, by address, and who got `content` as another release
-    (Ledger.reached_as_another); read only: no ledger is created."""
-    path = ledger_mod.ledger_path(project.state)
-    if not path.exists():
+def _recorded(project: Project, slug: str,
+              contents: list[str] = ()) -> tuple[dict, dict[str, str]]:
+    """What the ledger holds of `slug`, by address, and who got one of `contents` as another
+    release (Ledger.reached_as_another); read only: no ledger is created."""
+    if not ledger_mod.has_record(project.state):
         return {}, {}
-    with Ledger(path, create=False) as book:
-        return book.entries(slug), book.reached_as_another(slug, content) if content else {}
+    with Ledger(ledger_mod.ledger_path(project.state), create=False) as book:
+        copies: dict[str, str] = {}
+        for content in reversed(contents):
+            copies.update(book.reached_as_another(slug, content))
+        return book.entries(slug), copies
 
 
 def delivery_status(project: Project, slug: str, list_name: str | None = None) -> list[str]:
     """`presskit sent`: a table, one row a recipient (state, local time, address, whether
     they have the release as it is now, the server's answer), then the totals; [] when
     nobody yet."""
-    content = release_version(project, project.release(slug))
+    versions = project.versions(slug)
+    original = next(iter(versions.values()))
+    slug = original.slug   # `sent X.fr` is `sent X`: the versions are one release
+    contents = {lang.lower(): release_version(project, r) for lang, r in versions.items()}
+    content = contents[project.release_lang(original).lower()]
+    multilingual = len(versions) > 1
     entries, _ = _recorded(project, slug)
     current = ""
     pdf = project.dist / "releases" / f"{slug}.pdf"
@@ -507,10 +664,14 @@ def delivery_status(project: Project, slug: str, list_name: str | None = None) -
         current = hashlib.sha256(pdf.read_bytes()).hexdigest()
     rows = []
     for e in entries.values():
+        # Compared with the version in the language they got (the original's if gone).
+        theirs = contents.get(e.lang.lower(), content)
         if e.content_sha256 or current:
-            version = "current" if e.has_version(content, current) else "older"
+            version = "current" if e.has_version(theirs, current) else "older"
         else:
             version = e.pdf_sha256[:12]
+        if multilingual:
+            version = f"{e.lang or project.release_lang(original)} {version}"
         notes = ["correction"] if e.correction else []
         if e.state != SENT and e.response:
             notes.append(e.response)
@@ -523,7 +684,8 @@ def delivery_status(project: Project, slug: str, list_name: str | None = None) -
     if not rows:
         return []
     zone = dt.datetime.now().astimezone().strftime("%Z") or "local"
-    table = [("STATE", f"WHEN ({zone})", "ADDRESS", "VERSION", "NOTE"), *rows]
+    table = [("STATE", f"WHEN ({zone})", "ADDRESS", "LANG VERSION" if multilingual else
+              "VERSION", "NOTE"), *rows]
     widths = [max(len(row[i]) for row in table) for i in range(4)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]
              for row in table]
