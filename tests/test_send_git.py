@@ -83,7 +83,10 @@ def test_killed_committed_cloned_twice_sent_from_both_merged_and_sent_again(
     assert [r.rcpt_tos[0] for r in handler.received] == THIRTY[:10]   # j11 held, in doubt
     git(origin, "add", "-A")
     git(origin, "commit", "-q", "-m", "sent to ten, then the machine went down")
-    assert git(origin, "ls-files", ".presskit").stdout.split() == [".presskit/sent.jsonl"]
+    kept = git(origin, "ls-files", ".presskit").stdout.split()
+    # The send record, and what each version sent said (for a correction's note); no more.
+    assert kept[0] == ".presskit/sent.jsonl"
+    assert all(name.startswith(".presskit/versions/") for name in kept[1:])
 
     first, second = tmp_path / "first", tmp_path / "second"
     for clone in (first, second):

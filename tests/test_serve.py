@@ -282,6 +282,27 @@ def test_an_edited_release_is_rebuilt_while_its_year_s_kit_builds(project):
     assert (project.root / "dist" / "kits" / "press-kit-2024.pdf").is_file()
 
 
+def test_the_newsroom_is_previewed_with_embargoed_releases_marked(project, tmp_path):
+    """/site/ is the site `presskit site` makes, but with every release: one still under
+    embargo is there, its release line saying so; dist/site/ is not touched."""
+    project.release("2099-01-05-future", title="A release for later", date="2099-01-05",
+                    embargo="2099-01-05T09:00:00-05:00")
+    running = Server(project.root)
+    try:
+        assert 'href="/site/"' in running.text("/")
+        front = running.text("/site/")
+        assert "A release for later" in front and "Mobile clinics open" in front
+        later = running.text("/site/releases/2099-01-05-future.html")
+        assert "Embargoed until" in later
+        status, headers, pdf = running.get("/site/releases/2099-01-05-future.pdf")
+        assert status == 200 and pdf.startswith(b"%PDF-")
+        assert headers["Content-Type"] == "application/pdf"
+        assert running.get("/site/../organization.yaml")[0] == 404
+    finally:
+        running.stop()
+    assert not (project.root / "dist" / "site").exists()
+
+
 def test_a_dropped_word_document_becomes_a_release(server, project, tmp_path):
     """The front page takes a .docx (presskit import): the release is written and shown."""
     import docx

@@ -160,8 +160,10 @@ def index_page(version: int, problems: list[Problem], items: list[Item]) -> str:
     item_errors = [line for i in items if i.state == "error" for line in i.messages
                    if line not in errors]
     when = dt.datetime.now().strftime("%H:%M:%S")
+    newsroom = ('<p><a href="/site/">The newsroom</a>, as <code>presskit site</code> would '
+                'publish it, with the releases still under embargo (marked so)</p>')
     return page("All releases and kits",
-                DROP + _problems_box(errors + item_errors) + table +
+                DROP + _problems_box(errors + item_errors) + table + newsroom +
                 f'<p class="empty">Updated {when}. This page reloads by itself.</p>', version)
 
 

@@ -3,8 +3,10 @@
 Routes: / lists releases and kits; /releases/<slug> and /kits/<year> show one, with its pages
 as images and the PDF in the browser's viewer; /releases/<slug>.pdf and
 /kits/press-kit-<year>.pdf are always current (a request rebuilds what is stale first);
-/version.json tells the pages when to reload; POST /import takes a dropped document (presskit
-import). The state and the building live in state.py.
+/site/ is the newsroom as `presskit site` would write it, embargoed releases included and
+marked so (state.Preview.site_file); /version.json tells the pages when to reload; POST
+/import takes a dropped document (presskit import). The state and the building live in
+state.py.
 """
 from __future__ import annotations
 
@@ -104,6 +106,8 @@ class Handler(BaseHTTPRequestHandler):
                     "items": {i.key: i.state for i in items},
                     "versions": {i.key: i.version for i in items}}
             return self._send(HTTPStatus.OK, "application/json", json.dumps(body).encode())
+        if path == "/site" or path.startswith("/site/"):
+            return self._site(path[len("/site/"):])
         if path.endswith(".pdf"):
             return self._pdf(path)
         if PAGE_IMAGE_RE.match(path):
@@ -144,6 +148,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def _json(self, status, body: dict):
         self._send(status, "application/json", json.dumps(body).encode("utf-8"))
+
+    def _site(self, name: str):
+        import mimetypes
+
+        try:
+            file = self.server.preview.site_file(name or "index.html")
+        except PresskitError as exc:
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+                              ("\n".join(exc.lines()) + "\n").encode("utf-8"))
+        if file is None:
+            return self._not_found()
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/xml"):
+            kind += "; charset=utf-8"
+        self._send(HTTPStatus.OK, kind, file.read_bytes())
 
     def _page_image(self, key: str, number: str):
         item = next((i for i in self.server.preview.snapshot()[2] if i.key == key), None)

@@ -210,6 +210,24 @@ class Preview:
                     item.version = self.version + 1
                 self.version += 1
 
+    def site_file(self, name: str) -> Path | None:
+        """A file of the newsroom's preview (.presskit/preview-site/), the site made anew
+        first when a page is asked for; None when there is no such file."""
+        from ..files import inside
+        from ..site.build import PREVIEW_FOLDER
+
+        folder = self.root / PREVIEW_FOLDER
+        if name.endswith(".html") or not folder.is_dir():
+            with self._build_locks["kits"]:     # the site is built as a kit is, in a worker
+                from ..jobs import in_worker
+
+                in_worker(build_site_preview, self.root, nice=10)
+        try:
+            file = inside(folder, folder / name)
+        except PresskitError:
+            return None
+        return file if file.is_file() else None
+
     def ensure_current(self, key: str) -> Item | None:
         """Bring one item up to date now (a PDF request must never get yesterday's file)."""
         self.refresh()
@@ -343,6 +361,13 @@ def build_item(project: Project, key: str) -> list[str]:
     from ..build import build_releases
 
     return [w for result in build_releases(project, [name]) for w in result.warnings]
+
+
+def build_site_preview(root: Path) -> None:
+    """The newsroom with every release on it (in a worker process)."""
+    from ..site.build import build_site
+
+    build_site(root, preview=True)
 
 
 def build_kit(root: Path, year: int) -> list[str]:

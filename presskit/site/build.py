@@ -28,6 +28,7 @@ from . import addresses, feed, index, pages, pictures
 from .output import SiteFiles, write_site
 from .records import Records, release_key, shared_key
 
+PREVIEW_FOLDER = ".presskit/preview-site"
 KIT_NAME = re.compile(r"^press-kit-(\d{4})\.pdf$")
 SCRIPT = Path(__file__).with_name("search.js")
 
@@ -45,10 +46,14 @@ class SiteResult:
 
 def build_site(root: Path | str, *, base_url: str | None = None,
                now: dt.datetime | None = None, jobs: int | None = None,
-               progress: Progress | None = None) -> SiteResult:
-    """Write the newsroom of the project in `root` to dist/site/ as of `now` (default: now)."""
+               progress: Progress | None = None, preview: bool = False) -> SiteResult:
+    """Write the newsroom of the project in `root` to dist/site/ as of `now` (default: now).
+
+    With `preview` (`presskit serve`), every release is on it, an embargoed one marked as its
+    PDF is, and the site goes to .presskit/preview-site/, never to dist/site/."""
     root = Path(root).resolve()
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.max.replace(tzinfo=dt.timezone.utc) if preview else \
+        now or dt.datetime.now(dt.timezone.utc)
     build_project(root, jobs=jobs, progress=progress)
     # Every file is valid (the build checked them): only releases without a current record
     # are read, with the organization and settings.
@@ -71,7 +76,7 @@ def build_site(root: Path | str, *, base_url: str | None = None,
         records.put(slug, kept[slug])
     records.forget_all_but(set(files_of))
 
-    result = SiteResult(folder=root / "dist" / "site")
+    result = SiteResult(folder=root / (PREVIEW_FOLDER if preview else "dist/site"))
     if not base:
         result.warnings.append(f"{display_path(root / 'presskit.yaml')}: warning: no site.url "
                                f"(or --base-url): the site has no canonical links and no "
