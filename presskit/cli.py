@@ -215,6 +215,48 @@ def kit(obj: Context, year, start, end, tag, lang, output, pdf_variant) -> None:
     obj.say(f"built {display_path(result.path)} ({count} release{'s' if count != 1 else ''})")
 
 
+@main.command("import", short_help="Make a release file of a Word, LibreOffice or text file.")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--slug", default=None, metavar="YYYY-MM-DD-WORDS",
+              help="Name the release (default: its date and the headline's first words).")
+@click.option("--force", is_flag=True, help="Replace a release file of that name.")
+@click.option("--dry-run", is_flag=True, help="Print the release's YAML; write nothing.")
+@quiet_option
+@click.pass_obj
+@reports_errors
+def import_(obj: Context, files: tuple[Path, ...], slug, force, dry_run) -> None:
+    """Turn each FILE (.docx, .odt, .txt or .md), a release as a press office types it, into
+    releases/<date>-<words>.yaml: release line, embargo, headline, subheadline, dateline,
+    date, contacts, body, About text, notes and pictures (saved in assets/). What it could
+    not place is said with where it was; the file is written all the same. A release file
+    already there is never replaced without --force.
+    """
+    from .files import display_path
+    from .importer import ImportProblems, import_document
+
+    if slug and len(files) > 1:
+        raise click.UsageError("--slug names one release: give one FILE with it")
+    failed = []
+    for number, source in enumerate(files):
+        try:
+            result = import_document(obj.project_dir, source, slug=slug, force=force,
+                                     dry_run=dry_run)
+        except PresskitError as exc:
+            failed.extend(exc.lines())
+            continue
+        for note in result.notes:
+            echo(note, err=True)    # quotes the document: its control characters escaped
+        if dry_run:
+            click.echo(("---\n" if number else "") + result.text, nl=False)
+        else:
+            pictures = f" and {len(result.pictures)} picture" \
+                f"{'s' if len(result.pictures) != 1 else ''} in assets/" if result.pictures else ""
+            obj.say(f"wrote {display_path(result.path)}{pictures}; next: presskit check")
+    if failed:
+        raise ImportProblems(failed)
+
+
 def _moment(ctx, param, value):
     """--now as an ISO 8601 date and time with its offset (the embargo's own form)."""
     import datetime as dt

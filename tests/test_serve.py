@@ -301,3 +301,39 @@ def test_the_newsroom_is_previewed_with_embargoed_releases_marked(project, tmp_p
     finally:
         running.stop()
     assert not (project.root / "dist" / "site").exists()
+
+
+def test_a_dropped_word_document_becomes_a_release(server, project, tmp_path):
+    """The front page takes a .docx (presskit import): the release is written and shown."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Clinics reach the ridge", style="Title")
+    document.add_paragraph("Portland, ME, March 28, 2024 — The Alliance opened a clinic.")
+    source = tmp_path / "ridge.docx"
+    document.save(str(source))
+    assert 'id="drop"' in server.text("/")
+
+    def post(headers):
+        request = urllib.request.Request(server.base + "/import", data=source.read_bytes(),
+                                         headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    # Without the header no other site's page can send, nothing is written.
+    assert post({"Content-Type": "text/plain"})[0] == 403
+    status, body = post({"X-Presskit-Import": "ridge%20draft.docx"})
+    assert status == 200, body
+    slug = "2024-03-28-clinics-reach-ridge"
+    assert body["url"] == f"/releases/{slug}"
+    assert (project.root / "releases" / f"{slug}.yaml").is_file()
+    assert not list((project.root / ".presskit" / "imports").iterdir())
+    assert "Clinics reach the ridge" in server.pdf_text(f"/releases/{slug}.pdf", tmp_path)
+    status, again = post({"X-Presskit-Import": "ridge.docx"})
+    assert status == 409
+    assert json.loads(again)["errors"][0].endswith(
+        "already exists (imported before?); nothing written. Give --force to replace it, or "
+        "--slug to name another release")

@@ -51,6 +51,11 @@ iframe { width: 100%; height: calc(100vh - 160px); min-height: 480px; border: 1p
              box-shadow: 0 1px 4px rgba(0,0,0,.25), 0 6px 18px rgba(0,0,0,.08); }
 details summary { cursor: pointer; color: #1d5c8c; margin-bottom: 8px; }
 .empty { color: #666; }
+.drop { border: 2px dashed #9aa7b2; background: #fff; padding: 14px 18px; margin: 0 0 16px;
+        color: #44505a; }
+.drop.on { border-color: #1d5c8c; background: #eef5fb; }
+.drop pre { margin: 6px 0 0; white-space: pre-wrap; font: 13px/1.4 "DejaVu Sans Mono",
+            monospace; }
 """
 
 # The list reloads on any change; an item's page only when that item changed.
@@ -62,12 +67,56 @@ RELOAD = """
     fetch('/version.json', {cache: 'no-store'}).then(function (r) { return r.json(); })
       .then(function (data) {
         var now = key === null ? data.version : data.versions[key];
-        if (now !== seen) { location.reload(); }
+        if (now !== seen && !window.presskitBusy) { location.reload(); }
       })
       .catch(function () {})
       .finally(function () { setTimeout(poll, 1000); });
   }
   setTimeout(poll, 1000);
+})();
+</script>
+"""
+
+
+# The front page takes a Word, LibreOffice or text document dropped on it (presskit import):
+# the file goes to /import as it is, and the new release's page opens.
+DROP = """
+<div id="drop" class="drop">Drop a release from Word (.docx), LibreOffice (.odt) or a text
+file here to import it, or <label>choose one <input type="file" id="pick"
+accept=".docx,.odt,.txt,.md"></label>.<pre id="said"></pre></div>
+<script>
+(function () {
+  var zone = document.getElementById('drop'), said = document.getElementById('said');
+  function send(file) {
+    said.textContent = 'Importing ' + file.name + '\u2026';
+    window.presskitBusy = true;   // the list's own reload waits: what import says is read
+    fetch('/import', {method: 'POST', body: file,
+                      headers: {'X-Presskit-Import': encodeURIComponent(file.name)}})
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        said.textContent = (data.errors || []).concat(data.notes || []).join('\n');
+        if (data.url) {
+          said.dataset.leaving = '1';
+          if (data.notes && data.notes.length) {
+            said.textContent += '\nWrote ' + data.wrote + '. Opening it\u2026';
+            setTimeout(function () { location.href = data.url; }, 4000);
+          } else { location.href = data.url; }
+        }
+      })
+      .catch(function (e) { said.textContent = String(e); })
+      .finally(function () { window.presskitBusy = !!said.dataset.leaving; });
+  }
+  zone.addEventListener('dragover', function (e) {
+    e.preventDefault(); zone.className = 'drop on';
+  });
+  zone.addEventListener('dragleave', function () { zone.className = 'drop'; });
+  zone.addEventListener('drop', function (e) {
+    e.preventDefault(); zone.className = 'drop';
+    if (e.dataTransfer.files.length) { send(e.dataTransfer.files[0]); }
+  });
+  document.getElementById('pick').addEventListener('change', function (e) {
+    if (e.target.files.length) { send(e.target.files[0]); }
+  });
 })();
 </script>
 """
@@ -114,7 +163,7 @@ def index_page(version: int, problems: list[Problem], items: list[Item]) -> str:
     newsroom = ('<p><a href="/site/">The newsroom</a>, as <code>presskit site</code> would '
                 'publish it, with the releases still under embargo (marked so)</p>')
     return page("All releases and kits",
-                _problems_box(errors + item_errors) + table + newsroom +
+                DROP + _problems_box(errors + item_errors) + table + newsroom +
                 f'<p class="empty">Updated {when}. This page reloads by itself.</p>', version)
 
 

@@ -4,8 +4,9 @@ Routes: / lists releases and kits; /releases/<slug> and /kits/<year> show one, w
 as images and the PDF in the browser's viewer; /releases/<slug>.pdf and
 /kits/press-kit-<year>.pdf are always current (a request rebuilds what is stale first);
 /site/ is the newsroom as `presskit site` would write it, embargoed releases included and
-marked so (state.Preview.site_file); /version.json tells the pages when to reload. The state
-and the building live in state.py.
+marked so (state.Preview.site_file); /version.json tells the pages when to reload; POST
+/import takes a dropped document (presskit import). The state and the building live in
+state.py.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..errors import PresskitError
 from ..files import display_path
@@ -68,6 +69,7 @@ def _host_name(value: str) -> str:
         value = value.split(":", 1)[0]
     return value.rstrip(".")
 PAGE_IMAGE_RE = re.compile(r"^/((?:releases|kits)/[^/]+)/page-(\d+)\.png$")
+_IMPORTS = threading.Lock()
 
 
 # -- HTTP ------------------------------------------------------------------------------------
@@ -115,6 +117,37 @@ class Handler(BaseHTTPRequestHandler):
         if item is None:
             return self._not_found()
         return self._html(item_page(item, len(preview.page_images(item))))
+
+    def do_POST(self):  # noqa: N802 - the stdlib's name
+        """/import: a document dropped on the front page, made a release (never replacing
+        one). Only with the X-Presskit-Import header, which no other site's page can send
+        here without the browser asking first (a CORS preflight this server never grants)."""
+        from ..importer import UPLOAD_LIMIT, import_upload
+
+        name = unquote(self.headers.get("X-Presskit-Import") or "")
+        if not self._host_ok() or not name or urlsplit(self.path).path != "/import":
+            return self._send(HTTPStatus.FORBIDDEN, "text/plain", b"not here\n")
+        length = int(self.headers.get("Content-Length") or 0)
+        if not 0 < length <= UPLOAD_LIMIT:
+            return self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                              {"errors": [f"{name}: empty, or larger than "
+                                          f"{UPLOAD_LIMIT // 2**20} MB"]})
+        data = self.rfile.read(length)
+        try:
+            with _IMPORTS:   # one at a time: two drops of one document make one release
+                result = import_upload(self.server.preview.root, name, data)
+        except PresskitError as exc:
+            return self._json(HTTPStatus.CONFLICT, {"errors": exc.lines()})
+        except OSError as exc:
+            return self._json(HTTPStatus.INTERNAL_SERVER_ERROR,
+                              {"errors": [f"{name}: {exc.strerror or exc}"]})
+        slug = result.path.stem
+        self.server.preview.refresh()
+        return self._json(HTTPStatus.OK, {"url": f"/releases/{slug}", "notes": result.notes,
+                                          "wrote": display_path(result.path)})
+
+    def _json(self, status, body: dict):
+        self._send(status, "application/json", json.dumps(body).encode("utf-8"))
 
     def _site(self, name: str):
         import mimetypes
