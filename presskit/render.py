@@ -95,6 +95,29 @@ def email_breaks(address: str, whole: int = WHOLE_EMAIL) -> Markup:
                                 for piece in pieces if piece)
 
 
+# A telephone number as written: digits with spaces, brackets, dots or hyphens between them.
+PHONE_NUMBER_RE = re.compile(
+    r"\+?[\d(](?:[\d().\-\u2010\u2011\u2013]|/(?=\d)|\s(?=[\d(+]))*\d\)?")
+WHOLE_PHONE = 22     # characters of a number never broken (phone_breaks)
+
+
+def phone_breaks(phone: str) -> Markup:
+    """A phone field whose numbers are each kept whole on a line, but that may break between
+    them and at the words about them: '+1 (416) 625 3843 (mobile); +1 (416) 531-9513
+    (landline)' held on one line ran out of its column and over the next contact's. A number
+    too long for any column breaks at its spaces."""
+    out, end = [], 0
+    for number in PHONE_NUMBER_RE.finditer(phone):
+        out.append(Markup.escape(phone[end:number.start()]))
+        if len(number[0]) <= WHOLE_PHONE:
+            out.append(Markup('<span class="unbroken">{}</span>').format(number[0]))
+        else:
+            out.append(Markup.escape(number[0]))
+        end = number.end()
+    out.append(Markup.escape(phone[end:]))
+    return Markup("").join(out)
+
+
 def _unbrace(text: str) -> str:
     """A brace written twice in a label, as str.format reads it, is one brace."""
     return text.replace("{{", "{").replace("}}", "}")
@@ -111,6 +134,7 @@ def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
     env.filters["text_direction"] = text_direction
     env.filters["comma"] = comma
     env.filters["email_breaks"] = email_breaks
+    env.filters["phone_breaks"] = phone_breaks
     return env
 
 
