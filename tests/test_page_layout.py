@@ -15,7 +15,7 @@ from PIL import Image
 import overprint
 import stress
 from conftest import SAMPLE_SLUG, pdf_pages, pdftotext, run
-from presskit import render
+from presskit import markdown, render
 
 PT = 72 / 2.54            # points a centimetre
 MARGINS = (2.2 * PT, 3.7 * PT, 2.4 * PT)   # top, sides, bottom (release.css @page)
@@ -89,3 +89,53 @@ def test_the_long_phone_line_wraps_inside_its_contact_card(stressed):
     numbers = [w for w in page if w.text in ("(mobile);", "(landline)")]
     assert len(numbers) == 2 and all(w.x1 < neighbour.x0 for w in numbers)
     assert numbers[0].y0 != numbers[1].y0     # the two numbers on lines of their own
+
+
+def test_a_short_table_is_whole_across_the_page_with_its_title_and_source(stressed):
+    paper, release, _ = stressed
+    pages = pdf_pages(release)
+    holding = [" ".join(p.split()) for p in pages if "Northern gate 14,820" in " ".join(p.split())]
+    assert len(holding) == 1
+    page = holding[0]
+    assert re.search(r"Consultations by crossing, June 2023 to May 2024 Crossing Consultations "
+                     r"Referrals Share seen at night Northern gate 14,820 .* Rail yard 3,781 301 "
+                     r"9% Source: Northwind Refugee Health Alliance clinic records", page)
+    assert "Table:" not in page
+    words = [w for p in overprint.words(release) for w in p if w.text in ("38%", "Crossing")]
+    width = PAGE[paper][0]
+    assert abs(max(w.x1 for w in words) - (width - MARGINS[1])) < 1, paper   # the full width
+    assert abs(min(w.x0 for w in words) - MARGINS[1]) < 1, paper
+
+
+def test_a_long_table_repeats_its_header_and_leaves_three_rows_a_page(project):
+    # Leads of these lengths start the table at the foot of the first page (without the rule,
+    # two rows were left there, and one alone on the last page).
+    rows = "\n".join(f"| District {n} | {n * 37} |" for n in range(1, 31))
+    for lead in range(19, 23):
+        project.release(body="\n\n".join(["The figures by district follow."] * lead) +
+                        f"\n\n| District | Patients |\n|---|---:|\n{rows}\n")
+        assert run("build", project_dir=project.root).exit_code == 0
+        pages = pdf_pages(project.root / "dist" / "releases" / "2024-03-05-clinics-open.pdf")
+        counts = [len(re.findall(r"^District \d+$", page, re.M)) for page in pages]
+        assert sum(counts) == 30 and all(count == 0 or count >= 3 for count in counts), \
+            (lead, counts)
+        for page, count in zip(pages, counts):
+            # The header on every page with rows, and never alone at a page's foot.
+            header = re.search(r"District Patients District \d+", " ".join(page.split()))
+            assert bool(header) == (count > 0) and ("Patients" in page) == (count > 0), \
+                (lead, counts)
+
+
+def test_table_and_source_lines_become_a_caption_and_a_source_kept_with_the_table():
+    html = markdown.to_html("Table: Deaths by *region*, 2012\n\n| Region | Deaths |\n|---|--:|\n"
+                            "| North | 12 |\n\nSource: Ministry of Health.\n\nAfter.")
+    assert html.startswith('<div class="table-block short">\n<table>\n<caption>Deaths by '
+                           '<em>region</em>, 2012</caption>')
+    assert '</table>\n<p class="table-source">Source: Ministry of Health.</p>\n</div>\n' \
+        '<p>After.</p>' in html
+    # Not next to a table, they are paragraphs like any other; other languages' words too.
+    assert markdown.to_html("Table: none here") == "<p>Table: none here</p>\n"
+    assert "<caption>Todesfälle</caption>" in markdown.to_html(
+        "Tabelle: Todesfälle\n\n| a |\n|---|\n| 1 |", lang="de")
+    many = "\n".join(f"| {n} |" for n in range(16))
+    assert '<div class="table-block">' in markdown.to_html(f"| a |\n|---|\n{many}")
