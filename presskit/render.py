@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import jinja2
 from markupsafe import Markup
 
-from . import i18n, markdown, theme
+from . import i18n, markdown, placement, theme
 from .errors import BuildError, display_path
 from .load import Project
 from .model import Release
@@ -23,7 +23,7 @@ MARGIN_IN = 2 * 3.7 / 2.54  # left and right page margins together, in inches (s
 DEFAULT_ACCENT = "#8a1c1c"
 PORTRAIT_IN = (30 / 25.4, 38 / 25.4)   # a portrait's box in the kit (kit.css .kit-portrait)
 WHOLE_EMAIL = 28                       # characters of an address never broken (email_breaks)
-PHOTO_MAX_HEIGHT_IN = 9 / 2.54         # a release photo's tallest (release.css figure.photo img)
+PHOTO_MAX_HEIGHT_IN = 9 / 2.54         # a release photo's tallest (release.css .photo img)
 
 
 def css_string(value: str, isolate: bool = False) -> Markup:
@@ -270,24 +270,14 @@ def _image_uri(project: Project, path: Path, width_in: float, height_in: float =
                     cache_dir=None if project.read_only else project.state / "images")
 
 
-def _narrow(path: Path, width_in: float) -> bool:
-    """A photo printed at well under the text's width (WeasyPrint sets a pixel at 1/96 in):
-    its caption is centred under it, not left at the margin."""
-    if path.suffix.lower() == ".svg":
-        return False
-    from PIL import Image
+def _photo(project: Project, release: Release, index: int, width_in: float) -> tuple:
+    """A release's photo at its printed size, and that size; one too damaged to read is told
+    at its 'src' line."""
+    from .images import photo_uri
 
     try:
-        with Image.open(path) as image:   # the header alone
-            return image.width < 0.6 * width_in * 96
-    except OSError:
-        return False
-
-
-def _photo_uri(project: Project, release: Release, index: int, width_in: float) -> str:
-    """A release's photo, scaled; one too damaged to read is told at its 'src' line."""
-    try:
-        return _image_uri(project, release.images[index].src, width_in, PHOTO_MAX_HEIGHT_IN)
+        return photo_uri(release.images[index].src, width_in, PHOTO_MAX_HEIGHT_IN,
+                         cache_dir=None if project.read_only else project.state / "images")
     except BuildError as exc:
         from .load import node_at
 
@@ -319,6 +309,8 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
     boilerplate = project.release_boilerplate(release)
     boilerplate_lang = lang if release.boilerplate else project.organization.lang
     title = i18n.punctuation_spaces(release.title, lang)
+    body_html = Markup(lead_with_dateline(markdown.to_html(release.body, lang=lang),
+                                          release.dateline, date_text))
     return SimpleNamespace(
         slug=release.slug,
         title=title,
@@ -334,26 +326,34 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
         colon=i18n.colon(lang),
         dir=i18n.direction(lang),
         labels=labels,
-        body_html=Markup(lead_with_dateline(markdown.to_html(release.body, lang=lang),
-                                            release.dateline, date_text)),
+        body_html=body_html,
+        # Between which the template writes the photo slots (placement.py).
+        body_blocks=placement.body_blocks(body_html),
         notes_html=Markup(markdown.to_html(release.notes, lang=lang))
         if release.notes.strip() else "",
         boilerplate_html=Markup(markdown.to_html(boilerplate, lang=boilerplate_lang)),
         # The organization's own boilerplate is in its language, which may run the other way.
         boilerplate_lang=boilerplate_lang,
         boilerplate_dir=i18n.direction(boilerplate_lang),
-        images=[SimpleNamespace(uri=_photo_uri(project, release, n, width), caption=img.caption,
-                                narrow=_narrow(img.src, width),
-                                caption_html=Markup(markdown.to_inline_html(img.caption, lang)),
-                                credit=img.credit, alt=img.alt,
-                                credit_line=credit_line(img.credit, labels, i18n.colon(lang)),
-                                # A tagged PDF needs a text for every picture: failing the
-                                # alt and the caption, the file's name (check warns of it).
-                                alt_text=img.alt or img.caption or _name_of(img.src))
-                for n, img in enumerate(release.images)],
+        images=[_image_view(project, release, n, width, labels, lang)
+                for n in range(len(release.images))],
         contacts=contacts,
         tags=release.tags,
     )
+
+
+def _image_view(project: Project, release: Release, index: int, width: float, labels: dict,
+                lang: str) -> SimpleNamespace:
+    img = release.images[index]
+    uri, width_in, height_in = _photo(project, release, index, width)
+    return SimpleNamespace(
+        number=index + 1, uri=uri, width_in=width_in, height_in=height_in,
+        caption=img.caption, caption_html=Markup(markdown.to_inline_html(img.caption, lang)),
+        credit=img.credit, alt=img.alt,
+        credit_line=credit_line(img.credit, labels, i18n.colon(lang)),
+        # A tagged PDF needs a text for every picture: failing the alt and the caption, the
+        # file's name (check warns of it).
+        alt_text=img.alt or img.caption or _name_of(img.src))
 
 
 # How a credit that names itself begins: it gets no "Photo:" before it.
@@ -411,7 +411,11 @@ def release_html(project: Project, release: Release) -> str:
         page_label=css_page_label(view.labels["page"]),
         **stylesheets(project, "release.css"),
     )
-    return render_template(project, "release.html", context)
+    html = render_template(project, "release.html", context)
+    if project.read_only:
+        return html    # `check`: the templates are what it checks, not the layout
+    return placement.fit(html, placement.lay_out_in(project.root,
+                                                    theme.readable_roots(project.root)))[0]
 
 
 def stylesheets(project: Project, *names: str) -> dict:

@@ -15,7 +15,9 @@ from PIL import Image
 import overprint
 import stress
 from conftest import SAMPLE_SLUG, pdf_pages, pdftotext, run
-from presskit import markdown, render
+from presskit import markdown, placement, render
+from presskit.load import load_project
+from presskit.theme import readable_roots
 
 PT = 72 / 2.54            # points a centimetre
 MARGINS = (2.2 * PT, 3.7 * PT, 2.4 * PT)   # top, sides, bottom (release.css @page)
@@ -89,6 +91,97 @@ def test_the_long_phone_line_wraps_inside_its_contact_card(stressed):
     numbers = [w for w in page if w.text in ("(mobile);", "(landline)")]
     assert len(numbers) == 2 and all(w.x1 < neighbour.x0 for w in numbers)
     assert numbers[0].y0 != numbers[1].y0     # the two numbers on lines of their own
+
+
+def last_page_holds_the_closing_with_the_bodys_end(pdf, about: str, body_end: str) -> None:
+    pages = pdf_pages(pdf)
+    last = " ".join(pages[-1].split())
+    assert about.upper() in last and "###" in last
+    before_about = last.split(about.upper())[0]
+    assert " ".join(body_end.split()) in before_about, before_about
+    assert about.upper() not in " ".join(" ".join(pages[:-1]).split())
+
+
+def test_the_about_text_is_whole_on_the_last_page_with_the_bodys_last_lines(stressed,
+                                                                             sample_built):
+    _, release, kit = stressed
+    last_page_holds_the_closing_with_the_bodys_end(
+        release, "About Northwind Refugee Health Alliance",
+        "when the weather turns, which is when people need it most.\"")
+    # The sample's About text was alone on its second page.
+    sample, _ = sample_built
+    last_page_holds_the_closing_with_the_bodys_end(
+        sample, "About Physicians for Human Rights",
+        "to protect the human rights of its citizens,” Hogrefe said.")
+    assert len(pdf_pages(sample)) == 2
+
+
+def test_a_release_is_set_tighter_rather_than_spill_a_page_for_its_closing_matter(project):
+    """A release that just overflows a page with its closing matter is laid out a little
+    tighter instead (the lengths tried find one, whatever the fonts)."""
+    lines = ("The Alliance's clinics saw more patients at the crossing this week, most of them "
+             "families with small children. ")
+    for paragraphs in range(8, 16):
+        project.release(body="\n\n".join([lines * 3] * paragraphs))
+        loaded = load_project(project.root)
+        release = next(iter(loaded.releases.values()))
+        html = render.release_html(loaded, release)
+        if 'class="release tight"' in html:
+            break
+    else:
+        pytest.fail("no length of release was set tighter: change the lengths tried")
+    lay_out = placement.lay_out_in(loaded.root, readable_roots(loaded.root))
+    loose = len(lay_out(html.replace('class="release tight"', 'class="release"')).pages)
+    assert len(lay_out(html).pages) == loose - 1
+    pdf = project.root / "dist" / "releases" / "2024-03-05-clinics-open.pdf"
+    assert run("build", project_dir=project.root).exit_code == 0
+    assert len(pdf_pages(pdf)) == loose - 1 and "###" in pdf_pages(pdf)[-1]
+
+
+def photo_box(pdf, page: int, colour) -> tuple[float, float, float, float] | None:
+    """Where a photo of one colour lies on a page, in points (x0, y0, x1, y1), or None."""
+    out = subprocess.run(["pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), "-png",
+                          str(pdf)], capture_output=True, check=True).stdout
+    import io
+
+    from PIL import ImageChops
+
+    image = Image.open(io.BytesIO(out)).convert("RGB")
+    near = [channel.point(lambda v: 255 if v < 16 else 0) for channel in
+            ImageChops.difference(image, Image.new("RGB", image.size, colour)).split()]
+    box = ImageChops.multiply(ImageChops.multiply(near[0], near[1]), near[2]).getbbox()
+    return tuple(float(v) for v in box) if box else None
+
+
+def test_photos_leave_no_hole_and_the_lead_photo_is_on_the_first_page(stressed):
+    paper, release, _ = stressed
+    width, height = PAGE[paper]
+    bottom = height - MARGINS[2]
+    text_height = bottom - MARGINS[0]
+    pages = overprint.words(release)
+    for number, words in enumerate(pages[:-1], 1):
+        lowest = max(w.y1 for w in words if w.y1 < bottom + 4)        # not the page's foot
+        for colour in stress.PHOTO_COLOURS.values():
+            box = photo_box(release, number, colour)
+            if box:
+                lowest = max(lowest, box[3])
+        assert bottom - lowest < 0.15 * text_height, (paper, number, bottom - lowest)
+    assert photo_box(release, 1, stress.PHOTO_COLOURS["landscape"]), paper
+
+
+def test_captions_begin_and_end_under_their_photos(stressed):
+    paper, release, _ = stressed
+    pages = overprint.words(release)
+    captions = {"landscape": "The clinic at the northern gate", "portrait": "A nurse of the"}
+    for kind, colour in stress.PHOTO_COLOURS.items():
+        number, box = next((n, b) for n in range(1, len(pages) + 1)
+                           if (b := photo_box(release, n, colour)))
+        words = pages[number - 1]
+        first = captions[kind].split()[0]
+        caption = [w for w in words if w.y0 > box[3] and w.y0 < box[3] + 60]
+        start = next(w for w in caption if w.text == first)
+        assert abs(start.x0 - box[0]) < 1.5, (paper, kind, start, box)
+        assert max(w.x1 for w in caption if w.y0 < start.y1 + 40) <= box[2] + 1.5, (paper, kind)
 
 
 def test_a_short_table_is_whole_across_the_page_with_its_title_and_source(stressed):
