@@ -35,9 +35,11 @@ ARTICLE_RE = re.compile(r'<article class="release[^"]*" id="([^"]+)".*?</article
 HELD_RE = re.compile(
     r'<div class="photo[^"]*" data-photo="(\d+)" data-held>.*?</figure>\s*</div>\n?', re.S)
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-# A release is tried tighter when its closing page is filled no more than this: past it, the
-# few millimetres tighter setting wins on each page would not bring that page back.
-SPILL = 0.45
+# What the tighter setting saves at most, as a share of the height of a release's text, and
+# in CSS px besides (its margins): a closing page that holds more than that and the holes on
+# the pages before it could not be brought back, and is not tried (a wasted layout).
+TIGHTER_SAVES = 0.1
+TIGHTER_FIXED = 40.0
 TOLERANCE = 1.0    # CSS px: rounding in the layout
 # The smaller sizes a photo may take to fill a hole the text leaves anyway, in percent
 # (release.css: .photo.scale-N).
@@ -200,6 +202,7 @@ class _Article:
     end_page: int = -1
     end_bottom: float = 0.0
     body_pages: set[int] = field(default_factory=set)
+    filled: dict[int, float] = field(default_factory=dict)   # where its content ends, by page
     _seen: dict[int, _Block] = field(default_factory=dict)
 
     @property
@@ -242,14 +245,19 @@ class _Article:
         return held.number, min(later, key=lambda s: (s[1], s[0]))[0], 100
 
     def spilled(self) -> bool:
-        """Whether the closing page is one of several, and filled little enough to try saving
-        it by a tighter setting; or holds none of the body (an About text too long to take
-        the body's last lines with it)."""
+        """Whether the closing page is one of several and might be saved by a tighter setting,
+        its content fitting in the holes left on the pages before it and what the setting
+        saves; or holds none of the body (an About text too long to take the body's last
+        lines with it)."""
         if self.page_count < 2:
             return False
-        top = self.page_top[self.end_page]
-        filled = (self.end_bottom - top) / (self.page_bottom[self.end_page] - top)
-        return filled <= SPILL or self.end_page not in self.body_pages
+        if self.end_page not in self.body_pages:
+            return True
+        used = self.end_bottom - self.page_top[self.end_page]
+        earlier = [page for page in self.filled if page < self.end_page]
+        holes = sum(self.page_bottom[page] - self.filled[page] for page in earlier)
+        text = used + sum(self.filled[page] - self.page_top[page] for page in earlier)
+        return used <= holes + TIGHTER_SAVES * text + TIGHTER_FIXED
 
     def badness(self) -> tuple[int, bool]:
         """What a tighter setting must lessen: the pages, then a last page without the body."""
@@ -271,6 +279,9 @@ def _articles(document) -> dict[str, _Article]:
                 article.pages.append(number)
                 article.page_top[number] = top
                 article.page_bottom[number] = bottom
+                article.filled[number] = max((child.position_y + child.margin_height()
+                                              for child in article_box.children
+                                              if child.element is not None), default=top)
                 _read(article_box, number, article)
     except (AttributeError, TypeError) as exc:
         raise _Unreadable(exc) from None
