@@ -18,6 +18,9 @@ from .errors import BuildError
 from .files import display_path
 
 MAX_DPI = 300
+MIN_DPI = 150
+EXIF_ORIENTATION = 0x0112
+TURNED = (5, 6, 7, 8)    # orientations that turn the picture a quarter
 # Modes WeasyPrint embeds as they are; others (16-bit grey) are converted first.
 READY_MODES = ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "YCbCr")
 
@@ -32,9 +35,10 @@ class ImageTooLarge(BuildError):
 
 
 def data_uri(path: Path, max_width_in: float, max_height_in: float = 0,
-             cache_dir: Path | None = None, crop: bool = False) -> str:
+             cache_dir: Path | None = None, crop: bool = False, exact: bool = False) -> str:
     """The image as a data: URI, scaled to fit the box at 300 dpi; with `crop`, cut to the
-    box's shape first (a portrait: the box filled, at the resolution the source allows).
+    box's shape first (a portrait: the box filled, at the resolution the source allows); with
+    `exact`, scaled up or down to fill the box, which has the picture's shape, at 300 dpi.
 
     With `cache_dir`, the result is kept on disk under a hash of the image and the box, so a
     later process neither imports Pillow nor scales the photo again.
@@ -42,15 +46,17 @@ def data_uri(path: Path, max_width_in: float, max_height_in: float = 0,
     stat = path.stat()
     if cache_dir is None:
         return _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in,
-                         crop)
+                         crop, exact)
     key = hashlib.sha256(path.read_bytes())
-    key.update(f"{max_width_in:.4f}x{max_height_in:.4f}@{MAX_DPI}{' crop' * crop}".encode())
+    key.update(f"{max_width_in:.4f}x{max_height_in:.4f}@{MAX_DPI}{' crop' * crop}"
+               f"{' exact' * exact}".encode())
     cached = cache_dir / f"{key.hexdigest()}.uri"
     try:
         return cached.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError):
         pass
-    uri = _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in, crop)
+    uri = _data_uri(path, stat.st_mtime_ns, stat.st_size, max_width_in, max_height_in, crop,
+                    exact)
     try:
         from .files import write_atomic
 
@@ -60,18 +66,49 @@ def data_uri(path: Path, max_width_in: float, max_height_in: float = 0,
     return uri
 
 
+def printed_size(width_px: int, height_px: int, max_width_in: float,
+                 max_height_in: float) -> tuple[float, float]:
+    """How large a photo of these pixels prints, in inches: as large as the box allows, but
+    at no fewer than MIN_DPI (a small picture printed across the page looks soft)."""
+    scale = min(max_width_in / width_px, max_height_in / height_px, 1 / MIN_DPI)
+    return width_px * scale, height_px * scale
+
+
+def photo_uri(path: Path, max_width_in: float, max_height_in: float,
+              cache_dir: Path | None = None) -> tuple[str, float, float]:
+    """A release photo as a data: URI of exactly MAX_DPI at its printed size, and that size
+    in inches. The stylesheet reads every photo at MAX_DPI (image-resolution), so the picture's
+    own size is its printed size, and its figure, and caption, can be exactly as wide."""
+    if path.suffix.lower() == ".svg":
+        return data_uri(path, max_width_in, max_height_in, cache_dir), 0.0, 0.0
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:      # the header alone
+            width, height = image.size
+            if image.getexif().get(EXIF_ORIENTATION, 1) in TURNED:
+                width, height = height, width     # a camera held upright
+    except OSError:
+        width = height = 0     # data_uri says what is wrong with it
+    if not width or not height:
+        return data_uri(path, max_width_in, max_height_in, cache_dir), 0.0, 0.0
+    width_in, height_in = printed_size(width, height, max_width_in, max_height_in)
+    uri = data_uri(path, width_in, height_in, cache_dir, exact=True)
+    return uri, width_in, height_in
+
+
 @lru_cache(maxsize=256)
 def _data_uri(path: Path, _mtime: int, _size: int, max_width_in: float,
-              max_height_in: float, crop: bool = False) -> str:
+              max_height_in: float, crop: bool = False, exact: bool = False) -> str:
     raw = path.read_bytes()
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if mime != "image/svg+xml":
-        raw, mime = _downscale(path, raw, max_width_in, max_height_in, crop)
+        raw, mime = _downscale(path, raw, max_width_in, max_height_in, crop, exact)
     return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
 
 
 def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float,
-               crop: bool = False):
+               crop: bool = False, exact: bool = False):
     from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
     # WeasyPrint, once imported, lets Pillow fill a file cut short with grey: a photo half
@@ -100,7 +137,10 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
     limit_h = int(max_height_in * MAX_DPI) if max_height_in else limit_w * 4
     shaped = not crop or abs(image.width * limit_h - image.height * limit_w) <= \
         0.01 * image.height * limit_w
+    if exact:
+        limit_w, limit_h = round(max_width_in * MAX_DPI), round(max_height_in * MAX_DPI)
     if (shaped and image.width <= limit_w and image.height <= limit_h
+            and (not exact or image.size == (limit_w, limit_h))
             and fmt in ("JPEG", "PNG") and image.mode in READY_MODES):
         return raw, mime
     image = ImageOps.exif_transpose(image)
@@ -114,7 +154,10 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
         else:
             top = max(image.getextrema()[1], 1)
         image = image.point(lambda value: value * (255 / top)).convert("L")
-    image.thumbnail((limit_w, limit_h), Image.LANCZOS)
+    if exact:
+        image = image.resize((limit_w, limit_h), Image.LANCZOS)
+    else:
+        image.thumbnail((limit_w, limit_h), Image.LANCZOS)
     out = io.BytesIO()
     if image.mode in ("RGBA", "LA", "P") or fmt == "PNG":
         image.save(out, "PNG", optimize=True)

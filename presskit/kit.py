@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from . import i18n, render, theme
+from . import i18n, placement, render, theme
 from .errors import PresskitError, SelectionError
 from .files import display_path
 from .load import Project
@@ -132,30 +132,18 @@ def kit_title_year(selection: Selection, releases: list[Release]) -> str:
 
 
 def all_contacts(project: Project, releases: list[Release]) -> list[Contact]:
-    """The organization's media contacts, then those named by the releases, each once."""
-    seen: set[tuple[str, str]] = set()
+    """The organization's media contacts, then those named by the releases, each once: the
+    same address (or, without one, the same name and phone) is one contact, as first given."""
+    seen: set[tuple[str, ...]] = set()
     contacts: list[Contact] = []
     for contact in list(project.organization.contacts) + [
             c for r in releases for c in (r.contacts or [])]:
-        # The same person or desk twice; two desks known only by their phones are two.
-        key = (contact.name.casefold(), contact.email.casefold() or contact.phone)
+        key = ((contact.email.casefold(),) if contact.email else
+               (contact.name.casefold(), re.sub(r"\D", "", contact.phone)))
         if key not in seen:
             seen.add(key)
             contacts.append(contact)
     return contacts
-
-
-# Titles before a name and letters after it, which are not the person's initials: "Dr. Mei
-# Tanaka" is MT, not DT.
-HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame", "rev",
-              "hon", "dott", "dssa", "ing", "mme", "mlle", "m", "herr", "frau", "sr", "sra",
-              "srta", "jr", "phd", "md", "obe", "mbe", "cbe", "ii", "iii"}
-
-
-def _initials(name: str) -> str:
-    words = [w for w in re.split(r"\s+", name.strip()) if w[:1].isalpha()]
-    named = [w for w in words if w.rstrip(".,").casefold() not in HONORIFICS] or words
-    return "".join(w[0] for w in (named[:1] + named[-1:] if len(named) > 1 else named)).upper()
 
 
 def kit_html(project: Project, selection: Selection,
@@ -177,8 +165,6 @@ def kit_html(project: Project, selection: Selection,
         # A release in another language than the kit's says which, in its own words.
         view.language_name = ("" if i18n.base_language(view.lang) == i18n.base_language(lang)
                               else i18n.language_name(view.lang))
-    for person in organization.people:
-        person.initials = _initials(person.name)
     # Every tag once (Research and research are one), in the order the releases first use them.
     first_spelling: dict[str, str] = {}
     for release in releases:
@@ -188,7 +174,8 @@ def kit_html(project: Project, selection: Selection,
     press_kit = labels["press_kit"].format(year=title_year)
     covering = labels["covering"].format(start=i18n.format_date(first, lang),
                                          end=i18n.format_date(last, lang))
-    sections = _sections(organization, labels)
+    contacts = all_contacts(project, releases)
+    sections = _sections(organization, labels, contacts)
     context.update(
         title=f"{organization.name} \u2014 {press_kit}",
         # The PDF's Subject: which releases, so that a kit for a tag or a period is told apart
@@ -202,7 +189,7 @@ def kit_html(project: Project, selection: Selection,
             covering=covering,
             tag=selection.tag or "",
             sections=sections,
-            contacts=render.contact_views(all_contacts(project, releases), lang),
+            contacts=render.contact_views(contacts, lang),
         ),
         releases=views,
         page_label=render.css_page_label(labels["page"]),
@@ -211,16 +198,20 @@ def kit_html(project: Project, selection: Selection,
     return render.render_template(project, "kit.html", context)
 
 
-def _sections(organization, labels) -> dict[str, str]:
-    """The kit's sections that have something to show, id -> heading, in reading order."""
-    sections = {"fact-sheet": labels["fact_sheet"]}
+def _sections(organization, labels, contacts: list[Contact]) -> dict[str, str]:
+    """The kit's sections that have something to show, id -> heading, in reading order: a
+    fact sheet without a fact, or media contacts without anyone to reach, is not printed."""
+    # The About text under its own heading when it opens with one ("ABOUT THE TOR PROJECT").
+    sections = {"about": organization.about_heading}
+    if organization.facts or organization.location or organization.website:
+        sections["fact-sheet"] = labels["fact_sheet"]
     if organization.history:
         sections["history"] = labels["history"]
     if organization.people:
         sections["people"] = labels["people"]
     sections["releases"] = labels["releases"]
-    # Always last, even with no named contact: the organization itself is then the contact.
-    sections["contacts"] = labels["contacts"]
+    if contacts:
+        sections["contacts"] = labels["contacts"]
     return sections
 
 
@@ -256,6 +247,9 @@ def build_kit(project: Project, selection: Selection, output: Path | None = None
     check_output(target)
     releases = select_releases(project, selection)
     html = kit_html(project, selection, releases)
+    # Each release's photos and closing matter placed as in its own PDF (render.release_html).
+    html, _ = placement.fit(html, placement.lay_out_in(project.root,
+                                                       theme.readable_roots(project.root)))
     if variant and variant.startswith("pdf/a-1"):
         from .images import flatten_transparency
 

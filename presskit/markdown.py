@@ -157,7 +157,7 @@ def _table_open(self, tokens, idx, options, env):
         elif token.type in ("th_open", "td_open"):
             column += 1
             longest.setdefault(column, 0)
-        elif token.type == "inline":
+        elif token.type == "inline" and column >= 0:    # not the caption
             words = [len(word) for word in token.content.split()] or [0]
             longest[column] = max(longest[column], max(words))
     columns = len(longest)
@@ -188,6 +188,74 @@ def _paragraph_open(self, tokens, idx, options, env):
             and inline.content.rstrip().endswith((":", "：", "\u202f:"))):
         tokens[idx].attrSet("class", "lead-in")
     return self.renderToken(tokens, idx, options, env)
+
+
+# A table's title and source, written as paragraphs just before and after it (as Pandoc
+# reads "Table:"): "Table: Deaths by region, 2012" and "Source: Ministry of Health", in the
+# languages presskit has labels for. The title becomes the table's <caption>; the source a
+# small line kept with the table.
+TABLE_TITLE_RE = re.compile(r"(?:Table|Tableau|Tabla|Tabelle|Tabella|Таблица|Таблиця|جدول|טבלה)"
+                            r"\s*[:\uff1a]\s*", re.I)
+TABLE_SOURCE_RE = re.compile(r"(?:Sources?|Fuentes?|Quellen?|Fonte|Fontes|Источник|Источники|"
+                             r"Джерело|Джерела|المصدر|מקור)\s*[:\uff1a]", re.I)
+# A table of no more rows than this is never split across pages: a longer one is, its
+# header repeated, never leaving fewer than three rows on either page (release.css).
+SHORT_TABLE_ROWS = 15
+
+
+def _table_titles(state) -> None:
+    """Each top-level table in a block of its own (div.table-block), with the paragraph
+    before it that begins "Table:" as its caption and the one after it that begins "Source:"
+    as its source line; "short" when it has no more than SHORT_TABLE_ROWS rows."""
+    tokens = state.tokens
+    index = 0
+    while index < len(tokens):
+        if tokens[index].type != "table_open" or tokens[index].level != 0:
+            index += 1
+            continue
+        start = index
+        caption = None
+        if start >= 3 and _paragraph_matching(tokens, start - 3, TABLE_TITLE_RE):
+            caption = tokens[start - 2]
+            _strip_lead(caption, TABLE_TITLE_RE)
+            del tokens[start - 3:start]
+            start -= 3
+        end = next(i for i in range(start, len(tokens)) if tokens[i].type == "table_close")
+        rows = sum(1 for t in tokens[start:end] if t.type == "tr_open") - 1
+        if caption is not None:
+            tokens[start + 1:start + 1] = [_block_token("caption_open", "caption", 1), caption,
+                                           _block_token("caption_close", "caption", -1)]
+            end += 3
+        after = end + 1
+        if _paragraph_matching(tokens, after, TABLE_SOURCE_RE):
+            tokens[after].attrSet("class", "table-source")
+            after += 3
+        block = _block_token("table_block_open", "div", 1)
+        block.attrSet("class", "table-block" + (" short" if rows <= SHORT_TABLE_ROWS else ""))
+        tokens.insert(after, _block_token("table_block_close", "div", -1))
+        tokens.insert(start, block)
+        index = after + 2
+
+
+def _block_token(kind: str, tag: str, nesting: int):
+    from markdown_it.token import Token
+
+    return Token(kind, tag, nesting, block=True)
+
+
+def _paragraph_matching(tokens, index: int, pattern: re.Pattern) -> bool:
+    """Whether tokens[index:index + 3] are a top-level paragraph whose text begins so."""
+    return (0 <= index and index + 2 < len(tokens) and tokens[index].type == "paragraph_open"
+            and tokens[index].level == 0 and tokens[index + 1].type == "inline"
+            and pattern.match(tokens[index + 1].content) is not None)
+
+
+def _strip_lead(inline, pattern: re.Pattern) -> None:
+    """The inline text without its leading "Table:"."""
+    inline.content = pattern.sub("", inline.content, count=1)
+    first = (inline.children or [None])[0]
+    if first is not None and first.type == "text":
+        first.content = pattern.sub("", first.content, count=1)
 
 
 def _ordered_list_open(self, tokens, idx, options, env):
@@ -222,6 +290,7 @@ def _parser(marks: tuple[str, ...] = quotes("en")) -> MarkdownIt:
     md.add_render_rule("paragraph_open", _paragraph_open)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("link_close", _link_close)
+    md.core.ruler.push("table_titles", _table_titles)
     md.core.ruler.push("names_not_links", _names_not_links)
     md.validateLink = _validate_link
     return md

@@ -14,7 +14,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from . import i18n, markdown, theme, typography
+from . import i18n, markdown, placement, theme, typography
 from .errors import BuildError
 from .files import display_path, inside
 from .load import Project
@@ -25,7 +25,7 @@ MARGIN_IN = 2 * 3.7 / 2.54  # left and right page margins together, in inches (s
 DEFAULT_ACCENT = "#8a1c1c"
 PORTRAIT_IN = (30 / 25.4, 38 / 25.4)   # a portrait's box in the kit (kit.css .kit-portrait)
 WHOLE_EMAIL = 28                       # characters of an address never broken (email_breaks)
-PHOTO_MAX_HEIGHT_IN = 9 / 2.54         # a release photo's tallest (release.css figure.photo img)
+PHOTO_MAX_HEIGHT_IN = 9 / 2.54         # a release photo's tallest (release.css .photo img)
 
 
 def css_string(value: str, isolate: bool = False) -> Markup:
@@ -93,6 +93,29 @@ def email_breaks(address: str, whole: int = WHOLE_EMAIL) -> Markup:
     return Markup(markdown.address_html(address, whole))
 
 
+# A telephone number as written: digits with spaces, brackets, dots or hyphens between them.
+PHONE_NUMBER_RE = re.compile(
+    r"\+?[\d(](?:[\d().\-\u2010\u2011\u2013]|/(?=\d)|\s(?=[\d(+]))*\d\)?")
+WHOLE_PHONE = 22     # characters of a number never broken (phone_breaks)
+
+
+def phone_breaks(phone: str) -> Markup:
+    """A phone field whose numbers are each kept whole on a line, but that may break between
+    them and at the words about them: '+1 (416) 625 3843 (mobile); +1 (416) 531-9513
+    (landline)' held on one line ran out of its column and over the next contact's. A number
+    too long for any column breaks at its spaces."""
+    out, end = [], 0
+    for number in PHONE_NUMBER_RE.finditer(phone):
+        out.append(Markup.escape(phone[end:number.start()]))
+        if len(number[0]) <= WHOLE_PHONE:
+            out.append(Markup('<span class="unbroken">{}</span>').format(number[0]))
+        else:
+            out.append(Markup.escape(number[0]))
+        end = number.end()
+    out.append(Markup.escape(phone[end:]))
+    return Markup("").join(out)
+
+
 def _unbrace(text: str) -> str:
     """A brace written twice in a label, as str.format reads it, is one brace."""
     return text.replace("{{", "{").replace("}}", "}")
@@ -133,6 +156,7 @@ def _environment(project_root: Path, _overrides: tuple) -> jinja2.Environment:
     env.filters["comma"] = comma
     env.filters["email_breaks"] = email_breaks
     env.filters["compounds"] = lambda text: Markup(markdown.compounds_html(str(text)))
+    env.filters["phone_breaks"] = phone_breaks
     return env
 
 
@@ -298,24 +322,14 @@ def _image_uri(project: Project, path: Path, width_in: float, height_in: float =
                     cache_dir=None if project.read_only else project.state / "images")
 
 
-def _narrow(path: Path, width_in: float) -> bool:
-    """A photo printed at well under the text's width (WeasyPrint sets a pixel at 1/96 in):
-    its caption is centred under it, not left at the margin."""
-    if path.suffix.lower() == ".svg":
-        return False
-    from PIL import Image
+def _photo(project: Project, release: Release, index: int, width_in: float) -> tuple:
+    """A release's photo at its printed size, and that size; one too damaged to read is told
+    at its 'src' line."""
+    from .images import photo_uri
 
     try:
-        with Image.open(path) as image:   # the header alone
-            return image.width < 0.6 * width_in * 96
-    except (OSError, Image.DecompressionBombError):
-        return False
-
-
-def _photo_uri(project: Project, release: Release, index: int, width_in: float) -> str:
-    """A release's photo, scaled; one too damaged to read is told at its 'src' line."""
-    try:
-        return _image_uri(project, release.images[index].src, width_in, PHOTO_MAX_HEIGHT_IN)
+        return photo_uri(release.images[index].src, width_in, PHOTO_MAX_HEIGHT_IN,
+                         cache_dir=None if project.read_only else project.state / "images")
     except BuildError as exc:
         from .load import node_at
 
@@ -406,6 +420,8 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
     boilerplate = project.release_boilerplate(release)
     boilerplate_lang = lang if release.boilerplate else project.organization.lang
     title = typography.typeset(release.title, lang)
+    body_html = Markup(lead_with_dateline(markdown.to_html(release.body, lang=lang),
+                                          release.dateline, date_text))
     return SimpleNamespace(
         slug=release.slug,
         title=title,
@@ -421,24 +437,17 @@ def release_view(project: Project, release: Release) -> SimpleNamespace:
         colon=i18n.colon(lang),
         dir=i18n.direction(lang),
         labels=labels,
-        body_html=Markup(lead_with_dateline(markdown.to_html(release.body, lang=lang),
-                                            release.dateline, date_text)),
+        body_html=body_html,
+        # Between which the template writes the photo slots (placement.py).
+        body_blocks=placement.body_blocks(body_html),
         notes_html=Markup(markdown.to_html(release.notes, lang=lang))
         if release.notes.strip() else "",
         **_about(boilerplate, project.organization.name, boilerplate_lang, labels),
         # The organization's own boilerplate is in its language, which may run the other way.
         boilerplate_lang=boilerplate_lang,
         boilerplate_dir=i18n.direction(boilerplate_lang),
-        images=[SimpleNamespace(uri=_photo_uri(project, release, n, width), caption=img.caption,
-                                narrow=_narrow(img.src, width),
-                                caption_html=Markup(markdown.to_inline_html(img.caption, lang)),
-                                credit=img.credit, alt=img.alt,
-                                credit_line=credit_line(typography.typeset(img.credit, lang),
-                                                        labels, i18n.colon(lang)),
-                                # A tagged PDF needs a text for every picture: failing the
-                                # alt and the caption, the file's name (check warns of it).
-                                alt_text=img.alt or img.caption or _name_of(img.src))
-                for n, img in enumerate(release.images)],
+        images=[_image_view(project, release, n, width, labels, lang)
+                for n in range(len(release.images))],
         contacts=contact_views(contacts, lang),
         tags=release.tags,
     )
@@ -461,6 +470,21 @@ def contact_views(contacts: list[Contact], lang: str) -> list[SimpleNamespace]:
     return [SimpleNamespace(name=typography.typeset(c.name, lang),
                             title=typography.typeset(c.title, lang), email=c.email, phone=c.phone)
             for c in contacts]
+
+
+def _image_view(project: Project, release: Release, index: int, width: float, labels: dict,
+                lang: str) -> SimpleNamespace:
+    img = release.images[index]
+    uri, width_in, height_in = _photo(project, release, index, width)
+    return SimpleNamespace(
+        number=index + 1, uri=uri, width_in=width_in, height_in=height_in,
+        caption=img.caption, caption_html=Markup(markdown.to_inline_html(img.caption, lang)),
+        credit=img.credit, alt=img.alt,
+        credit_line=credit_line(typography.typeset(img.credit, lang), labels,
+                                i18n.colon(lang)),
+        # A tagged PDF needs a text for every picture: failing the alt and the caption, the
+        # file's name (check warns of it).
+        alt_text=img.alt or img.caption or _name_of(img.src))
 
 
 # How a credit that names itself begins: it gets no "Photo:" before it.
@@ -519,7 +543,11 @@ def release_html(project: Project, release: Release) -> str:
         page_label=css_page_label(view.labels["page"]),
         **stylesheets(project, "release.css"),
     )
-    return render_template(project, "release.html", context)
+    html = render_template(project, "release.html", context)
+    if project.read_only:
+        return html    # `check`: the templates are what it checks, not the layout
+    return placement.fit(html, placement.lay_out_in(project.root,
+                                                    theme.readable_roots(project.root)))[0]
 
 
 def stylesheets(project: Project, *names: str) -> dict:

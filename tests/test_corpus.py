@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+import overprint
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from presskit.i18n import labels_for
 from presskit.render import running_heads
@@ -53,6 +55,26 @@ def test_real_release_builds_and_reads_back_in_order(source, tmp_path):
             wanted = letters(paragraph)
             assert wanted in text[position:], paragraph[:80]
             position = text.index(wanted, position) + len(wanted)
+        # The About text whole on the last page, after the body's last lines.
+        last = letters(pages[-1])
+        heading = letters(labels_for(data.get("lang") or "en")["about"].format(
+            name=data["organization"]))
+        assert heading in last
+        before, after = last.split(heading, 1)
+        assert letters(data.get("boilerplate") or data["organization"]) in after
+        assert letters(data["body"])[-40:] in before
+    assert not overprint.overprinted(pdf), overprint.describe(overprint.overprinted(pdf))
+    # Its kit: no word over another, and no section without its data (the corpus gives its
+    # organizations no facts, history or people).
+    result = run("kit", "--year", str(data["date"])[:4], project_dir=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    (kit,) = (tmp_path / "dist" / "kits").glob("*.pdf")
+    assert not overprint.overprinted(kit), overprint.describe(overprint.overprinted(kit))
+    labels = labels_for(data.get("lang") or "en")
+    sections = [mark.title for mark in PdfReader(kit).outline if not isinstance(mark, list)]
+    assert sections == [labels["contents"], labels["about"].format(name=data["organization"]),
+                        labels["releases"]] + ([labels["contacts"]] if any(
+                            c.get("name") for c in data.get("contacts") or []) else [])
 
 
 def letters(text: str) -> str:
