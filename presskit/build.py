@@ -236,7 +236,8 @@ def _render(project, selected, fresh, html_only, stale, cache: BuildCache,
     try:
         for outcome in runner.run(jobs):
             slug = outcome.job.slug
-            result = _store(root, outcome, outcome.job.html if write_html else None,
+            result = _store(root, outcome,
+                            (outcome.html or outcome.job.html) if write_html else None,
                             inputs[slug], cache, fingerprints, progress, failures)
             if result is not None:
                 results[slug] = result

@@ -65,6 +65,7 @@ class Outcome:
     data: bytes = b""
     warnings: list[str] | None = None
     error: PresskitError | None = None
+    html: str = ""     # the HTML as laid out, when placing its photos changed it
 
 
 def default_jobs() -> int:
@@ -80,12 +81,14 @@ def render_job(job: Job) -> Outcome:
     from .pdf import render_pdf
 
     warnings: list[str] = []
+    placed: list[str] = []
     bare = Job(job.slug, "", job.base, job.roots)   # the caller has the HTML already
     try:
-        data = render_pdf(job.html, job.base, job.roots, warnings=warnings)
+        data = render_pdf(job.html, job.base, job.roots, warnings=warnings, placed=placed)
     except PresskitError as exc:
         return Outcome(bare, error=exc, warnings=warnings)
-    return Outcome(bare, data, warnings)
+    # The HTML as its photos were placed, when that moved anything (--html writes it).
+    return Outcome(bare, data, warnings, html=placed[0] if placed[0] != job.html else "")
 
 
 _warm = False

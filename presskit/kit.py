@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from . import i18n, placement, render, theme
+from . import i18n, render, theme
 from .errors import PresskitError, SelectionError
 from .files import display_path
 from .load import Project
@@ -247,9 +247,6 @@ def build_kit(project: Project, selection: Selection, output: Path | None = None
     check_output(target)
     releases = select_releases(project, selection)
     html = kit_html(project, selection, releases)
-    # Each release's photos and closing matter placed as in its own PDF (render.release_html).
-    html, _ = placement.fit(html, placement.lay_out_in(project.root,
-                                                       theme.readable_roots(project.root)))
     if variant and variant.startswith("pdf/a-1"):
         from .images import flatten_transparency
 

@@ -223,33 +223,43 @@ IMAGES = ImageCache()
 
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str | None = None,
                tagged: bool = True, warnings: list[str] | None = None,
-               reuse: bool = True, show_outline: bool = False) -> bytes:
+               reuse: bool = True, show_outline: bool = False,
+               placed: list[str] | None = None) -> bytes:
     """Lay out `html` and return the PDF bytes. With `reuse`, what a previous document
     left is used again: parsed stylesheets (StyleSheets) and decoded images (ImageCache).
-    With `show_outline`, a reader opens the PDF with its bookmarks shown (a kit)."""
+    With `show_outline`, a reader opens the PDF with its bookmarks shown (a kit). Photos and
+    closing matter are placed from trial layouts (placement.py), in the process that renders;
+    the HTML as placed is appended to `placed` when given."""
     import_engine()
     from weasyprint import HTML
+
+    from .placement import fit
 
     sink: list[str] = [] if warnings is None else warnings
     fetcher = confined_fetcher(roots)
     IMAGES.trim()
-    options = {"pdf_tags": tagged, "font_config": font_config(), "uncompressed_pdf": False,
+    options = {"pdf_tags": tagged, "uncompressed_pdf": False,
                "cache": IMAGES if reuse else None}
     if variant:
         options["pdf_variant"] = variant
-    if show_outline:
-        options["finisher"] = _open_with_outline
-    split = StyleSheets.split(html) if reuse else None
+
+    def lay_out(text: str):
+        split = StyleSheets.split(text) if reuse else None
+        if split is None:
+            document = HTML(string=text, base_url=str(base) + os.sep, url_fetcher=fetcher)
+            return document.render(font_config=font_config(), **options)
+        document = HTML(string=split[0], base_url=str(base) + os.sep, url_fetcher=fetcher)
+        sheets = [STYLESHEETS.get(sheet, document.base_url, fetcher, base)
+                  for sheet in split[1]]
+        return document.render(font_config=font_config(), stylesheets=sheets, **options)
+
     with weasyprint_warnings(sink):
         try:
-            if split is None:
-                document = HTML(string=html, base_url=str(base) + os.sep, url_fetcher=fetcher)
-            else:
-                document = HTML(string=split[0], base_url=str(base) + os.sep,
-                                url_fetcher=fetcher)
-                options["stylesheets"] = [STYLESHEETS.get(text, document.base_url, fetcher,
-                                                          base) for text in split[1]]
-            return document.write_pdf(**options)
+            html, document = fit(html, lay_out)
+            if placed is not None:
+                placed.append(html)
+            return document.write_pdf(finisher=_open_with_outline if show_outline else None,
+                                      **options)
         except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
             raise BuildError(f"{base}: PDF rendering failed: {exc}") from exc
         finally:

@@ -343,34 +343,3 @@ def _tag(box) -> str:
 def _classes(box) -> list[str]:
     element = getattr(box, "element", None)
     return (element.get("class") or "").split() if element is not None else []
-
-
-def lay_out_in(base, roots) -> Callable[[str], object]:
-    """A function laying out HTML as pdf.render_pdf does (same fonts, stylesheets, images,
-    and files it may read), returning WeasyPrint's Document. Its warnings are dropped: the
-    final rendering tells them."""
-    import os
-
-    from . import pdf
-    from .hyphenation import prepare_html
-
-    pdf.import_engine()
-    from weasyprint import HTML
-
-    fetcher = pdf.confined_fetcher(roots)
-    base_url = str(base) + os.sep
-
-    def lay_out(html: str):
-        prepare_html(html)
-        with pdf.weasyprint_warnings([]):
-            split = pdf.StyleSheets.split(html)
-            options = {"font_config": pdf.font_config(), "cache": pdf.IMAGES, "pdf_tags": True}
-            if split is None:
-                return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-                    **options)
-            document = HTML(string=split[0], base_url=base_url, url_fetcher=fetcher)
-            options["stylesheets"] = [pdf.STYLESHEETS.get(text, document.base_url, fetcher,
-                                                          base) for text in split[1]]
-            return document.render(**options)
-
-    return lay_out

@@ -543,11 +543,8 @@ def release_html(project: Project, release: Release) -> str:
         page_label=css_page_label(view.labels["page"]),
         **stylesheets(project, "release.css"),
     )
-    html = render_template(project, "release.html", context)
-    if project.read_only:
-        return html    # `check`: the templates are what it checks, not the layout
-    return placement.fit(html, placement.lay_out_in(project.root,
-                                                    theme.readable_roots(project.root)))[0]
+    # Its photos and closing matter are placed where it is laid out (pdf.render_pdf).
+    return render_template(project, "release.html", context)
 
 
 def stylesheets(project: Project, *names: str) -> dict:

@@ -61,7 +61,7 @@ def test_the_kits_contacts_are_its_releases_when_the_organization_names_none(pro
     pdf, pages = kit_of(project)
     assert [m[0] for m in outline(pdf) if isinstance(m, tuple)][-1] == "Media contacts"
     last = norm(pages[-1])
-    assert last.startswith("Northwind Refugee Health Alliance Media contacts Media contacts "
+    assert last.startswith("NRHA Media contacts Media contacts "
                            "Press desk +1 555 0100 press@example.org Ada Example Director "
                            "ada@example.org Ben Example +1 555 0123")
     assert last.count("Press desk") == 1
@@ -79,8 +79,7 @@ def test_a_person_without_a_photo_has_no_box_and_the_names_line_up(project):
         {"name": "Ada Example", "title": "Director", "photo": "assets/ada.png"},
         {"name": "Cy Example", "title": "Logistics"}])
     pdf, pages = kit_of(project)
-    number = next(n for n, p in enumerate(pages, 1) if norm(p).startswith(
-        "Northwind Refugee Health Alliance People People"))
+    number = next(n for n, p in enumerate(pages, 1) if "People People" in norm(p)[:50])
     assert "CE" not in pages[number - 1].split()            # no initials in a grey box
     from pypdf import PdfReader
 
