@@ -18,8 +18,9 @@ decisions are edits of that HTML, made the same way in a release's PDF and in a 
 each release begins a page of its own and is laid out as in its own PDF. A template without
 those marks is laid out as it is written.
 
-WeasyPrint documents no account of where boxes fall: the pages' box trees (Page._page_box) are
-read here, and only here. Should they change shape, releases are left as written.
+WeasyPrint documents no account of where boxes fall: the pages' box trees come from
+engine.page_boxes, on the WeasyPrint tested only. Should they change shape, or on another
+WeasyPrint, releases are left as written.
 """
 from __future__ import annotations
 
@@ -266,10 +267,14 @@ class _Article:
 
 def _articles(document) -> dict[str, _Article]:
     """Every release in the document, by its article's id."""
+    from .engine import page_boxes
+
     articles: dict[str, _Article] = {}
+    boxes = page_boxes(document)
+    if boxes is None:
+        raise _Unreadable("no page boxes to read")
     try:
-        for number, page in enumerate(document.pages):
-            page_box = page._page_box
+        for number, page_box in enumerate(boxes):
             top = page_box.content_box_y()
             bottom = top + page_box.height
             for article_box in _find(page_box, lambda box: _tag(box) == "article"

@@ -7,7 +7,8 @@ and the PDFs are still right (tests/test_engine.py renders both ways). `make ben
 what the tricks save, by building with PRESSKIT_ENGINE_SKIP=all.
 
 PRESSKIT_ENGINE_SKIP names tricks to leave out (comma-separated, or "all"): library_search,
-fonttools, c_declarations, c_arrays, line_breaks.
+fonttools, c_declarations, c_arrays, line_breaks, page_boxes (where placement.py reads where
+the boxes of a layout fell, to place photos and fit the closing matter).
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ import sys
 # The WeasyPrint major versions whose private functions the mend and the tricks were tested
 # on (pyproject.toml pins the same range).
 TESTED_WEASYPRINT = (70,)
-TRICKS = ("library_search", "fonttools", "c_declarations", "c_arrays", "line_breaks")
+TRICKS = ("library_search", "fonttools", "c_declarations", "c_arrays", "line_breaks",
+          "page_boxes")
 
 _ready = False
 
@@ -94,6 +96,20 @@ def _import_without_library_search() -> None:
             del sys.modules[name]
     finally:
         ctypes.util.find_library = search
+
+
+def page_boxes(document) -> list | None:
+    """The box tree of each page of a laid-out document (WeasyPrint's private Page._page_box),
+    or None where this is not the WeasyPrint tested: placement.py then leaves the release laid
+    out as written."""
+    import weasyprint
+
+    if not tested_version(weasyprint.__version__) or "page_boxes" in skipped():
+        return None
+    try:
+        return [page._page_box for page in document.pages]
+    except AttributeError:
+        return None
 
 
 def rendered() -> None:
