@@ -88,7 +88,7 @@ def photo_uri(path: Path, max_width_in: float, max_height_in: float,
             width, height = image.size
             if image.getexif().get(EXIF_ORIENTATION, 1) in TURNED:
                 width, height = height, width     # a camera held upright
-    except OSError:
+    except (OSError, Image.DecompressionBombError):
         width = height = 0     # data_uri says what is wrong with it
     if not width or not height:
         return data_uri(path, max_width_in, max_height_in, cache_dir), 0.0, 0.0
