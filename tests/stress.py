@@ -134,11 +134,9 @@ def stress_project(root: Path, paper: str = "letter") -> ProjectMaker:
 
 
 if __name__ == "__main__":
-    import os
 
     from presskit.cli import main
 
-    os.environ.setdefault("PRESSKIT_RENDERER", "off")
     target = Path(sys.argv[1])
     stress_project(target, sys.argv[2] if len(sys.argv) > 2 else "letter")
     for args in (["build"], ["kit", "--year", "2024"]):
