@@ -28,7 +28,7 @@ LISTING = "listing:"
 # presskit's own code shapes a release PDF, all but these parts of it: editing any other
 # module rebuilds every release, as a version change would (a release of presskit always
 # changes __version__; a checkout may not). A module added or renamed counts by itself.
-NOT_RENDERING = ("mail", "preview", "cli.py", "__main__.py")
+NOT_RENDERING = ("mail", "preview", "site", "importer", "cli.py", "__main__.py")
 ABSENT = "absent"
 OUTSIDE = "outside the project"
 
