@@ -248,7 +248,15 @@ class Preview:
         return None
 
     def watch(self) -> None:
-        """The watcher thread: notice changes, rebuild what they made stale."""
+        """The watcher thread: warm the engine up (the first edit must not wait for WeasyPrint
+        to load), then notice changes and rebuild what they made stale."""
+        from ..jobs import warm_up
+
+        with self._build_locks["releases"]:
+            try:
+                warm_up()
+            except Exception:  # a build says what is wrong with the engine, in its place
+                traceback.print_exc()
         while not self._stop.is_set():
             try:
                 self.refresh()
