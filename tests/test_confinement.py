@@ -268,8 +268,7 @@ def test_the_preview_refuses_a_foreign_host_on_every_bind_address(project, bind,
         if bind in ("0.0.0.0", "::"):   # this machine by its own name, as a colleague asks
             assert _status(connect, port, f"{socket.gethostname()}:{port}") == 200
     finally:
-        process.terminate()
-        process.wait(60)
+        stop(process)
         said += process.stderr.read().splitlines()
     warned = any("warning: listening on" in line for line in said)
     assert warned == (bind in ("0.0.0.0", "::")), said
@@ -291,3 +290,15 @@ def test_kit_refuses_a_state_folder_linked_out(project, outside):
     link(project, ".presskit", outside)
     refused(run("kit", "--year", "2024", project_dir=project.root), ".presskit", "writes")
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+
+
+def stop(process) -> None:
+    """Stop a preview as a user would (SIGTERM), and for sure: no test leaves one running."""
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

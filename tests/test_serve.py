@@ -75,7 +75,11 @@ class Server:
 
     def stop(self):
         self.process.terminate()
-        self.process.wait(10)
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:   # never a preview left running after a test
+            self.process.kill()
+            self.process.wait()
 
 
 @pytest.fixture
