@@ -38,15 +38,8 @@ def picture_name(slug: str, picture: Picture) -> str:
 def release_data(found: Recognized, *, slug: str, org_lang: str, org_boilerplate: str) -> dict:
     """The release's fields, in the contract's order, leaving out what was not found (so
     that check names it) and what equals the organization's own."""
-    data: dict = {}
-    if found.title:
-        data["title"] = found.title
-    if found.subtitle:
-        data["subtitle"] = found.subtitle
-    if found.date:
-        data["date"] = found.date
-    if found.dateline:
-        data["dateline"] = found.dateline
+    data: dict = {key: getattr(found, key) for key in ("title", "subtitle", "date", "dateline")
+                  if getattr(found, key)}
     if found.embargo:
         data["embargo"] = _Moment(found.embargo.isoformat())
     if found.lang and found.lang.split("-")[0].lower() != org_lang.split("-")[0].lower():
@@ -59,12 +52,8 @@ def release_data(found: Recognized, *, slug: str, org_lang: str, org_boilerplate
                 if getattr(picture, key):
                     image[key] = getattr(picture, key)
             data["images"].append(image)
-    if found.contacts:
-        data["contacts"] = found.contacts
-    if found.body:
-        data["body"] = found.body
-    if found.notes:
-        data["notes"] = found.notes
+    data.update({key: getattr(found, key) for key in ("contacts", "body", "notes")
+                 if getattr(found, key)})
     if found.about and not is_own_about(found.about, org_boilerplate):
         # A release's boilerplate replaces the organization's: every About section the
         # document gives is kept, each after the first under its own heading.
