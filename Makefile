@@ -33,7 +33,7 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check presskit tests bench
-	$(BIN)/python -m pytest -q -n 4
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 bench: setup
 	$(BIN)/python -m bench

@@ -13,6 +13,7 @@ comment) still rebuilds its release.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from . import __version__, theme
 from .errors import OutsideProject
-from .files import inside
+from .files import Resolved, inside
 
 FORMAT = 1
 CACHE_FILE = "build-cache.json"
@@ -111,20 +112,13 @@ class Fingerprints:
     def _readable(self) -> tuple[Path, ...]:
         """The project, the built-in theme's folders and presskit's own code."""
         if self._roots is None:
-            self._roots = tuple(r.resolve() for r in theme.readable_roots(self.root)) + \
-                (Path(__file__).resolve().parent,)
+            self._roots = Resolved((*theme.readable_roots(self.root), Path(__file__).parent))
         return self._roots
 
     def engine(self) -> str:
         """presskit's version and rendering code, and WeasyPrint's version, as one digest."""
         if self._engine is None:
-            h = hashlib.sha256(f"presskit {__version__}\n".encode())
-            package = Path(__file__).resolve().parent
-            for module in rendering_modules(package):
-                name = module.relative_to(package).as_posix()
-                h.update(name.encode() + b"\0" + self.digest(str(module)).encode())
-            h.update(b"weasyprint\0" + _weasyprint_stamp().encode())
-            self._engine = h.hexdigest()
+            self._engine = code_digest(Path(__file__).resolve().parent)
         return self._engine
 
     def key(self, inputs: list[str]) -> str:
@@ -133,6 +127,21 @@ class Fingerprints:
         for name in sorted(inputs):
             h.update(f"\n{name}\0{self.digest(name)}".encode("utf-8"))
         return h.hexdigest()
+
+
+@functools.cache
+def code_digest(package: Path) -> str:
+    """The digest of presskit's version, its rendering code and WeasyPrint's, once a process:
+    the code a process runs does not change under it (a preview builds many times)."""
+    h = hashlib.sha256(f"presskit {__version__}\n".encode())
+    for module in rendering_modules(package):
+        try:
+            digest = hashlib.sha256(module.read_bytes()).hexdigest()
+        except OSError:
+            digest = ABSENT
+        h.update(module.relative_to(package).as_posix().encode() + b"\0" + digest.encode())
+    h.update(b"weasyprint\0" + _weasyprint_stamp().encode())
+    return h.hexdigest()
 
 
 def rendering_modules(package: Path) -> list[Path]:

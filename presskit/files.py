@@ -34,6 +34,14 @@ def relative_to_cwd(path: Path) -> str:
         return str(path)
 
 
+class Resolved(tuple):
+    """Folders already resolved, for `inside` to check many paths against without resolving
+    them again each time (a build checks every file it reads)."""
+
+    def __new__(cls, roots: Iterable[os.PathLike | str]):
+        return super().__new__(cls, (Path(r).resolve() for r in roots))
+
+
 def inside(roots: Iterable[os.PathLike | str] | os.PathLike | str, path: os.PathLike | str, *,
            writing: bool = False) -> Path:
     """`path` resolved (every symlink followed, as the OS would), if it lies inside one of
@@ -44,7 +52,7 @@ def inside(roots: Iterable[os.PathLike | str] | os.PathLike | str, path: os.Path
     if isinstance(roots, (str, os.PathLike)):
         roots = (roots,)
     path = Path(path)
-    resolved_roots = [Path(r).resolve() for r in roots]
+    resolved_roots = roots if isinstance(roots, Resolved) else Resolved(roots)
     try:
         resolved = path.resolve()
     except (OSError, RuntimeError):   # a loop of links

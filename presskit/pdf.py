@@ -31,6 +31,10 @@ STYLE_ATTRIBUTE_RE = re.compile(r"\sstyle\s*=")
 # registered, counter styles and colour profiles kept per document): a sheet with one of them
 # is parsed with its document, as WeasyPrint would.
 NOT_REUSABLE = ("@import", "@font-face", "@counter-style", "@color-profile")
+# The CSS functions whose argument may be a file named relative to the sheet's folder (an
+# attribute read as a url too).
+FILE_FUNCTION_RE = re.compile(r"url\(|image-set\(|attr\(\s*[-\w|]+\s+url\b")
+CSS_ESCAPE_RE = re.compile(r"\\([0-9a-fA-F]{1,6}\s?|.)", re.S)
 # base.html ends a project's own stylesheet with this comment, naming its file.
 SOURCE_RE = re.compile(r"/\*# sourceURL=([^*\s]+) \*/\s*\Z")
 POSITION_RE = re.compile(r" at (\d+):(\d+)")
@@ -164,10 +168,12 @@ class StyleSheets:
     def get(self, text: str, base_url: str, fetcher, root: Path | None = None):
         """The parsed sheet. Its parsing warnings (a bad property, say) are logged each time
         it is used, so that every document built with it reports them; those about a
-        project's own stylesheet name the file, line and column (SOURCE_RE)."""
+        project's own stylesheet name the file, line and column (SOURCE_RE). A sheet with no
+        url() means the same whatever folder it is used from, so one parse serves every
+        project a process builds."""
         from weasyprint import CSS, LOGGER
 
-        key = (text, base_url)
+        key = (text, base_url if _refers_to_files(text) else None)
         entry = self.sheets.get(key)
         if entry is None:
             capture = _Collector()
@@ -177,21 +183,36 @@ class StyleSheets:
                             font_config=font_config())
             finally:
                 LOGGER.handlers = handlers
-            source = SOURCE_RE.search(text)
-            path = root / source[1] if source and root is not None else None
-            entry = self.sheets[key] = (sheet, capture.messages, path)
+            entry = self.sheets[key] = (sheet, capture.messages)
             while len(self.sheets) > self.size:
                 self.sheets.popitem(last=False)
         else:
             self.sheets.move_to_end(key)
-        _, messages, path = entry
+        sheet, messages = entry
+        source = SOURCE_RE.search(text) if messages else None
+        path = root / source[1] if source and root is not None else None
         for message in messages:
-            # Placed when told: the background renderer serves clients in different folders.
+            # Located when used, not when parsed: one parse may serve several projects.
             LOGGER.warning("%s", _located(message, display_path(path)) if path else message)
-        return entry[0]
+        return sheet
 
 
 STYLESHEETS = StyleSheets()
+
+
+def _refers_to_files(text: str) -> bool:
+    """Whether a sheet may name a file relative to its folder (read as CSS reads it, with
+    its escapes undone: `\\75 rl(` is url( too)."""
+    def unescaped(match: re.Match) -> str:
+        code = match[1].strip()
+        if len(code) > 1 or code in "0123456789abcdefABCDEF":
+            try:
+                return chr(int(code, 16))
+            except (ValueError, OverflowError):
+                return "\ufffd"
+        return code
+
+    return FILE_FUNCTION_RE.search(CSS_ESCAPE_RE.sub(unescaped, text).lower()) is not None
 
 
 class ImageCache(dict):

@@ -6,6 +6,7 @@ invent quotes or contacts for a real organization.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
 import shutil
 import subprocess
@@ -104,8 +105,11 @@ def project(tmp_path) -> ProjectMaker:
 @pytest.fixture
 def sample(tmp_path) -> Path:
     """A copy of the repository's sample project (PHR), safe to build into."""
-    target = tmp_path / "sample"
-    target.mkdir()
+    return copy_sample(tmp_path / "sample")
+
+
+def copy_sample(target: Path) -> Path:
+    target.mkdir(exist_ok=True)
     for name in ("organization.yaml", "presskit.yaml"):
         if (REPO / name).exists():
             shutil.copy(REPO / name, target / name)
@@ -113,6 +117,42 @@ def sample(tmp_path) -> Path:
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, target / folder)
     return target
+
+
+@pytest.fixture(scope="session")
+def built_once(tmp_path_factory, worker_id):
+    """made = built_once(name, make): a folder that make(folder) fills once for the whole run,
+    pytest-xdist's worker processes included, under a lock (a worker asking for it while
+    another makes it waits). For tests that only read what it holds: a test that changes a
+    project makes its own."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if worker_id != "master" else base) / "built-once"
+    shared.mkdir(exist_ok=True)
+
+    def get(name: str, make) -> Path:
+        folder = shared / name
+        with open(shared / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (shared / f"{name}.made").exists():
+                shutil.rmtree(folder, ignore_errors=True)   # what a failed make left
+                folder.mkdir()
+                make(folder)
+                (shared / f"{name}.made").touch()
+        return folder
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def sample_built(built_once) -> Path:
+    """The sample project with its release and its 2012 kit built, once: only to be read."""
+    def make(folder: Path) -> None:
+        root = copy_sample(folder / "sample")
+        for args in (["build"], ["kit", "--year", "2012"]):
+            result = run(*args, project_dir=root)
+            assert result.exit_code == 0, result.stderr
+
+    return built_once("sample", make) / "sample"
 
 
 def run(*args, project_dir: Path | None = None, input=None):

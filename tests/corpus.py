@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -62,6 +63,38 @@ def to_project(source: Path, root: Path) -> str:
     (root / "releases" / f"{slug}.yaml").write_text(
         yaml.safe_dump(release, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
     return slug
+
+
+@dataclass
+class Built:
+    """A corpus release built, with the kit of its year, once for the whole test run."""
+
+    data: dict
+    slug: str
+    release: Path        # its PDF
+    kit: Path
+    build_stderr: str
+
+
+def built(source: Path, built_once) -> Built:
+    """`source` as a project, built (`build`, then `kit --year`) by the first test asking."""
+    from conftest import run
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    year = str(data["date"])[:4]
+
+    def make(folder: Path) -> None:
+        to_project(source, folder / "project")
+        for args in (["build"], ["kit", "--year", year]):
+            result = run(*args, project_dir=folder / "project")
+            assert result.exit_code == 0, result.stderr
+            (folder / f"{args[0]}.stderr").write_text(result.stderr, encoding="utf-8")
+
+    folder = built_once(f"corpus-{source.stem}", make)
+    slug = next((folder / "project" / "releases").glob("*.yaml")).stem
+    return Built(data, slug, folder / "project" / "dist" / "releases" / f"{slug}.pdf",
+                 folder / "project" / "dist" / "kits" / f"press-kit-{year}.pdf",
+                 (folder / "build.stderr").read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

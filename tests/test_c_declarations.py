@@ -66,17 +66,35 @@ def test_a_second_process_parses_no_c_and_writes_the_same_pdf(tmp_path):
     assert plain == first == second
 
 
+DAMAGE = (b"", b"\x00garbage", __import__("marshal").dumps({"not": "a tree"}),
+          __import__("marshal").dumps(["a list"]))
+
+
 def test_a_damaged_cache_file_is_parsed_again_and_rewritten(tmp_path):
+    """WeasyPrint's own declarations, in a process of its own: a file cut short."""
     cache_home = tmp_path / "cache"
     reference = render(tmp_path, cache_home)
     (written,) = cache_files(cache_home)
     whole = written.read_bytes()
-    for damage in (b"", b"\x00garbage", whole[: len(whole) // 2],
-                   __import__("marshal").dumps({"not": "a tree"}),
-                   __import__("marshal").dumps(["a list"])):
-        written.write_bytes(damage)
-        assert render(tmp_path, cache_home) == reference
-        assert set(c_declarations._read(written)) == set(c_declarations._read_bytes(whole))
+    written.write_bytes(whole[: len(whole) // 2])
+    assert render(tmp_path, cache_home) == reference
+    assert set(c_declarations._read(written)) == set(c_declarations._read_bytes(whole))
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=["empty", "garbage", "not-a-tree", "a-list"])
+def test_a_cache_file_damaged_otherwise_is_parsed_again_and_rewritten(tmp_path, damage):
+    """The same, for each other damage, in this process: what the file held is read as
+    nothing, the text is parsed, and the file is written whole again."""
+    pycparser = pytest.importorskip("pycparser")
+    text = "typedef int presskit_test_t;\nint presskit_test(presskit_test_t x);\n"
+    path = tmp_path / "trees.marshal"
+    path.write_bytes(damage)
+    parser = c_declarations.CachedParser(path)
+    tree = parser.parse(text)
+    assert isinstance(parser.real, pycparser.CParser)                     # parsed
+    parser.save()
+    again = c_declarations.CachedParser(path)
+    assert repr(again.parse(text)) == repr(tree) and again.real is None    # from the file
 
 
 def test_no_cache_folder_to_be_had_still_renders(tmp_path):

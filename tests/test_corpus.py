@@ -8,7 +8,6 @@ import re
 
 import overprint
 import pytest
-import yaml
 from pypdf import PdfReader
 
 from presskit.i18n import labels_for
@@ -16,8 +15,8 @@ from presskit.markdown import split_about
 from presskit.render import running_heads
 from presskit.typography import typeset
 
-from conftest import pdf_pages, pdftotext, run
-from corpus import corpus_files, to_project
+from conftest import pdf_pages, pdftotext
+from corpus import built, corpus_files
 
 pytestmark = pytest.mark.skipif(not corpus_files(), reason="../shared/corpus is not here")
 
@@ -26,14 +25,11 @@ NEEDS_OPTIONAL_FONTS = {"ja"}
 
 
 @pytest.mark.parametrize("source", corpus_files(), ids=lambda p: p.stem)
-def test_real_release_builds_and_reads_back_in_order(source, tmp_path):
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    slug = to_project(source, tmp_path)
-    result = run("build", project_dir=tmp_path)
-    assert result.exit_code == 0, result.stderr
+def test_real_release_builds_and_reads_back_in_order(source, built_once):
+    made = built(source, built_once)
+    data, pdf = made.data, made.release
     if data.get("lang") not in NEEDS_OPTIONAL_FONTS:
-        assert "no installed font" not in result.stderr
-    pdf = tmp_path / "dist" / "releases" / f"{slug}.pdf"
+        assert "no installed font" not in made.build_stderr
     pages = pdf_pages(pdf)
     more = labels_for(data.get("lang") or "en")["more"]
     for number, page in enumerate(pages, 1):
@@ -68,9 +64,7 @@ def test_real_release_builds_and_reads_back_in_order(source, tmp_path):
     assert not overprint.overprinted(pdf), overprint.describe(overprint.overprinted(pdf))
     # Its kit: no word over another, and no section without its data (the corpus gives its
     # organizations no facts, history or people).
-    result = run("kit", "--year", str(data["date"])[:4], project_dir=tmp_path)
-    assert result.exit_code == 0, result.stderr
-    (kit,) = (tmp_path / "dist" / "kits").glob("*.pdf")
+    kit = made.kit
     assert not overprint.overprinted(kit), overprint.describe(overprint.overprinted(kit))
     labels = labels_for(data.get("lang") or "en")
     sections = [mark.title for mark in PdfReader(kit).outline if not isinstance(mark, list)]

@@ -300,10 +300,8 @@ def test_data_problems_are_reported_as_check_does_before_rendering(project):
     assert not (project.root / "dist" / "kits").exists()
 
 
-def test_sample_kit_of_2012(sample):
-    result = run("kit", "--year", "2012", project_dir=sample)
-    assert result.exit_code == 0, result.stderr
-    pdf = sample / "dist" / "kits" / "press-kit-2012.pdf"
+def test_sample_kit_of_2012(sample_built):
+    pdf = sample_built / "dist" / "kits" / "press-kit-2012.pdf"
     pages = pdf_pages(pdf)
     assert "Physicians for Human Rights" in pages[0] and "Press Kit 2012" in pages[0]
     title = "Acquittal of Russian Doctor in Magnitsky Case Sparks Disappointment, Not Surprise"
@@ -504,7 +502,7 @@ def test_a_release_whose_page_begins_with_a_picture_has_the_same_pages_in_the_ki
     filler = ("The Alliance reports steady progress across its clinics this season, and "
               "thanks its volunteers. ")
     slugs = []
-    for n in range(5, 14):
+    for n in (5, 8, 11, 13):     # the picture opens page 2 in the first three
         slug = f"2024-05-{n:02d}-picture-{n}"
         slugs.append(slug)
         project.release(slug, date=f"2024-05-{n:02d}", title=f"Picture test {n}",
@@ -564,10 +562,7 @@ def test_portraits_are_cut_to_their_box_before_scaling_not_shrunk_into_it(projec
                for width, height in sizes), sizes
 
 
-
-
-def test_the_kit_opens_with_its_bookmarks_shown(project):
-    assert run("kit", "--year", "2024", project_dir=project.root).exit_code == 0
-    reader = PdfReader(project.root / "dist" / "kits" / "press-kit-2024.pdf")
+def test_the_kit_opens_with_its_bookmarks_shown(northwind):
+    reader = PdfReader(northwind[1])
     assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
     assert reader.outline

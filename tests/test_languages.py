@@ -33,10 +33,17 @@ TITLES = {
 DATE = dt.date(2024, 3, 5)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """One project with a release in each language, built once for the module."""
-    maker = ProjectMaker(tmp_path_factory.mktemp("languages") / "project")
+@pytest.fixture(scope="session")
+def built(built_once):
+    """One project with a release in each language, built once: its tests only read it."""
+    folder = built_once("languages", _build_languages)
+    maker = ProjectMaker(folder / "project")
+    maker.stderr = (folder / "build.stderr").read_text(encoding="utf-8")
+    return maker
+
+
+def _build_languages(folder):
+    maker = ProjectMaker(folder / "project")
     maker.organization(logo="assets/logo.svg")
     maker.write("assets/logo.svg", SVG_LOGO)
     maker.write("assets/photo.jpg", _jpeg())
@@ -53,8 +60,7 @@ def built(tmp_path_factory):
         {"src": "assets/photo.jpg", "caption": "The road.", "credit": "© Northwind"}])
     result = run("build", project_dir=maker.root)
     assert result.exit_code == 0, result.output
-    maker.stderr = result.stderr
-    return maker
+    (folder / "build.stderr").write_text(result.stderr, encoding="utf-8")
 
 
 def plain(text: str) -> str:

@@ -25,40 +25,25 @@ MARGINS = (2.2 * PT, 3.7 * PT, 2.4 * PT)   # top, sides, bottom (release.css @pa
 PAGE = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
 
 
-@pytest.fixture(scope="module", params=["letter", "a4"])
-def stressed(request, tmp_path_factory):
+@pytest.fixture(scope="session", params=["letter", "a4"])
+def stressed(request, built_once):
     """The stress release's PDF and the kit holding it, on one paper."""
-    maker = stress.stress_project(tmp_path_factory.mktemp("stress") / "project", request.param)
-    for args in (["build", "--html"], ["kit", "--year", "2024"]):
-        result = run(*args, project_dir=maker.root)
-        assert result.exit_code == 0, result.stderr
-    dist = maker.root / "dist"
+    def make(folder):
+        maker = stress.stress_project(folder / "project", request.param)
+        for args in (["build", "--html"], ["kit", "--year", "2024"]):
+            result = run(*args, project_dir=maker.root)
+            assert result.exit_code == 0, result.stderr
+
+    dist = built_once(f"stress-{request.param}", make) / "project" / "dist"
     return (request.param, dist / "releases" / f"{stress.SLUG}.pdf",
             dist / "kits" / "press-kit-2024.pdf")
 
 
-@pytest.fixture(scope="module")
-def sample_built(tmp_path_factory):
-    """The repository's sample (PHR), its release and kit built once."""
-    import shutil
-
-    from conftest import REPO
-
-    root = tmp_path_factory.mktemp("sample") / "sample"
-    root.mkdir()
-    for name in ("organization.yaml", "presskit.yaml"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "releases", root / "releases")
-    for args in (["build"], ["kit", "--year", "2012"]):
-        result = run(*args, project_dir=root)
-        assert result.exit_code == 0, result.stderr
-    return root / "dist" / "releases" / f"{SAMPLE_SLUG}.pdf", root / "dist" / "kits" / \
-        "press-kit-2012.pdf"
-
-
 def test_no_word_is_printed_over_another(stressed, sample_built):
     _, release, kit = stressed
-    for pdf in (release, kit, *sample_built):
+    sample = sample_built / "dist"
+    for pdf in (release, kit, sample / "releases" / f"{SAMPLE_SLUG}.pdf",
+                sample / "kits" / "press-kit-2012.pdf"):
         assert not overprint.overprinted(pdf), overprint.describe(overprint.overprinted(pdf))
 
 
@@ -111,7 +96,7 @@ def test_the_about_text_is_whole_on_the_last_page_with_the_bodys_last_lines(stre
         release, "About Northwind Refugee Health Alliance",
         "when the weather turns, which is when people need it most.\u201d")
     # The sample's About text was alone on its second page.
-    sample, _ = sample_built
+    sample = sample_built / "dist" / "releases" / f"{SAMPLE_SLUG}.pdf"
     last_page_holds_the_closing_with_the_bodys_end(
         sample, "About Physicians for Human Rights",
         "to protect the human rights of its citizens,” Hogrefe said.")

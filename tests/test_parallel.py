@@ -117,11 +117,12 @@ def test_reusing_stylesheets_and_images_gives_the_same_bytes_as_weasyprint_alone
     for root in (project.root, sample, scaffold):
         loaded, htmls = _release_htmls(root)
         roots = theme.readable_roots(loaded.root)
-        for slug, html in htmls.items():
+        for number, (slug, html) in enumerate(htmls.items()):
             assert StyleSheets.split(html) is not None, slug      # the reuse really happens
             whole = render_pdf(html, loaded.root, roots, reuse=False)
             assert render_pdf(html, loaded.root, roots) == whole, slug
-            assert render_pdf(html, loaded.root, roots) == whole, slug   # from the caches
+            if number == 0:     # the next ones use what the first left in the caches
+                assert render_pdf(html, loaded.root, roots) == whole, slug
     assert any(key.startswith("data:image/png") for key in IMAGES)
 
 

@@ -31,11 +31,11 @@ def build(project_root, *args):
     return project_root / "dist" / "releases"
 
 
-def test_sample_release_shows_every_element_in_reading_order(sample):
+def test_sample_release_shows_every_element_in_reading_order(sample_built):
     import yaml
 
-    pdf = build(sample) / f"{SAMPLE_SLUG}.pdf"
-    data = yaml.safe_load((sample / "releases" / f"{SAMPLE_SLUG}.yaml").read_text())
+    pdf = sample_built / "dist" / "releases" / f"{SAMPLE_SLUG}.pdf"
+    data = yaml.safe_load((sample_built / "releases" / f"{SAMPLE_SLUG}.yaml").read_text())
     text = pdftotext(pdf)
     flat = " ".join(text.split())
     assert "FOR IMMEDIATE RELEASE" in flat
@@ -59,8 +59,8 @@ def test_sample_release_shows_every_element_in_reading_order(sample):
         assert f"Page {number} of {len(pages)}" in page
 
 
-def test_metadata_outline_and_language(sample):
-    pdf = build(sample) / f"{SAMPLE_SLUG}.pdf"
+def test_metadata_outline_and_language(sample_built):
+    pdf = sample_built / "dist" / "releases" / f"{SAMPLE_SLUG}.pdf"
     info = pdfinfo(pdf)
     assert info["Title"] == ("Acquittal of Russian Doctor in Magnitsky Case Sparks "
                              "Disappointment, Not Surprise")
@@ -72,8 +72,8 @@ def test_metadata_outline_and_language(sample):
     assert [item.title for item in reader.outline] == [info["Title"]]
 
 
-def test_fonts_are_embedded_and_subset(sample):
-    fonts = pdffonts(build(sample) / f"{SAMPLE_SLUG}.pdf")
+def test_fonts_are_embedded_and_subset(sample_built):
+    fonts = pdffonts(sample_built / "dist" / "releases" / f"{SAMPLE_SLUG}.pdf")
     assert fonts
     assert all(font["emb"] == "yes" and font["sub"] == "yes" for font in fonts)
 

@@ -7,13 +7,12 @@ import re
 import subprocess
 
 import pytest
-import yaml
 from pypdf import PdfReader
 
 from presskit.i18n import labels_for
 
 from conftest import pdf_pages, pdfinfo, pdftotext, run
-from corpus import corpus_files, to_project
+from corpus import built, corpus_files
 
 SLUG = "2024-03-05-clinics-open"
 LONG_WORDS = ("Rechtsschutzversicherungsgesellschaften internationalization "
@@ -335,12 +334,9 @@ def test_an_embargo_without_a_time_zone_gives_its_offset_as_people_read_it(proje
 # presskit prints (CLDR gives every language typographic marks).
 @pytest.mark.skipif(not corpus_files(), reason="../shared/corpus is not here")
 @pytest.mark.parametrize("source", corpus_files(), ids=lambda p: p.stem)
-def test_a_real_release_copies_out_as_written(source, tmp_path):
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    slug = to_project(source, tmp_path)
-    result = run("build", project_dir=tmp_path)
-    assert result.exit_code == 0, result.stderr
-    pdf = tmp_path / "dist" / "releases" / f"{slug}.pdf"
+def test_a_real_release_copies_out_as_written(source, built_once):
+    made = built(source, built_once)      # built once, with tests/test_corpus.py
+    data, pdf = made.data, made.release
     written = squeezed(" ".join(str(value) for value in data.values() if value))
     more = labels_for(data.get("lang") or "en")["more"]
     for text in (pdftotext(pdf), pypdf_text(pdf)):
