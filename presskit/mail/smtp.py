@@ -123,7 +123,11 @@ class Connection:
         (Unreachable when the server could not be reached at all)."""
         self.close()
         s = self.settings
-        context = self.ssl_context or ssl.create_default_context()
+        if self.ssl_context is None and s.security in ("ssl", "starttls"):
+            # Once a connection, when TLS is used: reading the system's authorities is a
+            # tenth of a second, and a plain relay needs none.
+            self.ssl_context = ssl.create_default_context()
+        context = self.ssl_context
         greeted = False
         try:
             if s.security == "ssl":
