@@ -110,9 +110,10 @@ class Fingerprints:
             return ABSENT
 
     def _readable(self) -> tuple[Path, ...]:
-        """The project, the built-in theme's folders and presskit's own code."""
+        """The project and the built-in theme's folders (presskit's own code is read by
+        code_digest)."""
         if self._roots is None:
-            self._roots = Resolved((*theme.readable_roots(self.root), Path(__file__).parent))
+            self._roots = Resolved(theme.readable_roots(self.root))
         return self._roots
 
     def engine(self) -> str:

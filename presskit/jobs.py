@@ -94,16 +94,20 @@ def render_job(job: Job) -> Outcome:
 _warm = False
 
 
-def warm_up() -> None:
-    """Import WeasyPrint, load fonts, lay out one small page: once a process (a worker forked
-    from a warm fork server starts warm)."""
+def warm_up(html: str | None = None, base: Path | None = None,
+            roots: tuple[Path, ...] | None = None) -> None:
+    """Import WeasyPrint, load fonts, lay out one page: once a process (a worker forked from a
+    warm fork server starts warm). The page is a small one in the built-in style, or `html`:
+    a project's own release warms its templates, stylesheets and fonts too."""
     global _warm
     if _warm:
         return
     from .pdf import import_engine, render_pdf
 
     import_engine()
-    render_pdf(warm_up_html(), Path.cwd(), (Path.cwd(),))
+    if html is None:
+        html, base, roots = warm_up_html(), Path.cwd(), (Path.cwd(),)
+    render_pdf(html, base, roots)
     # What is loaded now lives as long as the process: keep the collector from scanning it
     # again and again, and collect less often.
     gc.freeze()

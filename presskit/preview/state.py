@@ -250,12 +250,9 @@ class Preview:
     def watch(self) -> None:
         """The watcher thread: warm the engine up (the first edit must not wait for WeasyPrint
         to load), then notice changes and rebuild what they made stale."""
-        from ..jobs import warm_up
-
         with self._build_locks["releases"]:
             try:
-                warm_up()
-                self._warm_project()
+                self._warm_up()
             except Exception:  # a build says what is wrong with the engine, in its place
                 traceback.print_exc()
         while not self._stop.is_set():
@@ -269,22 +266,24 @@ class Preview:
                 traceback.print_exc()
             self._stop.wait(POLL_SECONDS)
 
-    def _warm_project(self) -> None:
-        """Lay out the project's first release once, writing nothing: the first edit then
-        finds the templates compiled, the project's stylesheets parsed and its fonts and logo
-        loaded, and reaches its PDF as fast as the next ones (make bench: the slowest of three
-        edits was the first, by half a second)."""
-        from ..pdf import render_pdf
+    def _warm_up(self) -> None:
+        """Warm the engine up with the project's first release, writing nothing: the first
+        edit then finds the templates compiled, the project's stylesheets parsed and its fonts
+        and logo loaded, and reaches its PDF as fast as the next ones (the slowest of three
+        edits was the first, by half a second). Without a release to lay out, the built-in
+        page."""
+        from ..jobs import warm_up
         from ..theme import readable_roots
 
         try:
             project = load_project(self.root)
-            slug = next(iter(sorted(project.releases)), None)
+            slug = min(project.releases, default=None)
             if slug is not None:
-                html = render.release_html(project, project.release(slug))
-                render_pdf(html, project.root, readable_roots(project.root))
+                warm_up(render.release_html(project, project.release(slug)), project.root,
+                        readable_roots(project.root))
         except PresskitError:
             pass    # the build says what is wrong, in its place
+        warm_up()   # nothing more once warm
 
     def page_images(self, item: Item) -> list[Path]:
         """PNG images of the item's PDF pages, rendered once per PDF (empty without poppler).
