@@ -144,12 +144,12 @@ def paired(colds: list[Run], floors: list[dict]) -> str:
     return ", ".join(f"{c.seconds / f['seconds']:.3g}" for c, f in zip(colds, floors))
 
 
-def one_edits(project: Path, n: int, env: dict | None, count: int = 3) -> list[float]:
+def one_edits(project: Path, n: int, count: int = 3) -> list[float]:
     """The times of `count` builds, each after a different release is edited."""
     edits = []
     for i in range(count):
         edit_release(project, i * n // count)
-        edited = build(project, env=env)
+        edited = build(project)
         if built_count(edited) != 1:
             sys.exit(f"bench: one edited release rebuilt {built_count(edited)} PDFs")
         edits.append(edited.seconds)
@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"median {statistics.median(noops) * 1000:.0f} ms)")
         table.ratio("no-op / cold", noop / cold.seconds, 0.05)
 
-        edits = one_edits(small, n, None)
+        edits = one_edits(small, n)
         edit = statistics.median(edits)
         table.figure("one release edited, presskit build", f"{edit:.2f} s (median of "
                      f"{runs(edits)}; exactly 1 PDF each)")

@@ -440,15 +440,19 @@ class Ledger:
         # leaves this one message in doubt, as the first fsync's wait would have for the next.
         self._append(record, sync=state == SENDING)
 
-    def reached_as_another(self, slug: str, content_sha256: str) -> dict[str, str]:
-        """Who got this very content as another release (a copy of the file, or the file
-        renamed): the other release's slug, by lower-cased address."""
-        found: dict[str, str] = {}
+    def reached_as_another(self, slug: str, contents: list[str]) -> dict[str, str]:
+        """Who got one of these very contents (a release's versions) as another release (a
+        copy of the file, or the file renamed): the other release's slug, by lower-cased
+        address; for an address that got several, the one of the content listed first."""
+        rank = {content: n for n, content in reversed(list(enumerate(contents)))}
+        found: dict[str, tuple[int, str]] = {}
         for attempt in self._attempts.values():
-            if attempt.slug != slug and attempt.state == SENT \
-                    and self._content(attempt) == content_sha256:
-                found.setdefault(attempt.address, attempt.slug)
-        return found
+            if attempt.slug == slug or attempt.state != SENT:
+                continue
+            n = rank.get(self._content(attempt))
+            if n is not None and n < found.get(attempt.address, (len(rank), ""))[0]:
+                found[attempt.address] = (n, attempt.slug)
+        return {address: other for address, (_, other) in found.items()}
 
     def record_content(self, slug: str, pdf_sha256: str, content_sha256: str) -> None:
         """Attempts from before the content was recorded whose PDF is `pdf_sha256`, the one

@@ -94,13 +94,10 @@ def language_counts(counts: Counter) -> str:
 
 
 class _Version(NamedTuple):
-    """One version of a release as sent: the digest of its content, and of its PDF's bytes;
-    and, for the record, its language and the release it is a version of (its base slug)."""
+    """One version of a release as sent: the digest of its content, and of its PDF's bytes."""
 
     content: str
     pdf: str
-    lang: str = ""
-    release: str = ""
 
 
 @dataclass
@@ -266,9 +263,7 @@ def send_release(project: Project, slug: str, list_name: str, *, dry_run: bool =
         # Who got this very PDF, as a ledger from before the content was recorded says, got
         # this content: recorded, so that a later PDF of the same words counts as theirs.
         book.record_content(slug, version.pdf, version.content)
-        copies: dict[str, str] = {}
-        for variant in reversed(variants):
-            copies.update(book.reached_as_another(slug, variant.version.content))
+        copies = book.reached_as_another(slug, [v.version.content for v in variants])
         jobs = _plan(book.entries(slug), copies, recipients, pick, report, slug=slug,
                      domain=domain, correction=correction, resend_unknown=resend_unknown,
                      state=state)
@@ -640,10 +635,7 @@ def _recorded(project: Project, slug: str,
     if not ledger_mod.has_record(project.state):
         return {}, {}
     with Ledger(ledger_mod.ledger_path(project.state), create=False) as book:
-        copies: dict[str, str] = {}
-        for content in reversed(contents):
-            copies.update(book.reached_as_another(slug, content))
-        return book.entries(slug), copies
+        return book.entries(slug), book.reached_as_another(slug, list(contents))
 
 
 def delivery_status(project: Project, slug: str, list_name: str | None = None) -> list[str]:
