@@ -14,6 +14,8 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_time as _babel_time
 from babel.dates import get_datetime_format
 
+from .model import base_tag
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "immediate": "For immediate release",
@@ -516,7 +518,8 @@ RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}
 
 
 def base_language(lang: str) -> str:
-    return (lang or "en").replace("_", "-").split("-")[0].lower()
+    """The language of a tag ('fr' of 'fr-CA'); English for none."""
+    return base_tag(lang or "en")
 
 
 def covering_language(lang: str) -> str:
@@ -652,8 +655,13 @@ def _known(code: str) -> bool:
 
 
 def language_name(lang: str) -> str:
-    """The language's name in itself, as a language menu shows it: Русский, 日本語, עברית."""
-    name = _locale(lang).get_display_name(_locale(lang)) or lang
+    """The language's name in itself, as a language menu shows it: Русский, 日本語, עברית; a
+    tag Babel does not know, as written."""
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return lang
+    name = locale.get_display_name(locale) or lang
     return name[:1].upper() + name[1:]
 
 

@@ -26,6 +26,7 @@ from .model import (
     Release,
     Settings,
     SmtpSettings,
+    base_tag,
     enclosing_project,
     release_paths,
     split_slug,
@@ -90,7 +91,7 @@ class Project:
         wanted = (lang or "").strip().replace("_", "-").lower()
         if wanted in by_tag:
             return by_tag[wanted]
-        base = wanted.split("-")[0]
+        base = base_tag(wanted)
         if base and base in by_tag:
             return by_tag[base]
         return next(iter(versions.values()))
@@ -213,11 +214,6 @@ def node_at(path: Path, *keys: str) -> yaml.Node | None:
         node = next((v for k, v in node.value
                      if isinstance(k, yaml.ScalarNode) and k.value == key), None)
     return node
-
-
-def base_tag(lang: str) -> str:
-    """The language of a BCP 47 tag, lower-cased: 'fr-CA' is 'fr'."""
-    return lang.replace("_", "-").split("-")[0].lower()
 
 
 def _compose(text: str) -> yaml.Node | None:

@@ -77,6 +77,12 @@ class Image:
     alt: str = ""
 
 
+
+def base_tag(lang: str) -> str:
+    """The language of a BCP 47 tag, lower-cased: 'fr-CA' and 'fr_CA' are 'fr'."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
 @dataclass
 class Organization:
     path: Path

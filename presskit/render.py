@@ -269,7 +269,7 @@ def _organization_view(project: Project) -> SimpleNamespace:
         # The name as its owner writes it, as in the PDF's metadata; the rest typeset.
         name=org.name, short_name=org.short_name, website=org.website,
         location=typography.typeset(org.location, lang),
-        **_website(org.website),
+        **website_link(org.website),
         # A wordmark spells the name: the letterhead and the cover do not set it again.
         name_in_logo=bool(org.logo and org.logo_has_name),
         running_name=running_heads(project.settings.paper, _head_name(project), "")[0],
@@ -294,7 +294,7 @@ def _organization_view(project: Project) -> SimpleNamespace:
     )
 
 
-def _website(website: str) -> dict:
+def website_link(website: str) -> dict:
     """The organization's website as printed, "www.postgresql.org" for
     https://www.postgresql.org/ (a reader types no scheme, nor the slash at the end), and the
     address its link leads to: https:// before one written without."""

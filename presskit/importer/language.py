@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..model import base_tag
+
 STOPWORDS = {
     "en": "the and of to in is for that with on said will are was by from this it has have",
     "es": "el la los las de del que y en por para con una es se su al como más lo fue ha",
@@ -66,6 +68,6 @@ def detect_language(text: str, doc_lang: str = "", org_lang: str = "en") -> str:
 def _as_known(lang: str, org_lang: str, doc_lang: str) -> str:
     """'es' as the organization or the document writes it ('es-MX'), when theirs is Spanish."""
     for known in (org_lang, doc_lang):
-        if known and known.split("-")[0].lower() == lang:
+        if known and base_tag(known) == lang:
             return known
     return lang

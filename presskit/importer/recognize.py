@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..model import base_tag
 from . import dates
 from .blocks import INVISIBLE, Block, Span
 from .compose import to_markdown
@@ -346,7 +347,7 @@ def _embargo(found: Recognized, office_zone: str) -> None:
         time = (0, 0)
     zone = dates.find_zone(rest)
     if zone is None:
-        guess = LANGUAGE_ZONES.get(found.lang.split("-")[0], "")
+        guess = LANGUAGE_ZONES.get(base_tag(found.lang), "")
         if office_zone:
             zone = office_zone
         elif guess:

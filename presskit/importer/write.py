@@ -10,6 +10,7 @@ import unicodedata
 
 import yaml
 
+from ..model import base_tag
 from .pictures import Picture
 from .recognize import Recognized
 
@@ -42,7 +43,7 @@ def release_data(found: Recognized, *, slug: str, org_lang: str, org_boilerplate
                   if getattr(found, key)}
     if found.embargo:
         data["embargo"] = _Moment(found.embargo.isoformat())
-    if found.lang and found.lang.split("-")[0].lower() != org_lang.split("-")[0].lower():
+    if found.lang and base_tag(found.lang) != base_tag(org_lang):
         data["lang"] = found.lang
     if found.pictures:
         data["images"] = []

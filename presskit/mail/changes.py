@@ -14,6 +14,8 @@ import json
 import re
 from pathlib import Path
 
+from ..model import base_tag
+
 # The parts a journalist reads, in the order a note names them.
 PARTS = ("title", "subtitle", "dateline", "date", "embargo", "body", "images", "contacts",
          "notes", "boilerplate")
@@ -94,7 +96,7 @@ def describe(old: dict | None, new: dict, lang: str) -> str:
     where there are no phrases for it); '' when nothing is known to have changed."""
     if old is None:
         return ""
-    base = (lang or "en").split("-")[0].lower()
+    base = base_tag(lang or "en")
     words = PHRASES.get(base, PHRASES["en"])
     ordinals = ORDINALS.get(base, ORDINALS["en"])
     named: list[str] = []

@@ -39,17 +39,6 @@ def site_context(project: Project, lang: str, path: str, site: SimpleNamespace) 
     return context
 
 
-def language_name(lang: str) -> str:
-    """A language as its speakers name it ('français', 'русский'), for a language switch."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        name = Locale.parse(lang.replace("-", "_")).get_display_name(lang.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return lang
-    return (name or lang)[:1].upper() + (name or lang)[1:]
-
-
 def alternates(project: Project, release: Release, path: str,
                site: SimpleNamespace) -> list[SimpleNamespace]:
     """The release's language versions (itself among them), for hreflang links and the
@@ -57,7 +46,7 @@ def alternates(project: Project, release: Release, path: str,
     versions = project.versions(release.slug)
     if len(versions) < 2:
         return []
-    return [SimpleNamespace(lang=lang, name=language_name(lang),
+    return [SimpleNamespace(lang=lang, name=i18n.language_name(lang),
                             current=version.slug == release.slug,
                             href=addresses.relative(path, addresses.release_page(version.slug)),
                             url=addresses.absolute(site.base,
@@ -188,7 +177,7 @@ def listed(record: dict, versions: list[dict] = ()) -> SimpleNamespace:
     """A release as the front page lists it (from its record, records.py), in its own
     language and direction, with its other language versions."""
     return SimpleNamespace(
-        versions=[SimpleNamespace(lang=v["lang"], name=language_name(v["lang"]),
+        versions=[SimpleNamespace(lang=v["lang"], name=i18n.language_name(v["lang"]),
                                   href=addresses.release_page(v["slug"]))
                   for v in sorted(versions, key=lambda v: v["lang"])],
         slug=record["slug"], href=addresses.release_page(record["slug"]),
@@ -230,11 +219,11 @@ def organization_page(project: Project, kits: list[SimpleNamespace], people_phot
              for f in org.facts]
     given = {fact.label.casefold() for fact in facts}
     # The location and website lead the fact sheet, unless a fact of that name gives them.
-    website = _web_address(org.website)
-    if website and labels["website"].casefold() not in given:
+    website = render.website_link(org.website)
+    if website["website_url"] and labels["website"].casefold() not in given:
         facts.insert(0, SimpleNamespace(label=labels["website"], value_html=Markup(
-            '<a dir="ltr" href="{}">{}</a>').format(website, re.sub(r"^https?://", "", website)
-                                                   .rstrip("/"))))
+            '<a dir="ltr" href="{}">{}</a>').format(website["website_url"],
+                                                   website["website_shown"])))
     if org.location and labels["headquarters"].casefold() not in given:
         facts.insert(0, SimpleNamespace(label=labels["headquarters"], value_html=org.location))
     people = []
@@ -258,14 +247,6 @@ def organization_page(project: Project, kits: list[SimpleNamespace], people_phot
             people=people, contacts=org.contacts),
         kits=kits)
     return render.render_template(project, "site/organization.html", context)
-
-
-def _web_address(website: str) -> str:
-    """The organization's website as a link: 'phr.org' is https://phr.org."""
-    website = website.strip()
-    if not website or markdown.followable(website):
-        return website
-    return "https://" + website if re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", website) else ""
 
 
 def _plain(text: str) -> str:
