@@ -131,11 +131,12 @@ class Fingerprints:
 
 
 @functools.cache
-def code_digest(package: Path) -> str:
-    """The digest of presskit's version, its rendering code and WeasyPrint's, once a process:
-    the code a process runs does not change under it (a preview builds many times)."""
+def code_digest(package: Path, skip: tuple[str, ...] = NOT_RENDERING) -> str:
+    """The digest of presskit's version, its code (less the parts in `skip`: by default what
+    never shapes a PDF) and WeasyPrint's version, once a process: the code a process runs does
+    not change under it (a preview builds many times)."""
     h = hashlib.sha256(f"presskit {__version__}\n".encode())
-    for module in rendering_modules(package):
+    for module in rendering_modules(package, skip):
         try:
             digest = hashlib.sha256(module.read_bytes()).hexdigest()
         except OSError:
@@ -145,10 +146,10 @@ def code_digest(package: Path) -> str:
     return h.hexdigest()
 
 
-def rendering_modules(package: Path) -> list[Path]:
+def rendering_modules(package: Path, skip: tuple[str, ...] = NOT_RENDERING) -> list[Path]:
     """The source files of `package` (presskit) whose code may shape a release PDF."""
     return sorted(path for path in package.rglob("*.py")
-                  if path.relative_to(package).parts[0] not in NOT_RENDERING)
+                  if path.relative_to(package).parts[0] not in skip)
 
 
 def _weasyprint_stamp() -> str:

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from .. import __version__, theme
+from ..cache import code_digest
 from ..files import write_atomic
 
 FORMAT = 1
@@ -25,8 +26,8 @@ def shared_key(root: Path, base: str) -> str:
     digest = hashlib.sha256(f"{FORMAT} {__version__} {base}".encode())
     for path in (root / "organization.yaml", root / "presskit.yaml"):
         digest.update(path.read_bytes() if path.is_file() else b"absent")
-    code = Path(__file__).resolve().parent.parent
-    files = sorted(code.rglob("*.py"))
+    digest.update(code_digest(Path(__file__).resolve().parent.parent, skip=()).encode())
+    files = []
     for folder in theme.search_path(root, "templates"):
         if folder.is_dir():
             files += sorted(folder.rglob("*"))
