@@ -470,3 +470,20 @@ def test_the_feed_escapes_what_a_headline_may_hold():
     assert parsed.entries[0].content[0].value == "<p>Body &amp; more</p>"
     assert parsed.entries[0].tags[0].term == "x&y"
     assert parsed.feed.title == "A & B"
+
+
+def test_a_boilerplate_with_its_own_heading_is_headed_once_on_the_page_and_in_the_feed(
+        newsroom):
+    """As in the PDF: "ABOUT THE TOR PROJECT" stands instead of presskit's "About …"."""
+    import feedparser
+
+    newsroom.organization(boilerplate="ABOUT THE NORTHWIND ALLIANCE\n\nThe Alliance runs "
+                                      "mobile clinics for people on the move.")
+    assert build(newsroom.root).exit_code == 0
+    page = (newsroom.root / "dist/site/releases" / f"{LIFTED}.html").read_text("utf-8")
+    feed = feedparser.parse((newsroom.root / "dist/site/feed.xml").read_bytes())
+    entry = next(e for e in feed.entries if LIFTED in e.link).content[0].value
+    for text in (page, entry):
+        assert text.count("ABOUT THE NORTHWIND ALLIANCE") == 1, text
+        assert "About Northwind Refugee Health Alliance" not in text
+        assert "The Alliance runs mobile clinics" in text

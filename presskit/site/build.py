@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -159,6 +159,8 @@ def _record(project: Project, release: Release, site: SimpleNamespace, shared: s
     web = pictures.web_pictures(release.slug, release.images, project.state / "site-pictures",
                                 SiteFiles())
     lang = project.release_lang(release)
+    # Its pictures are left out: the page and the feed show their web sizes.
+    view = render.release_view(project, replace(release, images=[]))
     return {
         "key": release_key(shared, release.path, [i.src for i in release.images], versions),
         "slug": release.slug,
@@ -172,9 +174,11 @@ def _record(project: Project, release: Release, site: SimpleNamespace, shared: s
         "embargo": release.embargo.isoformat() if release.embargo else "",
         "published": pages.published_iso(release, project.settings.timezone),
         "tags": release.tags,
-        "page": pages.release_page(project, release, web, site),
-        "entry": feed.entry_xml(_entry(project, release, web), base=site.base,
+        # The entry first: the page puts its own body (subheads ranked for a web page) in
+        # the view both are made from.
+        "entry": feed.entry_xml(_entry(project, release, view, web), base=site.base,
                                 organization=project.organization.name),
+        "page": pages.release_page(project, release, web, site, view),
         "search": _search_text(release),
     }
 
@@ -237,26 +241,23 @@ def _kits(root: Path, held_years: set[int], files: SiteFiles) -> list[SimpleName
     return kits
 
 
-def _entry(project: Project, release: Release, web: list[pictures.WebPicture]) -> feed.Entry:
-    """The feed's entry: the release in full, its links relative to the site's root."""
-    lang = project.release_lang(release)
-    date_text = i18n.format_date(release.date, lang)
-    parts = [render.lead_with_dateline(markdown.to_html(release.body, lang=lang),
-                                       release.dateline, date_text)]
+def _entry(project: Project, release: Release, view: SimpleNamespace,
+           web: list[pictures.WebPicture]) -> feed.Entry:
+    """The feed's entry: the release in full as its PDF has it (render.release_view), its
+    links relative to the site's root."""
+    parts = [view.body_html]
     for picture in web:
         parts.append(Markup('<figure><img src="{}" alt="{}"><figcaption>{} {}</figcaption>'
                             '</figure>').format(picture.src, picture.alt or picture.caption,
                                                 picture.caption, picture.credit))
-    labels = i18n.labels_for(lang, project.settings.labels)
-    parts.append(Markup("<h2>{}</h2>").format(
-        labels["about"].format(name=project.organization.name)))
-    parts.append(markdown.to_html(project.release_boilerplate(release), lang=lang))
-    if release.notes.strip():
-        parts.append(Markup("<h2>{}</h2>").format(labels["notes"]))
-        parts.append(markdown.to_html(release.notes, lang=lang))
+    parts.append(Markup("<h2>{}</h2>").format(view.about_heading))
+    parts.append(view.boilerplate_html)
+    if view.notes_html:
+        parts.append(Markup("<h2>{}</h2>").format(view.labels["notes"]))
+        parts.append(view.notes_html)
     return feed.Entry(slug=release.slug, title=release.title, subtitle=release.subtitle,
                       published=pages.published_iso(release, project.settings.timezone),
-                      lang=lang, content_html="\n".join(str(p) for p in parts),
+                      lang=view.lang, content_html="\n".join(str(p) for p in parts),
                       tags=release.tags)
 
 

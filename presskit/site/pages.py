@@ -7,7 +7,6 @@ data: URIs, and its links relative to the page.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from types import SimpleNamespace
@@ -76,11 +75,11 @@ def description(release: Release) -> str:
 
 
 def release_page(project: Project, release: Release, pictures: list[WebPicture],
-                 site: SimpleNamespace) -> str:
-    """The release's page: all its PDF shows, its PDF, its pictures, and the tags that
-    search engines and social networks read."""
+                 site: SimpleNamespace, view: SimpleNamespace) -> str:
+    """The release's page: all its PDF shows (`view`, its render.release_view without its
+    pictures), its PDF, its pictures in web sizes, and the tags that search engines and
+    social networks read."""
     path = addresses.release_page(release.slug)
-    view = render.release_view(project, dataclasses.replace(release, images=[]))
     view.body_html = Markup(render.lead_with_dateline(
         body_under_headline(release.body, view.lang), release.dateline, view.date_text))
     context = site_context(project, view.lang, path, site)
@@ -90,6 +89,7 @@ def release_page(project: Project, release: Release, pictures: list[WebPicture],
     view.zip_href = addresses.relative(path, addresses.pictures_zip(release.slug)) \
         if pictures else ""
     published = published_iso(release, project.settings.timezone)
+    summary = description(release)
     image_urls = [addresses.absolute(site.base, p.original) for p in pictures
                   if site.base and p.width]
     og_image = addresses.absolute(site.base, pictures[0].src) if site.base and pictures and \
@@ -99,7 +99,7 @@ def release_page(project: Project, release: Release, pictures: list[WebPicture],
         release=view,
         labels=view.labels,
         title=f"{release.title} \u2014 {site.name}",
-        description=description(release),
+        description=summary,
         og_type="article",
         og_title=release.title,
         og_image=og_image,
@@ -114,7 +114,7 @@ def release_page(project: Project, release: Release, pictures: list[WebPicture],
             "dateModified": published,
             "inLanguage": view.lang,
             "dateline": release.dateline,
-            "description": description(release),
+            "description": summary,
             "keywords": release.tags or None,
             "url": context["canonical"] or None,
             "mainEntityOfPage": context["canonical"] or None,
