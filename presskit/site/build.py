@@ -20,9 +20,10 @@ from markupsafe import Markup
 
 from .. import i18n, markdown, render, theme
 from ..build import build_project, release_pdf_path
+from ..errors import Problem, ProjectError
 from ..files import display_path
-from ..load import Project, load_project
-from ..model import Image, Release, release_paths
+from ..load import Project, load_project, load_settings
+from ..model import Image, Release, Settings, release_paths
 from ..progress import Progress
 from . import addresses, feed, index, pages, pictures
 from .output import SiteFiles, write_site
@@ -59,15 +60,17 @@ def build_site(root: Path | str, *, base_url: str | None = None,
     # are read, with the organization and settings.
     records = Records(root / ".presskit")
     files_of = {path.stem: path for path in release_paths(root)}
-    settings_only = load_project(root, only=[])
-    base = _base(settings_only, base_url)
+    problems: list[Problem] = []
+    base = _base(load_settings(root, problems), base_url)
+    if problems:
+        raise ProjectError(problems)
     shared = shared_key(root, base)
     versions = {slug: ",".join(sorted(other for other in files_of
                                       if other.partition(".")[0] == slug.partition(".")[0]))
                 for slug in files_of}
     kept = {slug: records.get(root, slug, shared, versions[slug]) for slug in files_of}
     missing = [slug for slug, record in kept.items() if record is None]
-    project = load_project(root, only=missing) if missing else settings_only
+    project = load_project(root, only=missing)   # the organization and settings, once
     files = SiteFiles()
     cache = project.state / "site-pictures"
     site = _site(project, base, files, cache)
@@ -139,11 +142,11 @@ def build_site(root: Path | str, *, base_url: str | None = None,
     return result
 
 
-def _base(project: Project, base_url: str | None) -> str:
+def _base(settings: Settings, base_url: str | None) -> str:
     if base_url:
         return addresses.normalize_base(base_url)
-    if project.settings.site_url:
-        return addresses.normalize_base(project.settings.site_url, "presskit.yaml: site.url")
+    if settings.site_url:
+        return addresses.normalize_base(settings.site_url, "presskit.yaml: site.url")
     return ""
 
 
