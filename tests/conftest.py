@@ -162,6 +162,16 @@ def run(*args, project_dir: Path | None = None, input=None):
     return runner.invoke(main, argv, input=input, catch_exceptions=False)
 
 
+def stop(process: subprocess.Popen) -> None:
+    """Stop a preview as a user would (SIGTERM), and for sure: no test leaves one running."""
+    process.terminate()
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def buffered_env() -> dict[str, str]:
     """This environment, less PYTHONUNBUFFERED (set where the tests may run): a child's
     stdout on a pipe is then buffered, as it is for users."""

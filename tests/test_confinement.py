@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, ProjectMaker, run
+from conftest import REPO, ProjectMaker, run, stop
 
 SLUG = "2024-03-05-clinics-open"
 # What lies outside the project: a file whose every line would show if it were echoed.
@@ -292,13 +292,3 @@ def test_kit_refuses_a_state_folder_linked_out(project, outside):
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
 
 
-def stop(process) -> None:
-    """Stop a preview as a user would (SIGTERM), and for sure: no test leaves one running."""
-    import subprocess
-
-    process.terminate()
-    try:
-        process.wait(60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()

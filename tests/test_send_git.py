@@ -8,17 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import signal
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from test_send_resume import kill_when_stalled
 
 from presskit.scaffold import scaffold_files
 
-from conftest import REPO, run
+from conftest import run
 from test_send import SLUG, configure
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -38,20 +37,6 @@ def git(folder: Path, *args: str) -> subprocess.CompletedProcess:
 
 def media_list(addresses: list[str]) -> str:
     return "email,name\n" + "".join(f"{a},{a.split('@')[0].title()}\n" for a in addresses)
-
-
-def kill_when_stalled(root: Path, server, list_name: str) -> None:
-    """`presskit send` in a subprocess, killed with SIGKILL while the server holds a message."""
-    command = [sys.executable, "-m", "presskit", "--project", str(root), "send", SLUG,
-               "--to", list_name]
-    process = subprocess.Popen(command, env=dict(os.environ, PYTHONPATH=str(REPO)),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        assert server.handler.stalled.wait(60), process.stderr.read1().decode()
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait(10)
-    server.handler.stall_after = None
 
 
 def send(root: Path, list_name: str, *extra: str):
@@ -79,7 +64,8 @@ def test_killed_committed_cloned_twice_sent_from_both_merged_and_sent_again(
 
     handler = smtp_server.handler
     handler.stall_after, handler.stall_in = 10, "DATA"
-    kill_when_stalled(origin, smtp_server, "journalists")
+    kill_when_stalled(origin, smtp_server)
+    smtp_server.handler.stall_after = None
     assert [r.rcpt_tos[0] for r in handler.received] == THIRTY[:10]   # j11 held, in doubt
     git(origin, "add", "-A")
     git(origin, "commit", "-q", "-m", "sent to ten, then the machine went down")

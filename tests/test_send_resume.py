@@ -22,9 +22,11 @@ FIVE = ["ana.reyes@example.org", "ben.okoro@example.org", "chloe.martin@example.
         "dana.li@example.org", "emil.berg@example.org"]
 
 
-def kill_when_stalled(project, server, how=signal.SIGKILL) -> int:
-    command = [sys.executable, "-m", "presskit", "--project", str(project.root), "send", SLUG,
-               "--to", "journalists"]
+def kill_when_stalled(root, server, how=signal.SIGKILL, list_name="journalists") -> int:
+    """`presskit send` in a subprocess, stopped by `how` while the server holds a message;
+    its exit code."""
+    command = [sys.executable, "-m", "presskit", "--project", str(root), "send", SLUG,
+               "--to", list_name]
     env = dict(os.environ, PYTHONPATH=str(REPO))
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
@@ -44,7 +46,7 @@ def test_killed_mid_run_and_resumed(project, smtp_server, stall_in, how):
                   "email,name\n" + "".join(f"{a},{a.split('.')[0].title()}\n" for a in FIVE))
     handler = smtp_server.handler
     handler.stall_after, handler.stall_in = 2, stall_in
-    assert kill_when_stalled(project, smtp_server, how) == (130 if how == signal.SIGINT
+    assert kill_when_stalled(project.root, smtp_server, how) == (130 if how == signal.SIGINT
                                                             else -signal.SIGKILL)
     assert [r.rcpt_tos[0] for r in handler.received] == FIVE[:2]
     handler.stall_after = None
@@ -87,7 +89,7 @@ def test_an_unknown_message_of_an_edited_release_is_resent_only_as_a_correction(
                   "email,name\n" + "".join(f"{a},{a.split('.')[0].title()}\n" for a in FIVE))
     handler = smtp_server.handler
     handler.stall_after, handler.stall_in = 2, "DATA"
-    kill_when_stalled(project, smtp_server, signal.SIGKILL)
+    kill_when_stalled(project.root, smtp_server, signal.SIGKILL)
     handler.stall_after = None
     project.release(title="Mobile clinics open at the northern crossing, and a third soon")
     held = run("send", SLUG, "--to", "journalists", "--resend-unknown", project_dir=project.root)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import pdftotext
+from conftest import pdftotext, stop
 
 SLUG = "2024-03-05-clinics-open"
 
@@ -74,12 +74,7 @@ class Server:
         raise AssertionError(f"timed out; last state {state}; server said {self.lines}")
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(60)
-        except subprocess.TimeoutExpired:   # never a preview left running after a test
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
 
 
 @pytest.fixture

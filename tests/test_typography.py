@@ -4,8 +4,8 @@ own style, whatever was typed. Read back from real PDFs (pdftotext and pypdf).""
 from __future__ import annotations
 
 import re
-import subprocess
 
+import overprint
 import pytest
 from pypdf import PdfReader
 
@@ -78,10 +78,8 @@ def test_a_long_address_breaks_only_after_a_slash_or_before_a_dot_and_stays_in_t
                     or not following[:1].isalnum() or line.endswith((" ", url, email)) \
                     or following.split()[0] not in (url + email), (line, following)
     width = float(pdfinfo(pdf)["Page size"].split()[0])
-    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
-                           capture_output=True, text=True).stdout
-    right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
-    assert max(right) < width - 50        # nothing runs into the right margin
+    right = max(w.x1 for page in overprint.words(pdf) for w in page)
+    assert right < width - 50        # nothing runs into the right margin
 
 
 def test_the_kit_cover_and_letterhead_are_not_hyphenated(project):
@@ -245,12 +243,8 @@ def test_a_lead_in_stays_on_the_page_of_what_it_leads_in_to(project):
 
 def head_words(pdf, page: int) -> list[tuple[float, float, float, str]]:
     """(xMin, yMin, xMax, word) of the words above the text on a page."""
-    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf),
-                            "-"], check=True, capture_output=True, text=True).stdout
-    words = [(float(a), float(b), float(c), w) for a, b, c, d, w in re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
-        boxes)]
-    return sorted(w for w in words if w[1] < 60)
+    return sorted((w.x0, w.y0, w.x1, w.text) for w in overprint.words(pdf)[page - 1]
+                  if w.y0 < 60)
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
