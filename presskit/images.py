@@ -145,7 +145,7 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
         return raw, mime
     image = ImageOps.exif_transpose(image)
     if crop:
-        image = _cut_to_shape(image, limit_w / limit_h)
+        image = cut_to_shape(image, limit_w / limit_h)
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         # 16-bit or float grey (scanners, Photoshop), which the PDF writer cannot take: to
         # 8 bits, scaled, not clipped (a plain convert turns most of the range white).
@@ -166,7 +166,7 @@ def _downscale(path: Path, raw: bytes, max_width_in: float, max_height_in: float
     return out.getvalue(), "image/jpeg"
 
 
-def _cut_to_shape(image, ratio: float):
+def cut_to_shape(image, ratio: float):
     """The largest part of `image` of width/height `ratio`: centred across, and a fifth of
     the way down, where a portrait's face is (the box then shows the face, not the chin)."""
     width, height = image.size

@@ -22,6 +22,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..files import write_atomic
+from ..images import cut_to_shape
 from ..model import Image as ReleaseImage
 from . import addresses
 
@@ -221,12 +222,13 @@ def _png_with_xmp(raw: bytes, packet: bytes) -> bytes:
 def small_image(source: Path, cache: Path, max_width: int, max_height: int,
                 ratio: float = 0) -> tuple[bytes, str, int, int]:
     """A logo or a portrait at the size a page shows it at twice (for sharp screens): bytes,
-    extension, width, height. With `ratio` (width / height) it is cut to that shape from
-    the middle first. An SVG is returned as it is (width and height 0)."""
+    extension, width, height. With `ratio` (width / height) it is cut to that shape first, as
+    the kit cuts a portrait (images.cut_to_shape). An SVG is returned as it is (width and
+    height 0)."""
     raw = source.read_bytes()
     if source.suffix.lower() == ".svg":
         return raw, "svg", 0, 0
-    key = hashlib.sha256(raw + f"{max_width}x{max_height}/{ratio:.4f}".encode()).hexdigest()
+    key = hashlib.sha256(raw + f"{max_width}x{max_height}/{ratio:.4f}/face".encode()).hexdigest()
     for ext in ("jpg", "png"):
         kept = cache / f"{key}.{ext}"
         if kept.is_file():
@@ -240,7 +242,7 @@ def small_image(source: Path, cache: Path, max_width: int, max_height: int,
         picture = ImageOps.exif_transpose(opened)
         picture.load()
     if ratio:
-        picture = ImageOps.fit(picture, _fit(picture.size, ratio), Image.Resampling.LANCZOS)
+        picture = cut_to_shape(picture, ratio)
     transparent = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
     picture = picture.convert("RGBA" if transparent else "RGB")
     picture.thumbnail((max_width, max_height), Image.Resampling.LANCZOS)
@@ -257,7 +259,3 @@ def small_image(source: Path, cache: Path, max_width: int, max_height: int,
     return out.getvalue(), ext, picture.width, picture.height
 
 
-def _fit(size: tuple[int, int], ratio: float) -> tuple[int, int]:
-    width, height = size
-    return (width, round(width / ratio)) if width / height < ratio else \
-        (round(height * ratio), height)
