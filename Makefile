@@ -9,7 +9,9 @@ SAMPLE_SLUG := 2012-12-28-magnitsky-acquittal
 .PHONY: setup system demo test bench clean
 
 # Python here may be told not to write bytecode (PYTHONDONTWRITEBYTECODE): compile presskit
-# once, so that no command, fork server or worker compiles it again on every start.
+# once, so that no command, fork server or worker compiles it again on every start. The tests
+# run with bytecode allowed, so that pytest keeps its rewritten test modules (each worker
+# would otherwise rewrite every assert of the suite at each start, seconds of CPU).
 setup: system $(STAMP)
 	@$(BIN)/python -m compileall -q presskit bench
 	@sh scripts/web-deps.sh
@@ -33,7 +35,7 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check presskit tests bench
-	$(BIN)/python -m pytest -q -n auto --dist worksteal
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --dist worksteal
 
 bench: setup
 	$(BIN)/python -m bench

@@ -222,8 +222,11 @@ def _compose(text: str) -> yaml.Node | None:
     if getattr(yaml, "__with_libyaml__", False):
         try:
             return yaml.compose(text, Loader=yaml.CSafeLoader)
-        except yaml.YAMLError:
-            pass
+        except yaml.YAMLError as exc:
+            # libyaml stops at a thousand levels; the pure-Python parser would take a second
+            # on such a file only to exhaust Python's stack.
+            if "maximum nesting depth" in str(getattr(exc, "problem", "")):
+                raise RecursionError(exc.problem) from exc
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 

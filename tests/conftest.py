@@ -93,6 +93,19 @@ class ProjectMaker:
         return self.write(f"releases/{slug}.yaml", release_data(**fields))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_process_a_build():
+    """A build run in a test renders in the test's own process. pytest-xdist already runs one
+    test process a core; a pool of render workers for each build on top of that only adds
+    forks and cold starts (a tenth of the suite's time). The tests of the pool ask for one
+    with --jobs, and a `presskit` started as a command keeps its default."""
+    from presskit import jobs
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jobs, "default_jobs", lambda: 1)
+        yield
+
+
 @pytest.fixture
 def project(tmp_path) -> ProjectMaker:
     """A fresh invented project with an organization and one release."""
@@ -120,13 +133,15 @@ def copy_sample(target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_once(tmp_path_factory, worker_id):
+def built_once(tmp_path_factory):
     """made = built_once(name, make): a folder that make(folder) fills once for the whole run,
     pytest-xdist's worker processes included, under a lock (a worker asking for it while
     another makes it waits). For tests that only read what it holds: a test that changes a
     project makes its own."""
     base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if worker_id != "master" else base) / "built-once"
+    # Under xdist each worker has its own base in the run's folder; alone (-n 0 or without
+    # xdist) the base is the run's folder.
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "built-once"
     shared.mkdir(exist_ok=True)
 
     def get(name: str, make) -> Path:

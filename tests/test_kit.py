@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -87,15 +89,20 @@ def outline(path) -> list:
     return walk(reader.outline)
 
 
-@pytest.fixture(scope="module")
-def northwind(tmp_path_factory):
-    """The invented organization with releases over two years, its 2024 kit built once."""
-    maker = ProjectMaker(tmp_path_factory.mktemp("kit") / "northwind")
-    maker.organization()
-    for slug, fields in RELEASES.items():
-        maker.release(slug, **fields)
-    result = run("kit", "--year", "2024", project_dir=maker.root)
-    assert result.exit_code == 0, result.stderr
+@pytest.fixture(scope="session")
+def northwind(built_once):
+    """The invented organization with releases over two years: its 2024 kit and the PDF of
+    one of its releases, built once for the tests that only read them."""
+    def make(folder: Path) -> None:
+        maker = ProjectMaker(folder / "northwind")
+        maker.organization()
+        for slug, fields in RELEASES.items():
+            maker.release(slug, **fields)
+        for args in (["kit", "--year", "2024"], ["build", "2024-05-21-border-report"]):
+            result = run(*args, project_dir=maker.root)
+            assert result.exit_code == 0, result.stderr
+
+    maker = ProjectMaker(built_once("northwind", make) / "northwind")
     pdf = maker.root / "dist" / "kits" / "press-kit-2024.pdf"
     return maker, pdf, pdf_pages(pdf)
 
@@ -194,7 +201,6 @@ def test_running_heads_name_the_release_and_more_shows_only_inside_releases(nort
 def test_a_release_in_the_kit_is_laid_out_as_in_its_own_pdf(northwind):
     maker, _, pages = northwind
     slug = "2024-05-21-border-report"
-    assert run("build", slug, project_dir=maker.root).exit_code == 0
     own = pdf_pages(maker.root / "dist" / "releases" / f"{slug}.pdf")
     start = release_starts(pages, RELEASES[slug]["title"])
     inside = pages[start - 1:start - 1 + len(own)]
@@ -257,8 +263,9 @@ def test_an_unknown_tag_is_refused_naming_the_tags_in_use(northwind):
     assert line.endswith("to make a kit of (tags in use: appeal, report)"), line
 
 
-def test_a_period_and_a_tag_select_releases_with_their_own_file_names(northwind):
-    maker, _, _ = northwind
+def test_a_period_and_a_tag_select_releases_with_their_own_file_names(northwind, tmp_path):
+    maker = ProjectMaker(tmp_path / "northwind")
+    shutil.copytree(northwind[0].root, maker.root)
     result = run("kit", "--from", "2023-06-01", "--to", "2024-06-30", "--tag", "APPEAL",
                  project_dir=maker.root)
     assert result.exit_code == 0, result.stderr

@@ -37,8 +37,14 @@ def picture(path: Path, size=(1800, 1200), colour=(40, 90, 140)) -> Path:
 
 
 @pytest.fixture
-def newsroom(tmp_path) -> ProjectMaker:
-    return newsroom_project(tmp_path / "project")
+def newsroom(tmp_path, published) -> ProjectMaker:
+    """The newsroom's project as a press office has it between two builds: its PDFs built and
+    in its build cache, its site not. A test's site build lays out only what the test changed
+    (a build from nothing is `published`'s)."""
+    root = tmp_path / "project"
+    shutil.copytree(published, root)
+    shutil.rmtree(root / "dist" / "site")
+    return ProjectMaker(root)
 
 
 @pytest.fixture(scope="session")
