@@ -161,7 +161,7 @@ def read_yaml(path: Path, problems: list[Problem], *, empty_ok: bool = False,
         return None
     try:
         node = _compose(text)
-    except RecursionError:   # [[[[... a thousand deep: the parser recurses once a level
+    except RecursionError:   # [[[[... a thousand deep: libyaml's limit, or Python's stack
         problems.append(Problem(str(path), None, None, "nested too deeply to read (lists or "
                                                        "mappings inside each other hundreds "
                                                        "of levels deep)"))
@@ -223,8 +223,8 @@ def _compose(text: str) -> yaml.Node | None:
         try:
             return yaml.compose(text, Loader=yaml.CSafeLoader)
         except yaml.YAMLError as exc:
-            # libyaml stops at a thousand levels; the pure-Python parser would take a second
-            # on such a file only to exhaust Python's stack.
+            # libyaml stops at a thousand levels: too deep, as the pure-Python parser would
+            # say after a second's work, when it runs out of stack (it recurses once a level).
             if "maximum nesting depth" in str(getattr(exc, "problem", "")):
                 raise RecursionError(exc.problem) from exc
     return yaml.compose(text, Loader=yaml.SafeLoader)
