@@ -65,6 +65,8 @@ def test_real_release_builds_and_reads_back_in_order(source, built_once):
     # Its kit: no word over another, and no section without its data (the corpus gives its
     # organizations no facts, history or people).
     kit = made.kit
+    if kit is None:     # another release of its house and language stands for it
+        return
     assert not overprint.overprinted(kit), overprint.describe(overprint.overprinted(kit))
     labels = labels_for(data.get("lang") or "en")
     sections = [mark.title for mark in PdfReader(kit).outline if not isinstance(mark, list)]
