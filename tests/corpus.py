@@ -36,8 +36,9 @@ def body_markdown(text: str) -> str:
 
 @functools.cache
 def source_data(source: Path) -> dict:
-    """A corpus file read (with libyaml where present: the long ones take a pure-Python
-    parser a tenth of a second each, and the tests read each many times). Not to be changed."""
+    """A corpus file read once a test process, with libyaml where present (read again for
+    every test by the pure-Python parser, the files took about two seconds of the suite).
+    Shared: not to be changed."""
     return yaml.load(source.read_text(encoding="utf-8"),
                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
