@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__, theme
 from .errors import OutsideProject
-from .files import Resolved, inside
+from .files import inside
 
 FORMAT = 1
 CACHE_FILE = "build-cache.json"
@@ -113,7 +113,7 @@ class Fingerprints:
         """The project and the built-in theme's folders (presskit's own code is read by
         code_digest)."""
         if self._roots is None:
-            self._roots = Resolved(theme.readable_roots(self.root))
+            self._roots = theme.readable_roots(self.root)
         return self._roots
 
     def engine(self) -> str:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from . import i18n, markdown, placement, theme, typography
 from .errors import BuildError
-from .files import Resolved, display_path, inside
+from .files import display_path, inside
 from .load import Project
 from .model import Contact, Release
 
@@ -128,7 +128,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
 
     def __init__(self, project_root: Path):
         super().__init__([str(p) for p in theme.search_path(project_root, "templates")])
-        self.roots = Resolved(theme.readable_roots(project_root))
+        self.roots = theme.readable_roots(project_root)
 
     def get_source(self, environment, template):
         pieces = jinja2.loaders.split_template_path(template)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import BuildError
-from .files import read_bytes_inside
+from .files import Resolved, read_bytes_inside
 
 
 @lru_cache(maxsize=1)
@@ -21,8 +21,9 @@ def builtin_root() -> Path:
 def readable_roots(project_root: Path) -> tuple[Path, ...]:
     """The folders a render may read files from: the project, and the built-in theme's own
     templates and styles (in a source checkout its root is the whole repository, .git and
-    all, which no template may reach)."""
-    return (project_root, builtin_root() / "templates", builtin_root() / "styles")
+    all, which no template may reach). Resolved here, once, for the many files checked
+    against them."""
+    return Resolved((project_root, builtin_root() / "templates", builtin_root() / "styles"))
 
 
 def search_path(project_root: Path, kind: str) -> list[Path]:

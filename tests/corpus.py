@@ -82,20 +82,16 @@ class Built:
     data: dict
     slug: str
     release: Path        # its PDF
-    kit: Path | None     # None where another release stands for it (kit_wanted)
+    kit: Path | None     # None where another release stands for it (with_kits)
     build_stderr: str
 
 
-def kit_wanted(source: Path) -> bool:
-    """Whether the tests lay out a kit for this release too: for each language the corpus has
+@functools.cache
+def with_kits() -> set[Path]:
+    """The corpus releases the tests lay a kit out for too: for each language the corpus has
     and, in each, the longest release of each organization. A kit lays the release out again
     in the kit's frame, so the longest one shows all a shorter one of the same house would
     (its heads, lists, contacts), at a second of the suite's time a kit."""
-    return source in _longest_of_each_house()
-
-
-@functools.cache
-def _longest_of_each_house() -> set[Path]:
     longest: dict[tuple[str, str], tuple[int, Path]] = {}
     for path in corpus_files():
         data = source_data(path)
@@ -105,17 +101,18 @@ def _longest_of_each_house() -> set[Path]:
 
 
 def built(source: Path, built_once) -> Built:
-    """`source` as a project, built (`build`, then `kit --year` where kit_wanted) by the
+    """`source` as a project, built (`build`, then `kit --year` where with_kits) by the
     first test asking."""
     from conftest import run
 
     data = source_data(source)
     year = str(data["date"])[:4]
-    kit = kit_wanted(source)
+    kit = source in with_kits()
+    steps = [["build"]] + ([["kit", "--year", year]] if kit else [])
 
     def make(folder: Path) -> None:
         to_project(source, folder / "project")
-        for args in (["build"], ["kit", "--year", year])[:2 if kit else 1]:
+        for args in steps:
             result = run(*args, project_dir=folder / "project")
             assert result.exit_code == 0, result.stderr
             (folder / f"{args[0]}.stderr").write_text(result.stderr, encoding="utf-8")
