@@ -268,6 +268,7 @@ def _store(root: Path, outcome, html: str | None, inputs: list[str], cache: Buil
         html_path.unlink(missing_ok=True)   # it would no longer match the PDF
     write_atomic(pdf, outcome.data)
     cache.entries[slug] = Entry(fingerprints.key(inputs), inputs, file_stamp(pdf),
-                                file_stamp(html_path) if html is not None else None)
+                                file_stamp(html_path) if html is not None else None,
+                                outcome.placements)
     progress.advance(slug, f"built {pdf.relative_to(root)}")
     return BuildResult(slug, pdf, True, list(outcome.warnings or []))

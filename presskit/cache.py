@@ -42,9 +42,15 @@ class Entry:
     inputs: list[str]
     pdf: list[int] | None = None      # [size, mtime_ns] of the PDF as written
     html: list[int] | None = None     # the same for the .html beside it, when written
+    # Where its photos went and whether it was set tight (placement.Placement.to_json(), by
+    # article id), so that a kit lays the release out as decided instead of by trial.
+    placements: dict | None = None
 
     def to_json(self) -> dict:
-        return {"key": self.key, "inputs": self.inputs, "pdf": self.pdf, "html": self.html}
+        data = {"key": self.key, "inputs": self.inputs, "pdf": self.pdf, "html": self.html}
+        if self.placements:
+            data["placements"] = self.placements
+        return data
 
 
 def file_stamp(path: Path) -> list[int] | None:
@@ -189,7 +195,8 @@ class BuildCache:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
                 return cls(path)
-            entries = {slug: Entry(e["key"], list(e["inputs"]), e.get("pdf"), e.get("html"))
+            entries = {slug: Entry(e["key"], list(e["inputs"]), e.get("pdf"), e.get("html"),
+                                   e.get("placements"))
                        for slug, e in data["releases"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(path)

@@ -66,6 +66,7 @@ class Outcome:
     warnings: list[str] | None = None
     error: PresskitError | None = None
     html: str = ""     # the HTML as laid out, when placing its photos changed it
+    placements: dict | None = None   # placement.Placement.to_json() by article id
 
 
 def default_jobs() -> int:
@@ -79,16 +80,20 @@ def default_jobs() -> int:
 def render_job(job: Job) -> Outcome:
     """Render one PDF (in whichever process calls it)."""
     from .pdf import render_pdf
+    from .placement import Placing
 
     warnings: list[str] = []
-    placed: list[str] = []
+    placing = Placing()
     bare = Job(job.slug, "", job.base, job.roots)   # the caller has the HTML already
     try:
-        data = render_pdf(job.html, job.base, job.roots, warnings=warnings, placed=placed)
+        data = render_pdf(job.html, job.base, job.roots, warnings=warnings, placing=placing)
     except PresskitError as exc:
         return Outcome(bare, error=exc, warnings=warnings)
-    # The HTML as its photos were placed, when that moved anything (--html writes it).
-    return Outcome(bare, data, warnings, html=placed[0] if placed[0] != job.html else "")
+    # The HTML as its photos were placed, when that moved anything (--html writes it), and
+    # the decisions, for a kit to take.
+    return Outcome(bare, data, warnings, html=placing.html if placing.html != job.html else "",
+                   placements={name: placement.to_json()
+                               for name, placement in placing.decided.items()})
 
 
 _warm = False

@@ -239,6 +239,7 @@ def build_kit(project: Project, selection: Selection, output: Path | None = None
     """Select the releases, render the kit and write its PDF atomically."""
     from .files import confine_outputs, inside, write_atomic
     from .pdf import render_pdf
+    from .placement import Placing
 
     target = Path(output) if output is not None else default_output(project, selection)
     if output is None:   # dist/kits a link out of the project: refused, not written through
@@ -253,6 +254,31 @@ def build_kit(project: Project, selection: Selection, output: Path | None = None
         html = flatten_transparency(html)
     warnings: list[str] = []
     data = render_pdf(html, project.root, theme.readable_roots(project.root),
-                      variant=variant, warnings=warnings, show_outline=True)
+                      variant=variant, warnings=warnings, show_outline=True,
+                      placing=Placing(known_placements(project, releases)))
     write_atomic(target, data)
     return KitResult(target, releases, warnings)
+
+
+def known_placements(project: Project, releases: list[Release]) -> dict:
+    """Where the photos of each release went and whether it was set tight, as its own PDF's
+    build decided (kept in the build cache), for the releases whose PDF is current: the kit
+    then lays them out once as decided, instead of again by trial."""
+    from .build import release_pdf_path
+    from .cache import BuildCache, Fingerprints
+    from .placement import Placement
+
+    cache = BuildCache.load(project.root / ".presskit")
+    fingerprints = Fingerprints(project.root)
+    known = {}
+    for release in releases:
+        entry = cache.entries.get(release.slug)
+        if not (entry and entry.placements and cache.is_current(
+                release.slug, release_pdf_path(project.root, release.slug), fingerprints)):
+            continue
+        try:
+            known.update({name: Placement.from_json(data)
+                          for name, data in entry.placements.items()})
+        except (ValueError, AttributeError):
+            continue    # a cache written otherwise: this release is placed by trial
+    return known

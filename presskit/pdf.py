@@ -245,12 +245,12 @@ IMAGES = ImageCache()
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str | None = None,
                tagged: bool = True, warnings: list[str] | None = None,
                reuse: bool = True, show_outline: bool = False,
-               placed: list[str] | None = None) -> bytes:
+               placing=None) -> bytes:
     """Lay out `html` and return the PDF bytes. With `reuse`, what a previous document
     left is used again: parsed stylesheets (StyleSheets) and decoded images (ImageCache).
     With `show_outline`, a reader opens the PDF with its bookmarks shown (a kit). Photos and
-    closing matter are placed from trial layouts (placement.py), in the process that renders;
-    the HTML as placed is appended to `placed` when given."""
+    closing matter are placed from trial layouts (placement.py), in the process that renders,
+    or as `placing` (a placement.Placing) says they were decided, which it is told back."""
     import_engine()
     from weasyprint import HTML
 
@@ -276,9 +276,9 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str |
 
     with weasyprint_warnings(sink):
         try:
-            html, document = fit(html, lay_out)
-            if placed is not None:
-                placed.append(html)
+            html, document, decided = fit(html, lay_out, placing.known if placing else None)
+            if placing is not None:
+                placing.html, placing.decided = html, decided
             return document.write_pdf(finisher=_open_with_outline if show_outline else None,
                                       **options)
         except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back

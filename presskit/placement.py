@@ -15,8 +15,11 @@ rather than print a last page of closing matter. This does the same, from the la
 The template says where photos may go: `<!--photo-slot N-->` after the body's block N, and
 each photo held after the body as `<div class="photo" data-photo="N" data-held>`. The
 decisions are edits of that HTML, made the same way in a release's PDF and in a kit, where
-each release begins a page of its own and is laid out as in its own PDF. A template without
-those marks is laid out as it is written.
+each release begins a page of its own and is laid out as in its own PDF. So a kit takes the
+decisions its releases' own builds made (Placement, kept in the build cache) and is laid out
+once instead of again by trial, when that layout shows each release in the very shape of its
+own PDF; otherwise it decides by trial. A template without those marks is laid out as it is
+written.
 
 WeasyPrint documents no account of where boxes fall: the pages' box trees come from
 engine.page_boxes, on the WeasyPrint tested only. Should they change shape, or on another
@@ -24,6 +27,7 @@ WeasyPrint, releases are left as written.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -51,33 +55,114 @@ class _Unreadable(Exception):
     """The box tree is not as this module knows it."""
 
 
-def fit(html: str, lay_out: Callable[[str], object]) -> tuple[str, object]:
-    """The HTML with its photos placed and its closing matter fitted, and its layout."""
+@dataclass(frozen=True)
+class Placement:
+    """What was decided for one release: its photos' moves (photo N, slot, scale), in the
+    order made, and whether it is set tight; and the shape of the layout they gave, by which a
+    kit knows the release is laid out there as in its own PDF."""
+
+    moves: tuple[tuple[int, int, int], ...] = ()
+    tight: bool = False
+    shape: str = ""
+
+    def to_json(self) -> dict:
+        return {"moves": [list(move) for move in self.moves], "tight": self.tight,
+                "shape": self.shape}
+
+    @classmethod
+    def from_json(cls, data) -> "Placement":
+        """The placement stored by to_json; ValueError when it is not one."""
+        try:
+            moves = tuple((int(p), int(s), int(c)) for p, s, c in data["moves"])
+            tight, shape = data["tight"], data["shape"]
+        except (KeyError, TypeError, ValueError):
+            raise ValueError("not a placement") from None
+        if not isinstance(tight, bool) or not isinstance(shape, str):
+            raise ValueError("not a placement")
+        return cls(moves, tight, shape)
+
+
+@dataclass
+class Placing:
+    """What render_pdf is told of placing (the decisions known, by article id) and tells back:
+    the HTML as laid out, and the decisions for every release in it."""
+
+    known: dict[str, Placement] = field(default_factory=dict)
+    html: str = ""
+    decided: dict[str, Placement] = field(default_factory=dict)
+
+
+def fit(html: str, lay_out: Callable[[str], object],
+        known: dict[str, Placement] | None = None) -> tuple[str, object, dict[str, Placement]]:
+    """The HTML with its photos placed and its closing matter fitted, its layout, and what was
+    decided for each release, by article id.
+
+    The releases in `known` (a kit's, from their own PDFs' builds) take those decisions
+    without trial layouts, when the first layout shows each of them in the very shape it had
+    in its own PDF; otherwise every release is placed by trial, as if nothing were known."""
+    if known:
+        applied = _apply(html, known)
+        document = lay_out(applied)
+        try:
+            articles = _articles(document)
+        except _Unreadable:
+            articles = {}
+        if all(name in articles and articles[name].shape() == placement.shape
+               for name, placement in known.items()):
+            return _fit(applied, document, articles, lay_out, known)
     document = lay_out(html)
     try:
+        articles = _articles(document)
+    except _Unreadable:
+        return html, document, {}
+    return _fit(html, document, articles, lay_out, {})
+
+
+def _fit(html: str, document, articles: dict[str, "_Article"], lay_out,
+         known: dict[str, Placement]) -> tuple[str, object, dict[str, Placement]]:
+    """fit's trial layouts, for the releases not in `known`."""
+    made: dict[str, list[tuple[int, int, int]]] = {name: [] for name in articles}
+    tight: set[str] = set()
+    try:
         while True:
-            moves = {name: move for name, article in _articles(document).items()
-                     if (move := article.next_move())}
+            moves = {name: move for name, article in articles.items()
+                     if name not in known and (move := article.next_move())}
             moved = _move_photos(html, moves) if moves else html
             if moved == html:
                 break      # nothing to move, or nothing this module can move
+            for name, move in moves.items():
+                if not made[name] or made[name][-1] != move:   # a move that did nothing
+                    made[name].append(move)
             html, document = moved, lay_out(moved)
-        before = _articles(document)
-        spilled = {name for name, article in before.items() if article.spilled()}
+            articles = _articles(document)
+        before = articles
+        spilled = {name for name, article in before.items()
+                   if name not in known and article.spilled()}
         if spilled:
             trial = _tighten(html, spilled)
             trial_document = lay_out(trial)
             after = _articles(trial_document)
-            kept = {name for name in spilled
-                    if name in after and after[name].badness() < before[name].badness()}
-            if kept == spilled:
-                html, document = trial, trial_document
-            elif kept:
-                html = _tighten(html, kept)
+            tight = {name for name in spilled
+                     if name in after and after[name].badness() < before[name].badness()}
+            if tight == spilled:
+                html, document, articles = trial, trial_document, after
+            elif tight:
+                html = _tighten(html, tight)
                 document = lay_out(html)
+                articles = _articles(document)
     except _Unreadable:
-        pass
-    return html, document
+        return html, document, {}
+    decided = {name: Placement(tuple(made[name]), name in tight, article.shape())
+               for name, article in articles.items() if name not in known}
+    return html, document, {**known, **decided}
+
+
+def _apply(html: str, known: dict[str, Placement]) -> str:
+    """The decisions in `known` made again, in the order they were first made."""
+    for name, placement in known.items():
+        for move in placement.moves:
+            html = _move_photos(html, {name: move})
+    return _tighten(html, {name for name, placement in known.items() if placement.tight})
 
 
 def body_blocks(html: str) -> list[Markup]:
@@ -200,6 +285,7 @@ class _Article:
     held: list[_Held] = field(default_factory=list)
     page_bottom: dict[int, float] = field(default_factory=dict)
     page_top: dict[int, float] = field(default_factory=dict)
+    page_width: dict[int, float] = field(default_factory=dict)
     end_page: int = -1
     end_bottom: float = 0.0
     body_pages: set[int] = field(default_factory=set)
@@ -260,6 +346,19 @@ class _Article:
         text = used + sum(self.filled[page] - self.page_top[page] for page in earlier)
         return used <= holes + TIGHTER_SAVES * text + TIGHTER_FIXED
 
+    def shape(self) -> str:
+        """A digest of where everything fell, its pages counted from its first: the same for
+        the same release laid out in the same frame, its own PDF's or a kit's."""
+        first = self.pages[0] if self.pages else 0
+        frames = [(page - first, self.page_top[page], self.page_bottom[page],
+                   self.page_width[page], self.filled[page]) for page in self.pages]
+        blocks = [(block.tag, block.first_page - first, block.page - first, block.bottom,
+                   block.margin_bottom, block.photo) for block in self.blocks]
+        held = [(held.number, held.height) for held in self.held]
+        ending = (self.end_page - first, self.end_bottom,
+                  sorted(page - first for page in self.body_pages))
+        return hashlib.sha256(repr((frames, blocks, held, ending)).encode()).hexdigest()[:32]
+
     def badness(self) -> tuple[int, bool]:
         """What a tighter setting must lessen: the pages, then a last page without the body."""
         return self.page_count, self.end_page not in self.body_pages
@@ -284,6 +383,7 @@ def _articles(document) -> dict[str, _Article]:
                 article.pages.append(number)
                 article.page_top[number] = top
                 article.page_bottom[number] = bottom
+                article.page_width[number] = page_box.width
                 article.filled[number] = max((child.position_y + child.margin_height()
                                               for child in article_box.children
                                               if child.element is not None), default=top)

@@ -30,6 +30,10 @@ os.environ["XDG_CACHE_HOME"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, True)
 
 REPO = Path(__file__).resolve().parent.parent
+# The presskit a test starts (`python -m presskit`, a fork server's workers) is this
+# checkout's, whatever checkout the virtual environment was installed from.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(REPO)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
 SHARED = REPO.parent / "shared"
 SAMPLE_SLUG = "2012-12-28-magnitsky-acquittal"
 

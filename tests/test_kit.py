@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -543,6 +544,56 @@ def test_a_release_whose_page_begins_with_a_picture_has_the_same_pages_in_the_ki
                 own_y = caption_y(project.root / "dist" / "releases" / f"{slug}.pdf", number)
                 assert abs(caption_y(kit, start - 1 + number) - own_y) < 0.5, slug
     assert at_top, "no release put its picture at the top of a page: change the filler"
+
+
+def test_a_kit_places_photos_as_each_release_s_build_did_and_is_the_same_as_by_trial(
+        project, monkeypatch):
+    """A kit takes each release's photo places and setting from its own build (the build
+    cache) and lays itself out once; the PDF is byte for byte the kit laid out by trial.
+    Decisions that do not give the release the shape of its own PDF are not taken."""
+    from PIL import Image
+
+    from presskit import placement
+
+    layouts = []      # (the releases whose decisions were given, layouts made), a kit each
+    fit = placement.fit
+
+    def counting(html, lay_out, known=None):
+        made = []
+        result = fit(html, lambda text: made.append(text) or lay_out(text), known)
+        layouts.append((sorted(known or {}), len(made)))
+        return result
+
+    monkeypatch.setattr(placement, "fit", counting)
+    picture = io.BytesIO()
+    Image.new("RGB", (900, 500), (60, 110, 80)).save(picture, "PNG")
+    project.write("assets/field.png", picture.getvalue())
+    slug = "2024-05-13-picture"
+    project.release(slug, date="2024-05-13", title="Picture test",
+                    body="The Alliance reports steady progress across its clinics. " * 40,
+                    images=[{"src": "assets/field.png", "caption": "The field."}])
+    assert run("build", project_dir=project.root).exit_code == 0
+
+    def kit(name: str) -> bytes:
+        layouts.clear()
+        result = run("kit", "--year", "2024", "-o", str(project.root / name),
+                     project_dir=project.root)
+        assert result.exit_code == 0, result.stderr
+        return (project.root / name).read_bytes()
+
+    decided = kit("decided.pdf")
+    ((known, count),) = layouts
+    assert f"release-{slug}" in known and count == 1
+    cache = project.root / ".presskit" / "build-cache.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    placed = data["releases"][slug]["placements"][f"release-{slug}"]
+    assert placed["moves"], "the photo was not moved: the test shows nothing"
+    placed["moves"] = [[photo, slot, 60] for photo, slot, _ in placed["moves"]]
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    # Laid out as told, found in another shape than its own PDF's, then by trial (the photo
+    # held, then moved): the kit by trial is the kit as decided.
+    assert kit("tampered.pdf") == decided
+    assert layouts == [(known, 3)]
 
 
 def caption_y(path, page: int) -> float:

@@ -111,16 +111,18 @@ def test_a_release_is_set_tighter_rather_than_spill_a_page_for_its_closing_matte
     from weasyprint import HTML
 
     from presskit.pdf import render_pdf
+    from presskit.placement import Placing
 
     for paragraphs in range(8, 16):
         project.release(body="\n\n".join([lines * 3] * paragraphs))
         loaded = load_project(project.root)
         release = next(iter(loaded.releases.values()))
-        placed: list[str] = []
+        placing = Placing()
         render_pdf(render.release_html(loaded, release), loaded.root,
-                   readable_roots(loaded.root), placed=placed)
-        html = placed[0]
+                   readable_roots(loaded.root), placing=placing)
+        html = placing.html
         if 'class="release tight"' in html:
+            assert placing.decided[f"release-{release.slug}"].tight
             break
     else:
         pytest.fail("no length of release was set tighter: change the lengths tried")

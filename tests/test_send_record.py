@@ -14,7 +14,7 @@ import pytest
 
 from presskit.mail.ledger import decode
 
-from conftest import REPO, run
+from conftest import run
 from test_send import ADDRESSES, SLUG, configure, ledger_rows, send, write_old_ledger
 
 RESTORE = ("restore it from git (git checkout -- .presskit/sent.jsonl, or from an earlier "
@@ -170,8 +170,7 @@ def test_a_read_only_record_is_one_line_and_nothing_is_sent(project, smtp_server
         if shutil.which("setpriv") is None:
             pytest.skip("setpriv is not installed")
         command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
-    result = subprocess.run(command, capture_output=True, text=True,
-                            env=dict(os.environ, PYTHONPATH=str(REPO)))
+    result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"{record(project)}: cannot write the send record (Permission denied); nothing was "
@@ -222,7 +221,7 @@ def test_a_disk_that_fills_during_a_send_stops_it_in_one_line(project, smtp_serv
         ["unshare", "-m", "--propagation", "private", sys.executable, "-c", FULL_DISK,
          str(state / "sent.jsonl"), str(tmp_path / "disk"), str(out),
          *presskit_command(project, "send", SLUG, "--to", "journalists")],
-        capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+        capture_output=True, text=True)
     assert done.stdout.strip() == "1", done.stderr
     (line,) = [line for line in done.stderr.splitlines() if not line.startswith("sent ")]
     reached = [r.rcpt_tos[0] for r in smtp_server.handler.received]

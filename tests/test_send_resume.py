@@ -5,7 +5,6 @@ two messages; the test kills it there with SIGKILL, as a crash or a power cut wo
 """
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 
 from presskit.mail.message import message_id
 
-from conftest import REPO, run
+from conftest import run
 from test_send import SLUG, configure
 
 FIVE = ["ana.reyes@example.org", "ben.okoro@example.org", "chloe.martin@example.org",
@@ -27,9 +26,7 @@ def kill_when_stalled(root, server, how=signal.SIGKILL, list_name="journalists")
     its exit code."""
     command = [sys.executable, "-m", "presskit", "--project", str(root), "send", SLUG,
                "--to", list_name]
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert server.handler.stalled.wait(60), process.stderr.read1().decode()
     finally:
