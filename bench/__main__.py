@@ -13,6 +13,8 @@ measures, in one run so the ratios compare like with like on a shared machine:
   one), after a template is edited;
 - 24 one-page releases: the cold build against its floor (the engine's start weighs more);
 - 100 releases: a cold build and `presskit kit --year` (time and peak memory);
+- 24 releases with a photo each: `presskit kit` after the build, which takes each release's
+  photo places from it, against the same kit with the places tried again (no build cache);
 - `presskit send` of one release to 1000 addresses on a local aiosmtpd, rate limit off;
 - `presskit --help` against `python -c "import click"`.
 
@@ -255,6 +257,32 @@ def kit_bench(project: Path) -> Run | str:
     return result
 
 
+def photo_kits(project: Path, n: int, times: int = 2) -> str:
+    """`presskit kit` of `n` releases with a photo each after `presskit build`: its photo
+    places taken from the build, against decided again by trial (the build cache set aside),
+    alternated, best of `times`; and whether the two PDFs are the same."""
+    make_project(project, n, year=YEAR, photos=True)
+    build(project)
+    cache = project / ".presskit" / "build-cache.json"
+    recorded = cache.read_bytes()
+    seconds: dict[str, list[float]] = {"decided": [], "trial": []}
+    for _ in range(times):
+        for way in seconds:
+            if way == "decided":
+                cache.write_bytes(recorded)
+            else:
+                cache.unlink()
+            result = run(presskit("--project", str(project), "-q", "kit", "--year", str(YEAR),
+                                  "-o", str(project / f"{way}.pdf")))
+            if result.returncode != 0:
+                return f"failed (exit {result.returncode}): {result.stderr.strip()[-300:]}"
+            seconds[way].append(result.seconds)
+    same = (project / "decided.pdf").read_bytes() == (project / "trial.pdf").read_bytes()
+    return (f"{min(seconds['decided']):.2f} s against {min(seconds['trial']):.2f} s by trial "
+            f"(best of {runs(seconds['decided'])} / {runs(seconds['trial'])}; "
+            f"{'the same PDF' if same else 'PDFs DIFFER'})")
+
+
 class Table:
     def __init__(self):
         self.rows: list[tuple[str, str, str, str]] = []
@@ -409,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             table.figure(f"kit of {n} releases", f"{kit.seconds:.1f} s, peak {kit.peak_mb:.0f} MB")
             table.ratio(f"kit of {n}: peak memory", kit.peak_mb, 400, unit=" MB")
+        table.figure(f"kit of {args.small} releases with photos, after the build",
+                     photo_kits(tmp / f"org-{args.small}-photos", args.small))
 
         sent = send_bench(small, args.messages)
         if isinstance(sent, str):

@@ -88,14 +88,17 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 
 
 def make_project(root: Path, n: int, *, seed: int = 7, year: int = 2025,
-                 paragraphs: tuple[int, int] = (3, 16)) -> list[str]:
+                 paragraphs: tuple[int, int] = (3, 16), photos: bool = False) -> list[str]:
     """Write an invented project with `n` releases of between paragraphs[0] and
-    paragraphs[1] paragraphs into `root`; return the release slugs."""
+    paragraphs[1] paragraphs into `root`, each with a photo if `photos`; return the release
+    slugs."""
     rng = random.Random(seed)
     (root / "releases").mkdir(parents=True, exist_ok=True)
     (root / "assets").mkdir(exist_ok=True)
     (root / "media").mkdir(exist_ok=True)
     (root / "assets" / "logo.png").write_bytes(png(300, 90, (20, 70, 120)))
+    if photos:
+        (root / "assets" / "boats.png").write_bytes(png(1200, 800, (40, 110, 140)))
     _dump(root / "organization.yaml", ORGANIZATION)
     _dump(root / "presskit.yaml", {"paper": "a4", "email": {
         "from": "HCHN Press <press@example.org>", "per_minute": 0}})
@@ -105,6 +108,9 @@ def make_project(root: Path, n: int, *, seed: int = 7, year: int = 2025,
     for i in range(n):
         slug, data = release_data(i, rng, date(year, 1, 2) + timedelta(days=i * spacing),
                                   paragraphs)
+        if photos:
+            data["images"] = [{"src": "assets/boats.png", "caption": "Boats in the harbour.",
+                               "credit": "Invented for the benchmark"}]
         _dump(root / "releases" / f"{slug}.yaml", data)
         slugs.append(slug)
     return slugs
