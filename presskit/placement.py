@@ -131,8 +131,9 @@ def _fit(html: str, document, articles: dict[str, "_Article"], lay_out,
             if moved == html:
                 break      # nothing to move, or nothing this module can move
             for name, move in moves.items():
-                if not made[name] or made[name][-1] != move:   # a move that did nothing
-                    made[name].append(move)
+                done = made.setdefault(name, [])
+                if not done or done[-1] != move:      # not again a move that did nothing
+                    done.append(move)
             html, document = moved, lay_out(moved)
             articles = _articles(document)
         before = articles
@@ -152,7 +153,7 @@ def _fit(html: str, document, articles: dict[str, "_Article"], lay_out,
                 articles = _articles(document)
     except _Unreadable:
         return html, document, {}
-    decided = {name: Placement(tuple(made[name]), name in tight, article.shape())
+    decided = {name: Placement(tuple(made.get(name, ())), name in tight, article.shape())
                for name, article in articles.items() if name not in known}
     return html, document, {**known, **decided}
 
