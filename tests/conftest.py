@@ -9,6 +9,7 @@ import atexit
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import textwrap
@@ -28,6 +29,11 @@ pytest_plugins = ["smtp_server"]
 _CACHE = tempfile.mkdtemp(prefix="presskit-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, True)
+
+# A suite started in the background (`make test &`, some CI runners) inherits Ctrl-C ignored,
+# and so would the commands it starts: the tests that press Ctrl-C need it as at a terminal.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parent.parent
 # The presskit a test starts (`python -m presskit`, a fork server's workers) is this
@@ -192,6 +198,18 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def interrupt(process: subprocess.Popen, how: int = signal.SIGINT, within: float = 10) -> int:
+    """Send `how` (Ctrl-C's by default) and return the exit code; a command still running
+    `within` seconds later is killed, so that a failing test leaves nothing running."""
+    process.send_signal(how)
+    try:
+        return process.wait(within)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise
 
 
 def buffered_env() -> dict[str, str]:

@@ -14,7 +14,7 @@ import pytest
 
 from presskit.mail.message import message_id
 
-from conftest import run
+from conftest import interrupt, run
 from test_send import SLUG, configure
 
 FIVE = ["ana.reyes@example.org", "ben.okoro@example.org", "chloe.martin@example.org",
@@ -30,8 +30,7 @@ def kill_when_stalled(root, server, how=signal.SIGKILL, list_name="journalists")
     try:
         assert server.handler.stalled.wait(60), process.stderr.read1().decode()
     finally:
-        process.send_signal(how)
-        code = process.wait(10)   # Ctrl-C too must not wait on the stalled server
+        code = interrupt(process, how)   # Ctrl-C too must not wait on the stalled server
     return code
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import io
-import signal
 import subprocess
 import sys
 
@@ -16,7 +15,7 @@ from presskit.load import load_project
 from presskit.mail.changes import describe
 from presskit.mail.medialist import load_list, select
 
-from conftest import release_data, run
+from conftest import interrupt, release_data, run
 
 SLUG = "2024-03-05-clinics-open"
 # Six journalists: English, no language given, French, Canadian French, Russian, German.
@@ -227,8 +226,7 @@ def test_ctrl_c_while_waiting_for_the_lift_sends_nothing_and_a_later_run_just_se
         other.close()
         line = process.stderr.readline().decode()
     finally:
-        process.send_signal(signal.SIGINT)
-        code = process.wait(10)
+        code = interrupt(process)
     assert line == ("waiting for the embargo to lift at 2099-01-05 09:00 UTC-05:00: "
                     f"{line.split(': ')[1]}")
     assert turn.endswith("/.presskit/send.lock: another 'presskit send' is running in this "

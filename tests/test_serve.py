@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import pdftotext, stop
+from conftest import interrupt, pdftotext, stop
 
 SLUG = "2024-03-05-clinics-open"
 
@@ -215,11 +215,8 @@ def _outside_address() -> str | None:
 
 
 def test_ctrl_c_stops_the_server_cleanly(project):
-    import signal
-
     running = Server(project.root)
-    running.process.send_signal(signal.SIGINT)
-    assert running.process.wait(30) == 0
+    assert interrupt(running.process, within=30) == 0
     time.sleep(0.2)
     assert running.lines[-1].strip() == "stopped"
     assert not any("Traceback" in line for line in running.lines)
