@@ -12,12 +12,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from . import i18n, render, theme
 from .errors import PresskitError, SelectionError
 from .files import display_path
 from .load import Project
 from .model import Contact, Release
+
+if TYPE_CHECKING:
+    from .placement import Placement
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,7 @@ def build_kit(project: Project, selection: Selection, output: Path | None = None
     return KitResult(target, releases, warnings)
 
 
-def known_placements(project: Project, releases: list[Release]) -> dict:
+def known_placements(project: Project, releases: list[Release]) -> dict[str, Placement]:
     """Where the photos of each release went and whether it was set tight, as its own PDF's
     build decided (kept in the build cache), for the releases whose PDF is current: the kit
     then lays them out once as decided, instead of again by trial."""
@@ -270,7 +274,7 @@ def known_placements(project: Project, releases: list[Release]) -> dict:
 
     cache = BuildCache.load(project.root / ".presskit")
     fingerprints = Fingerprints(project.root)
-    known = {}
+    known: dict[str, Placement] = {}
     for release in releases:
         entry = cache.entries.get(release.slug)
         if not (entry and entry.placements and cache.is_current(

@@ -14,12 +14,16 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .engine import import_engine
 from .engine import rendered as engine_rendered
 from .errors import BuildError
 from .files import display_path
+
+if TYPE_CHECKING:
+    from .placement import Placing
 
 NOTDEF_RE = re.compile(r'unsupported by fonts: "(.*)"')
 # An inlined image in a warning: its head says which; the rest would be a line of 200 kB.
@@ -245,7 +249,7 @@ IMAGES = ImageCache()
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...], *, variant: str | None = None,
                tagged: bool = True, warnings: list[str] | None = None,
                reuse: bool = True, show_outline: bool = False,
-               placing=None) -> bytes:
+               placing: Placing | None = None) -> bytes:
     """Lay out `html` and return the PDF bytes. With `reuse`, what a previous document
     left is used again: parsed stylesheets (StyleSheets) and decoded images (ImageCache).
     With `show_outline`, a reader opens the PDF with its bookmarks shown (a kit). Photos and
