@@ -24,6 +24,8 @@ FIVE = ["ana.reyes@example.org", "ben.okoro@example.org", "chloe.martin@example.
 def kill_when_stalled(root, server, how=signal.SIGKILL, list_name="journalists") -> int:
     """`presskit send` in a subprocess, stopped by `how` while the server holds a message;
     its exit code."""
+    # The PDF built here, in this warm process: the command then has only to send it.
+    assert run("build", SLUG, project_dir=root).exit_code == 0
     command = [sys.executable, "-m", "presskit", "--project", str(root), "send", SLUG,
                "--to", list_name]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
