@@ -121,7 +121,7 @@ def fit(html: str, lay_out: Callable[[str], object],
 def _fit(html: str, document, articles: dict[str, "_Article"], lay_out,
          known: dict[str, Placement]) -> tuple[str, object, dict[str, Placement]]:
     """fit's trial layouts, for the releases not in `known`."""
-    made: dict[str, list[tuple[int, int, int]]] = {name: [] for name in articles}
+    made: dict[str, list[tuple[int, int, int]]] = {}
     tight: set[str] = set()
     try:
         while True:
