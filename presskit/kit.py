@@ -272,7 +272,7 @@ def known_placements(project: Project, releases: list[Release]) -> dict[str, Pla
     from .cache import BuildCache, Fingerprints
     from .placement import Placement
 
-    cache = BuildCache.load(project.root / ".presskit")
+    cache = BuildCache.load(project.state)
     fingerprints = Fingerprints(project.root)
     known: dict[str, Placement] = {}
     for release in releases:
